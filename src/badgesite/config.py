@@ -1,0 +1,93 @@
+"""badgesite.yaml -> Config. Unknown keys are errors; a config error stops the load."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import Diagnostics
+from .model import Config, Issuer
+from .source.fields import EMAIL, Fields
+from .source.files import SourceError, read_text
+from .source.yamlpos import PosDict, YamlError, load
+
+CONFIG_FILE = "badgesite.yaml"
+LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
+
+ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color")
+CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
+               "theme", "bake_in_browser", "extra")
+
+
+def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
+    """Read the site configuration; None (with diagnostics) when it cannot be used."""
+    path = root / CONFIG_FILE
+    if not path.exists():
+        diagnostics.error(CONFIG_FILE, 0, 0, f"no {CONFIG_FILE} here: is this a badgesite folder? ('badgesite new DIR' makes one)")
+        return None
+    try:
+        data = load(read_text(root, path), CONFIG_FILE)
+    except (SourceError, YamlError) as exc:
+        diagnostics.extend([exc.diagnostic])
+        return None
+    if not isinstance(data, PosDict):
+        diagnostics.error(CONFIG_FILE, 1, 1, "the configuration must be a mapping (key: value lines)")
+        return None
+    f = Fields(data, CONFIG_FILE, diagnostics)
+    f.known(CONFIG_KEYS)
+
+    base_url = f.text("base_url", required=True)
+    if base_url is not None:
+        if not BASE_URL.match(base_url) or "?" in base_url or "#" in base_url:
+            f.error("base_url", f"'base_url' must be an http(s) URL such as https://example.github.io/badges/, not {base_url!r}")
+            base_url = None
+        elif not base_url.endswith("/"):
+            base_url += "/"
+
+    issuer = None
+    fi = f.sub("issuer", required=True)
+    if fi is not None:
+        fi.known(ISSUER_KEYS)
+        name, url = fi.text("name", required=True, max_len=200), fi.url("url", required=True)
+        org = fi.map.get("linkedin_organization_id")
+        if org is not None and not (isinstance(org, int) or (isinstance(org, str) and org.isdigit())):
+            fi.error("linkedin_organization_id", "'linkedin_organization_id' must be the number in your LinkedIn company page's admin URL")
+            org = None
+        color = fi.text("color")
+        if color is not None and not COLOR.match(color):
+            fi.error("color", f"'color' must be written #rrggbb, not {color!r}")
+            color = None
+        if name and url:
+            issuer = Issuer(name=name, url=url, email=fi.email("email"), description=fi.text("description"),
+                            image=fi.text("image"), linkedin_organization_id=str(org) if org is not None else None,
+                            color=color)
+
+    awarders = []
+    for item, pos in f.items("awarders", allow_single=True):
+        if not isinstance(item, str) or not EMAIL.match(item.strip()):
+            f.error("awarders", f"awarder {item!r} is not an e-mail address", pos=pos)
+        else:
+            awarders.append(item.strip().lower())
+
+    language = f.text("language") or "en"
+    if not LANGUAGE.match(language):
+        f.error("language", f"'language' must be a language code such as en or nl, not {language!r}")
+    languages = list(f.text_list("languages")) or [language]
+    for code in languages:
+        if not LANGUAGE.match(code):
+            f.error("languages", f"{code!r} is not a language code such as en or nl")
+    if language not in languages:
+        languages.insert(0, language)
+
+    recipients = f.choice("recipients", ("hashed", "plain"), "hashed")
+    theme = f.text("theme") or "default"
+    if not re.match(r"^[A-Za-z0-9_-]+$", theme):
+        f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
+    bake_in_browser = f.boolean("bake_in_browser")
+    extra = f.mapping("extra") or {}
+    if not f.ok or issuer is None or base_url is None:
+        return None
+    return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
+                  languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
+                  title=f.text("title"), bake_in_browser=bake_in_browser, extra=dict(extra))

@@ -1,0 +1,131 @@
+"""Every output path and public URL, decided once.
+
+A URL a recipient put on LinkedIn must work for years: this module is the only
+place that names outputs, always by permanent ids. Paths are relative to the
+output folder, with forward slashes; `url(path)` makes them absolute.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+EXTENSIONS = ("ECTSExtension", "StudyLoadExtension", "EQFExtension", "LearningOutcomeExtension",
+              "LanguageExtension", "EducationProgramIdentifierExtension")
+
+
+class UnsafePath(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Urls:
+    base_url: str  # ends with "/"
+    language: str  # the site language: its pages live at the root
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    @staticmethod
+    def _id(value: str) -> str:
+        if not SAFE_SEGMENT.match(value) or ".." in value:
+            raise UnsafePath(f"unsafe id in a path: {value!r}")
+        return value
+
+    # -- machine documents (OB 2.0) ---------------------------------------------
+    issuer_json = "issuer.json"
+    revocations_json = "revocations.json"
+    catalogue_json = "catalogue.json"
+
+    def badge_json(self, badge_id: str) -> str:
+        return f"badges/{self._id(badge_id)}.json"
+
+    def badge_image(self, badge_id: str, ext: str) -> str:
+        return f"badges/{self._id(badge_id)}.{ext}"
+
+    def badge_card(self, badge_id: str) -> str:
+        return f"badges/{self._id(badge_id)}.card.png"
+
+    def award_json(self, award_id: str) -> str:
+        return f"awards/{self._id(award_id)}.json"
+
+    def award_baked(self, award_id: str, ext: str) -> str:
+        return f"awards/{self._id(award_id)}.{ext}"
+
+    def issuer_image(self, ext: str) -> str:
+        return f"issuer.{ext}"
+
+    def extension_context(self, name: str) -> str:
+        return f"extensions/{name}/context.json"
+
+    def extension_schema(self, name: str) -> str:
+        return f"extensions/{name}/schema.json"
+
+    # -- OB 3.0 ---------------------------------------------------------------
+    def credential(self, award_id: str) -> str:
+        return f"credentials/{self._id(award_id)}.json"
+
+    def credential_baked(self, award_id: str, ext: str) -> str:
+        return f"credentials/{self._id(award_id)}.{ext}"
+
+    def status_list(self, ledger: str, number: int) -> str:
+        suffix = f"-{number}" if number else ""
+        return f"status/{self._id(ledger)}{suffix}.json"
+
+    @property
+    def did(self) -> str:
+        """did:web of the site: the host, then the path segments (W3C did:web)."""
+        parts = urlsplit(self.base_url)
+        host = parts.netloc.replace(":", "%3A")
+        segments = [s for s in parts.path.split("/") if s]
+        return ":".join(["did:web", host, *segments])
+
+    @property
+    def did_document(self) -> str:
+        return "did.json" if urlsplit(self.base_url).path.strip("/") else ".well-known/did.json"
+
+    # -- pages for people -------------------------------------------------------
+    def _lang(self, language: str | None) -> str:
+        return "" if language in (None, self.language) else f"{self._id(language)}/"
+
+    def home(self, language: str | None = None) -> str:
+        return f"{self._lang(language)}index.html"
+
+    def badge_page(self, badge_id: str, language: str | None = None) -> str:
+        return f"{self._lang(language)}badges/{self._id(badge_id)}/index.html"
+
+    def award_page(self, award_id: str) -> str:
+        return f"awards/{self._id(award_id)}/index.html"
+
+    def issuer_page(self, language: str | None = None) -> str:
+        return f"{self._lang(language)}issuer/index.html"
+
+    def paths_page(self, language: str | None = None) -> str:
+        return f"{self._lang(language)}paths/index.html"
+
+    def verify_page(self, language: str | None = None) -> str:
+        return f"{self._lang(language)}verify/index.html"
+
+    not_found = "404.html"
+    sitemap = "sitemap.xml"
+    feed = "feed.xml"
+
+    def asset(self, name: str) -> str:
+        return f"assets/{name}"
+
+    # -- links ----------------------------------------------------------------
+    def page_url(self, path: str) -> str:
+        """Public URL of a page: folders end in '/', not 'index.html'."""
+        return self.url(path[: -len("index.html")] if path.endswith("index.html") else path)
+
+
+def relative(from_path: str, to_path: str) -> str:
+    """A link from one output file to another that works under any base path."""
+    start = posixpath.dirname(from_path) or "."
+    target = to_path[: -len("index.html")] if to_path.endswith("index.html") else to_path
+    rel = posixpath.relpath(target or ".", start)
+    if to_path.endswith("index.html") or target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/" if rel != "." else "./"
+    return rel
