@@ -46,8 +46,7 @@ PEOPLE = {
     "priya":  ("priya.ramdin@student.example", "Priya Ramdin"),
     "kevin":  ("kevin.martina@example.org", "Kevin Martina"),
     "danielle": ("danielle.visser@example.org", "Daniëlle Visser"),
-    "bram":   ("bram.smit@student.example", "Bram Smit"),
-    "julia":  ("julia.meijer@student.example", "Julia Meijer"),
+        "julia":  ("julia.meijer@student.example", "Julia Meijer"),
     "thijs":  ("thijs.degraaf@example.org", "Thijs de Graaf"),
     "noor":   ("noor.bouzid@student.example", "Noor Bouzid"),
     "ruben":  ("ruben.vandenberg@example.org", "Ruben van den Berg"),
@@ -59,7 +58,7 @@ PEOPLE = {
     "milan":  ("milan.peters@student.example", None),
 }
 
-# The awards, in ledger order. `key` is local to this script (it lets a text refer
+# The awards; the ledger lists them by date. `key` is local to this script (it lets a text refer
 # to another award's id as {key}); `who` is a key of PEOPLE.
 AWARDS_DATA = [
     # ------------------------------------------------------------------ 2025
@@ -69,6 +68,7 @@ AWARDS_DATA = [
          criteria_met=[1, 2, 3]),
     dict(key="git-priya", badge="git-basics", who="priya", issued="2025-02-07", by=M),
     dict(key="git-emre", badge="git-basics", who="emre", issued="2025-02-07", by=M),
+    dict(key="safety-kevin", badge="workshop-safety", who="kevin", issued="2025-02-08", by=J),
     dict(key="vinyl-sanne", badge="vinyl-cutting", who="sanne", issued="2025-02-08", by=J,
          evidence=[dict(url="https://photos.example/stadslab/vinyl-feb-2025/sanne-tote-bag",
                         name="Photo of the printed tote bag",
@@ -85,6 +85,7 @@ AWARDS_DATA = [
          narrative="Ruben repaired **23 items** in his first five afternoons, from a 1970s record "
                    "player to a child's bicycle, and taught three students to use the multimeter."),
     dict(key="print-daan", badge="3d-printing-basics", who="daan", issued="2025-05-17", by=M),
+    dict(key="print-sanne", badge="3d-printing-basics", who="sanne", issued="2025-05-17", by=M),
     dict(key="python-priya", badge="python-basics", who="priya", issued="2025-06-27", by=M,
          criteria_met=[1, 2, 3],
          evidence=[dict(url="https://gitlab.example/priya-ramdin/bieb-openingstijden",
@@ -94,15 +95,20 @@ AWARDS_DATA = [
          revoked=dict(date="2025-07-04",
                       reason="Awarded in error: the grade export listed Emre's resit as passed, "
                              "but the resit was still to come. Re-awarded after the resit as {python-emre}.")),
+    dict(key="safety-emre", badge="workshop-safety", who="emre", issued="2025-08-30", by=J),
     dict(key="python-emre", badge="python-basics", who="emre", issued="2025-09-05", by=M,
          criteria_met=[1, 2, 3],
          narrative="Passed at the resit in September 2025. This award replaces {python-emre-error}, "
                    "which was revoked because it was entered too early."),
-    dict(key="arduino-bram", badge="arduino-electronics", who="bram", issued="2025-10-03", by=M,
+    dict(key="arduino-emre", badge="arduino-electronics", who="emre", issued="2025-10-03", by=M,
          criteria_met=[1, 2, 3, 4],
-         evidence=[dict(url="https://bramsmit.example/builds/plantje",
+         evidence=[dict(url="https://emreyilmaz.example/builds/plantje",
                         name="Build log: the plant that asks for water",
                         narrative="A soil-moisture sensor and a small servo that raises a flag when the plant is dry, soldered on perfboard, with schematic and photos.")]),
+    dict(key="laser1-kevin", badge="laser-cutting-basics", who="kevin", issued="2025-09-20", by=J,
+         criteria_met=[1, 2, 3, 4]),
+    dict(key="print-kevin", badge="3d-printing-basics", who="kevin", issued="2025-09-20", by=J),
+    dict(key="safety-julia", badge="workshop-safety", who="julia", issued="2025-09-27", by=M),
     dict(key="laser1-julia", badge="laser-cutting-basics", who="julia", issued="2025-10-11", by=J),
     dict(key="mentor-kevin", badge="maker-mentor", who="kevin", issued="2025-11-08", by=M,
          expires="2026-08-31",
@@ -130,6 +136,8 @@ AWARDS_DATA = [
          narrative="Supervised the laser job of a first-year student on 7 February 2026 and stopped it "
                    "calmly when the air assist was off."),
     dict(key="safety-lotte", badge="workshop-safety", who="lotte", issued="2026-02-21", by=M),
+    dict(key="safety-femke", badge="workshop-safety", who="femke", issued="2026-02-21", by=M),
+    dict(key="safety-danielle", badge="workshop-safety", who="danielle", issued="2026-03-28", by=J),
     dict(key="print-lotte", badge="3d-printing-basics", who="lotte", issued="2026-03-07", by=J),
     dict(key="arduino-femke", badge="arduino-electronics", who="femke", issued="2026-03-20", by=M,
          criteria_met=[1, 2, 3, 4]),
@@ -137,6 +145,7 @@ AWARDS_DATA = [
          evidence=[dict(url="https://stadslab.example/repaircafe/verslagen/2026-04",
                         name="Repair café report, April 2026",
                         narrative="Daniëlle ran the textile table: 14 garments mended, and a visitor learned to replace a zip herself.")]),
+    dict(key="safety-thijs", badge="workshop-safety", who="thijs", issued="2026-04-11", by=J),
     dict(key="laser1-thijs", badge="laser-cutting-basics", who="thijs", issued="2026-05-16", by=M),
     dict(key="laser1-thijs-dup", badge="laser-cutting-basics", who="thijs", issued="2026-05-16", by=M,
          revoked=dict(date="2026-05-20",
@@ -148,17 +157,17 @@ AWARDS_DATA = [
                         narrative="Analysis of two years of public-space reports, with a cleaning log and five charts, presented to the Feijenoord neighbourhood council.")]),
     dict(key="pydata-emre", badge="python-data", who="emre", issued="2026-06-26", by=M,
          criteria_met=[1, 2, 3, 4]),
-    dict(key="iot-bram", badge="iot-prototyping", who="bram", issued="2026-07-03", by=M,
+    dict(key="iot-emre", badge="iot-prototyping", who="emre", issued="2026-07-03", by=M,
          criteria_met=[1, 2, 3, 4, 5],
          evidence=[
-             dict(url="https://bramsmit.example/builds/regentuin",
+             dict(url="https://emreyilmaz.example/builds/regentuin",
                   name="Project report: rain garden monitor",
                   narrative="Water level and soil moisture in the rain garden at the Tussendijken community centre, measured every ten minutes for three weeks."),
              dict(url="https://video.example/stadslab/iot-presentaties-2026",
                   name="Recording of the final presentation"),
          ],
-         narrative="Built with Femke Mulder and two other students for the Tussendijken community garden. "
-                   "The partner still uses the dashboard."),
+         narrative="Built in a team of four for the Tussendijken community garden. Emre wrote the firmware "
+                   "and the data pipeline. The partner still uses the dashboard."),
     dict(key="laser2-julia", badge="laser-cutting-advanced", who="julia", issued="2026-09-12", by=J,
          criteria_met=[1, 2, 3]),
     dict(key="mentor-sanne", badge="maker-mentor", who="sanne", issued="2026-09-18", by=M,
@@ -167,7 +176,7 @@ AWARDS_DATA = [
     dict(key="git-yara", badge="git-basics", who="yara", issued="2026-09-25", by=M),
     dict(key="safety-milan", badge="workshop-safety", who="milan", issued="2026-10-10", by=M),
     dict(key="safety-anouk", badge="workshop-safety", who="anouk", issued="2026-10-10", by=J),
-    dict(key="print-kevin", badge="3d-printing-basics", who="kevin", issued="2026-11-14", by=J),
+    dict(key="print-milan", badge="3d-printing-basics", who="milan", issued="2026-11-14", by=J),
     dict(key="python-yara", badge="python-basics", who="yara", issued="2026-11-20", by=M,
          criteria_met=[1, 2, 3]),
 ]
@@ -241,6 +250,7 @@ def identity(email: str, salt: str) -> str:
 
 
 def main() -> int:
+    AWARDS_DATA.sort(key=lambda award: award["issued"])   # ledger order = date order (stable)
     rng = random.Random(SEED)
     taken: set[str] = set()
     ids: dict[str, str] = {}

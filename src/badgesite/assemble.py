@@ -39,9 +39,9 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
         return None, diagnostics
     if config.issuer.image:
         _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics)
-    files = read_badges(root, config.languages, diagnostics)
+    files, ids = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics)
-    broken = {f.id for f in files} - set(badges)  # already reported; awards of them are not
+    broken = ids - set(badges)  # already reported; awards of them are not
     awards = _awards(config, badges, broken, read_ledger(root, diagnostics), diagnostics)
     if diagnostics:
         return None, diagnostics

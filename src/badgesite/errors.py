@@ -23,11 +23,11 @@ class Diagnostic:
     hint: str | None = None
 
     def format(self) -> str:
-        where = self.path
-        if self.line:
-            where += f":{self.line}"
-            if self.col:
-                where += f":{self.col}"
+        # A problem with a whole file is reported on its first line, so every
+        # message names a file and a line that editors and CI can jump to.
+        where = f"{self.path}:{self.line or 1}"
+        if self.col:
+            where += f":{self.col}"
         text = f"{where}: {self.severity}: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
@@ -41,9 +41,7 @@ class Diagnostic:
         def prop(value: str) -> str:
             return esc(value).replace(":", "%3A").replace(",", "%2C")
 
-        parts = [f"file={prop(self.path)}"]
-        if self.line:
-            parts.append(f"line={self.line}")
+        parts = [f"file={prop(self.path)}", f"line={self.line or 1}"]
         if self.col:
             parts.append(f"col={self.col}")
         message = self.message + (f" ({self.hint})" if self.hint else "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import struct
+import zlib
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -49,8 +50,10 @@ def inspect(data: bytes, name: str) -> ImageInfo:
 
 
 def _inspect_png(data: bytes) -> ImageInfo:
-    if len(data) < 33 or data[12:16] != b"IHDR":
+    if len(data) < 33 or data[8:16] != b"\x00\x00\x00\rIHDR":
         raise ImageError("corrupt PNG: no IHDR header")
+    if zlib.crc32(data[12:29]) != struct.unpack(">I", data[29:33])[0]:
+        raise ImageError("corrupt PNG: damaged IHDR header")
     width, height = struct.unpack(">II", data[16:24])
     if not width or not height:
         raise ImageError("corrupt PNG: zero width or height")

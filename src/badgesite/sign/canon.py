@@ -97,7 +97,10 @@ def _load_context(url: str) -> Any:
 
 # Every dict/list object handed to pyld by frozen_loader, by id, kept alive so ids stay
 # unique. These objects are never mutated, so contexts found among them can be memoised.
+# (With our resolver cache the loader runs once per URL; the cap only matters for
+# callers that use frozen_loader with resolvers of their own.)
 _HANDED_OUT: dict[int, Any] = {}
+_HANDED_OUT_MAX = 100_000
 
 
 def _register(node: Any) -> None:
@@ -105,6 +108,14 @@ def _register(node: Any) -> None:
         _HANDED_OUT[id(node)] = node
         for child in node.values() if isinstance(node, dict) else node:
             _register(child)
+
+
+def _register_document(document: Any) -> None:
+    if len(_HANDED_OUT) > _HANDED_OUT_MAX:
+        # forget both together: memo keys hold ids of the objects kept alive here
+        _HANDED_OUT.clear()
+        _PROCESSED.clear()
+    _register(document)
 
 
 def frozen_loader(url: str, options: dict | None = None) -> dict:
@@ -115,7 +126,7 @@ def frozen_loader(url: str, options: dict | None = None) -> dict:
         raise jsonld.JsonLdError(
             str(e), "jsonld.LoadDocumentError", {"url": url}, code="loading document failed"
         ) from e
-    _register(document)
+    _register_document(document)
     return {
         "contentType": "application/ld+json",
         "contextUrl": None,
@@ -129,7 +140,7 @@ def frozen_loader(url: str, options: dict | None = None) -> dict:
 
 # Our own resolved-context cache (pyld keeps processed contexts inside these entries).
 _RESOLVED = LRUCache(maxsize=256)
-# (active context uuid, local context, flags) -> processed active context.
+# (active context uuid, local context, flags) -> (local context, processed active context).
 _PROCESSED = LRUCache(maxsize=4096)
 
 
@@ -311,7 +322,7 @@ class _Processor(jsonld.JsonLdProcessor):
         ):
             if isinstance(local_ctx, str):
                 ident = ("s", local_ctx)
-            elif isinstance(local_ctx, list) and all(isinstance(c, str) for c in local_ctx):
+            elif isinstance(local_ctx, list) and local_ctx and all(isinstance(c, str) for c in local_ctx):
                 ident = ("l", tuple(local_ctx))
             elif _HANDED_OUT.get(id(local_ctx)) is local_ctx:
                 ident = ("o", id(local_ctx))
@@ -320,13 +331,13 @@ class _Processor(jsonld.JsonLdProcessor):
             if ident is not None:
                 key = (active_ctx["_uuid"], ident, override_protected, propagate, validate_scoped)
                 hit = _PROCESSED.get(key)
-                if hit is not None:
-                    return hit
+                if hit is not None and (ident[0] != "o" or hit[0] is local_ctx):
+                    return hit[1]
         result = super()._process_context(
             active_ctx, local_ctx, options, override_protected, propagate, validate_scoped, cycles
         )
-        if key is not None:
-            _PROCESSED[key] = result
+        if key is not None and isinstance(result, frozendict):
+            _PROCESSED[key] = (local_ctx, result)
         return result
 
 
@@ -336,7 +347,7 @@ def expand(doc: dict, *, loader: Callable | None = None, safe: bool = True) -> l
     try:
         expanded = proc.expand(doc, _options(loader))
     except jsonld.JsonLdError as e:
-        raise CanonicalizationError(_jsonld_message(e)) from e
+        raise _translate(e) from e
     if safe:
         check_safe(doc, expanded, proc.dropped)
     return expanded
@@ -356,7 +367,7 @@ def canonize(doc: dict, *, loader: Callable | None = None, safe: bool = True) ->
     try:
         nquads = proc.normalize(doc, options)
     except jsonld.JsonLdError as e:
-        raise CanonicalizationError(_jsonld_message(e)) from e
+        raise _translate(e) from e
     if safe:
         if proc.expanded is None:  # pyld changed how normalize() works: expand ourselves
             expand(doc, loader=loader, safe=True)
@@ -365,13 +376,13 @@ def canonize(doc: dict, *, loader: Callable | None = None, safe: bool = True) ->
     return nquads
 
 
-def _jsonld_message(error: Exception) -> str:
-    """The innermost useful message of a pyld error chain (e.g. the unbundled context)."""
+def _translate(error: Exception) -> CanonicalizationError:
+    """A pyld error chain as CanonicalizationError (ContextNotBundledError if that is the cause)."""
     messages = []
     e: BaseException | None = error
     while e is not None:
         if isinstance(e, ContextNotBundledError):
-            return str(e)
+            return ContextNotBundledError(str(e))
         messages.append(getattr(e, "message", None) or str(e).splitlines()[0])
         e = e.__cause__ or getattr(e, "cause", None)
-    return "JSON-LD processing failed: " + " <- ".join(m for m in messages if m)
+    return CanonicalizationError("JSON-LD processing failed: " + " <- ".join(m for m in messages if m))

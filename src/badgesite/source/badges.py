@@ -24,12 +24,13 @@ class BadgeFile:
     body_line: int
 
 
-def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics) -> list[BadgeFile]:
+def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics) -> tuple[list[BadgeFile], set[str]]:
+    """The badge files that could be parsed, and the ids of every badge file (parsed or not)."""
     folder = root / BADGES_DIR
     if not folder.is_dir():
         diagnostics.error(BADGES_DIR, 0, 0, "no content/badges/ folder: each badge is a Markdown file there")
-        return []
-    result = []
+        return [], set()
+    result, ids = [], set()
     for file in sorted(folder.rglob("*.md")):
         rel = relpath(root, file)
         if any(part.startswith(".") for part in file.relative_to(folder).parts):
@@ -44,6 +45,7 @@ def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics
         if not BADGE_ID.match(stem):
             diagnostics.error(rel, 0, 0, f"'{stem}' is not a valid badge id: the file name must be lower-case letters, digits and '-', starting with a letter or digit, at most 64 characters")
             continue
+        ids.add(stem)
         try:
             meta, body, body_line = split(read_text(root, file), rel)
         except (SourceError, YamlError) as exc:
@@ -53,4 +55,4 @@ def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics
             diagnostics.error(rel, 2, 1, "the front-matter must be a mapping (key: value lines)")
             continue
         result.append(BadgeFile(rel, stem, language, meta, body, body_line))
-    return result
+    return result, ids

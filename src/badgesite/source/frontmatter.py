@@ -21,4 +21,4 @@ def split(text: str, path: str):
             meta = load(yaml_text, path, line_offset=1)
             body = "\n".join(lines[index + 1:]).strip("\n")
             return meta, body, index + 2
-    raise YamlError(Diagnostic(path, 1, 1, "front-matter never closes", "did you forget the closing '---' line?"))
+    raise YamlError(Diagnostic(path, 1, 1, "front-matter never closes", hint="did you forget the closing '---' line?"))
