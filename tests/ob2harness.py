@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -104,6 +105,9 @@ def ob2_venv_problem() -> str | None:
     stamp = OB2_VENV / ".ob2-requirements.sha256"
     if not stamp.exists():
         return "{} is not fully set up; {}".format(OB2_VENV, SETUP_HINT)
+    want = hashlib.sha256((OB2_DIR / "requirements.txt").read_bytes()).hexdigest()
+    if stamp.read_text(encoding="utf-8").split("\n", 1)[0].strip() != want:
+        return "{} was built from another requirements.txt; {}".format(OB2_VENV, SETUP_HINT)
     return None
 
 

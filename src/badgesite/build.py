@@ -83,14 +83,20 @@ def make_context(site: Site) -> Context:
                         {"site": site, "config": config, "urls": urls, "version": __version__})
     context = Context(site, urls, renderer)
     root = Path(site.root)
+    problems = Diagnostics()
     for badge in site.badges.values():
         data = (root / badge.image).read_bytes()
         context.sources[badge.id] = data
         if badge.image_type == "svg":
             info = inspect(data, badge.image)
-            context.images[badge.id] = bake.rasterise(data.decode("utf-8"), info.width, info.height)
+            try:
+                context.images[badge.id] = bake.rasterise(data.decode("utf-8"), info.width, info.height)
+            except ValueError as exc:
+                problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
         else:
             context.images[badge.id] = data
+    if problems:
+        raise BadgesiteError(problems.sorted())
     if config.issuer.image:
         context.issuer_image = config.issuer.image
     return context

@@ -1,23 +1,26 @@
-"""Jinja2 rendering of the pages, with the theme's own texts in the site language.
+"""Jinja2 rendering of the pages, with the theme's own texts in the page's language.
 
 Autoescape is on and undefined names are errors. Markdown from badges and the
 ledger is converted and then sanitised with nh3 (an allow-list HTML sanitiser),
 so a `<script>` in any text field reaches the page as harmless text.
+
+A site overrides any template, asset or text of the theme by putting a file of
+the same name in its own `themes/<theme>/` folder (see `theme_dirs`).
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import jinja2
 import markdown as markdown_lib
 import nh3
 import yaml
 from markupsafe import Markup
-
-from urllib.parse import urlsplit
 
 from .urls import Urls, relative
 
@@ -26,6 +29,13 @@ ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl",
                 "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
                 "td", "th", "thead", "tr", "ul"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+DEFAULT_ACCENT = "#1d4e89"
+PANEL = "#f3f5f8"  # the lightest background the accent colour is drawn on (site.css --panel)
+# Names of languages in their own language, for the language switcher.
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "de": "Deutsch", "fr": "Français", "es": "Español",
+                  "it": "Italiano", "pt": "Português", "da": "Dansk", "sv": "Svenska", "nb": "Norsk bokmål",
+                  "fi": "Suomi", "pl": "Polski", "cs": "Čeština", "fy": "Frysk", "tr": "Türkçe", "ar": "العربية",
+                  "uk": "Українська", "el": "Ελληνικά", "ja": "日本語", "zh": "中文"}
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
@@ -60,21 +70,63 @@ def json_script(value) -> Markup:
     return Markup(text)
 
 
-def qr_svg(text: str) -> Markup:
+def qr_svg(text: str, label: str = "QR code") -> Markup:
     """An inline SVG QR code (segno: pure Python, deterministic output)."""
     import segno
 
     out = io.BytesIO()
     segno.make(text, error="m").save(out, kind="svg", xmldecl=False, svgns=True, title=None,
                                        scale=4, border=2, omitsize=False)
-    svg = out.getvalue().decode("utf-8").replace("<svg ", '<svg role="img" aria-label="QR code" ', 1)
+    svg = out.getvalue().decode("utf-8")
+    label = str(Markup.escape(label))
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
     return Markup(svg)
+
+
+# -- colours: the issuer's accent, made readable --------------------------------
+def _luminance(color: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def readable_accent(color: str | None) -> str:
+    """The issuer colour, darkened just enough for text and buttons to pass WCAG AA (4.5:1).
+
+    Links are drawn in it on white and on the light panel, and white button
+    text on it, so it must contrast with both.
+    """
+    color = (color or DEFAULT_ACCENT).lower()
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    for step in range(0, 101):
+        f = 1 - step / 100
+        candidate = f"#{round(r * f):02x}{round(g * f):02x}{round(b * f):02x}"
+        if contrast(candidate, PANEL) >= 4.6:
+            return candidate
+    return "#000000"
+
+
+# -- texts ----------------------------------------------------------------------
+def format_date(day: dt.date | None, months: list[str] | None, pattern: str) -> str:
+    if day is None:
+        return ""
+    if not months or len(months) != 12:
+        return day.isoformat()
+    return pattern.format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
 class Renderer:
     def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict):
         self.dirs = theme_dirs(site_root, theme)
         self.urls = urls
+        self.language = language
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -82,7 +134,11 @@ class Renderer:
         self.env.filters["markdown"] = markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["qr_svg"] = qr_svg
+        self.env.globals["language_name"] = lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code.upper())
         self.env.globals.update(globals_)
+        config = globals_.get("config")
+        issuer = getattr(config, "issuer", None)
+        self.env.globals.setdefault("accent", readable_accent(getattr(issuer, "color", None)))
         self.texts = {lang: self._texts(lang) for lang in dict.fromkeys([language, "en"])}
 
     def _texts(self, language: str) -> dict:
@@ -93,18 +149,25 @@ class Renderer:
                 merged.update(yaml.safe_load(file.read_text("utf-8")) or {})
         return merged
 
+    def _language_texts(self, language: str) -> dict:
+        """The theme's texts in `language`, with English for anything it lacks."""
+        if language not in self.texts:
+            self.texts[language] = self._texts(language)
+        return {**self.texts.get("en", {}), **self.texts[language]}
+
     def translator(self, language: str):
-        texts = self.texts.get(language) or self._texts(language)
-        self.texts[language] = texts
-        fallback = self.texts.get("en") or {}
+        texts = self._language_texts(language)
 
         def t(key: str, **values) -> str:
-            text = texts.get(key, fallback.get(key, key))
+            text = texts.get(key, key)
+            if not isinstance(text, str):
+                return text
             return text.format(**values) if values else text
         return t
 
     def render(self, template: str, path: str, language: str, **context) -> bytes:
         urls = self.urls
+        texts = self._language_texts(language)
 
         if path == urls.not_found:
             # GitHub Pages serves 404.html at any missing address: links start from the site's path
@@ -116,9 +179,15 @@ class Renderer:
             def link(target: str) -> str:
                 return relative(path, target)
 
+        def date(day: dt.date | None) -> str:
+            return format_date(day, texts.get("months"), texts.get("date_format", "{day} {month} {year}"))
+
+        def texts_with_prefix(prefix: str) -> dict:
+            return {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
+
         html = self.env.get_template(template).render(
-            page_path=path, lang=language, t=self.translator(language), link=link,
-            url=urls.url, page_url=urls.page_url, **context)
+            page_path=path, lang=language, t=self.translator(language), link=link, date=date,
+            texts_with_prefix=texts_with_prefix, url=urls.url, page_url=urls.page_url, **context)
         return html.encode("utf-8")
 
     @lru_cache(maxsize=None)

@@ -83,12 +83,16 @@ def _error(where, message: str, hint: str | None = None) -> Diagnostic:
 def compare(base: Site, head: Site) -> tuple[list[Diagnostic], Change]:
     problems: list[Diagnostic] = []
     change = Change([], [], [], [], [])
-    by_identity = {(a.recipient.identity, a.badge, a.issued): a for a in head.awards.values() if a.id not in base.awards}
+    fresh = [a for a in head.awards.values() if a.id not in base.awards]
+    # A renamed award keeps its recipient (hashed) or at least its place in the ledger.
+    by_identity = {(a.recipient.identity, a.badge, a.issued): a for a in fresh}
+    by_place = {(a.ledger, a.position, a.badge, a.issued): a for a in fresh}
 
     for old in base.awards.values():
         new = head.awards.get(old.id)
         if new is None:
-            renamed = by_identity.get((old.recipient.identity, old.badge, old.issued))
+            renamed = (by_identity.get((old.recipient.identity, old.badge, old.issued))
+                       or by_place.get((old.ledger, old.position, old.badge, old.issued)))
             if renamed:
                 problems.append(_error(renamed.source, f"award '{old.id}' was renamed to '{renamed.id}'; award ids are permanent",
                                        "keep the old id"))

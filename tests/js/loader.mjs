@@ -6,8 +6,9 @@
 //  2. did:web DIDs, resolved from a site output directory:
 //       did:web:example.org            -> <dir for https://example.org/>.well-known/did.json
 //       did:web:example.org:badges     -> <dir for https://example.org/badges/>did.json
-//       did:web:...#key-1              -> that verification method of the DID document,
-//                                         with the DID document's @context
+//       did:web:...#key-1              -> that verification method of the DID document
+//                                         (matched by absolute id), with the DID
+//                                         document's @context
 //  3. any https URL under a mapped base URL (e.g. a status list credential), read
 //     from the mapped directory.
 // A mapping is "BASE_URL=DIR", e.g. "https://example.org/badges/=/tmp/site/output".
@@ -104,15 +105,18 @@ export function createLoader({mappings = [], log = null} = {}) {
       if(fragment === undefined) {
         return {contextUrl: null, documentUrl: url, document: didDoc};
       }
+      // Strict: the verification method must carry its absolute id (relative ids
+      // such as "#key-1" also break the assertionMethod check of jsonld-signatures).
       const methods = [].concat(didDoc.verificationMethod || []);
-      const vm = methods.find(m => m && (m.id === url || m.id === `#${fragment}`));
+      const vm = methods.find(m => m && m.id === url);
       if(!vm) {
-        throw new Error(`verification method "${url}" not found in ${httpsUrl}`);
+        throw new Error(`verification method "${url}" not found in ${httpsUrl}` +
+          ' (verificationMethod ids must be absolute: did:web:...#key-1)');
       }
       return {
         contextUrl: null,
         documentUrl: url,
-        document: {'@context': didDoc['@context'], ...vm, id: url}
+        document: {'@context': didDoc['@context'], ...vm}
       };
     }
     if(url.startsWith('https://') || url.startsWith('http://')) {
