@@ -203,6 +203,62 @@ def test_baked_svg_validates(tmp_path, ob2):
     assert r["valid"], describe(r)
 
 
+def test_extension_validated_offline(tmp_path, ob2):
+    """An edubadges-style extension whose context and JSON schema the site hosts."""
+    context = {
+        "@context": {
+            "obi": "https://w3id.org/openbadges#",
+            "extensions": "https://w3id.org/openbadges/extensions#",
+            "ECTS": {"@id": "https://purl.org/edubadges/ects",
+                     "@type": "http://www.w3.org/2001/XMLSchema#decimal"},
+        },
+        "obi:validation": [{
+            "obi:validatesType": "extensions:ECTSExtension",
+            "obi:validationSchema": BASE + "extensions/ECTSExtension/schema.json",
+        }],
+    }
+    schema = {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
+              "properties": {"ECTS": {"type": "number", "minimum": 0}}, "required": ["ECTS"]}
+    extra = {"extensions/ECTSExtension/context.json": json.dumps(context).encode(),
+             "extensions/ECTSExtension/schema.json": json.dumps(schema).encode()}
+
+    def extension(value):
+        return {"@context": BASE + "extensions/ECTSExtension/context.json",
+                "type": ["Extension", "extensions:ECTSExtension"], "ECTS": value}
+
+    docs = site_documents()
+    docs["badges/x.json"]["extensions:ECTSExtension"] = extension(2.5)
+    docs["badges/y.json"] = dict(docs["badges/x.json"], id=BASE + "badges/y.json",
+                                 **{"extensions:ECTSExtension": extension("lots")})
+    docs["awards/a2.json"] = dict(docs["awards/a1.json"], id=BASE + "awards/a2.json",
+                                  badge=BASE + "badges/y.json")
+    site = write_site(tmp_path / "site", docs, extra)
+    with serve_directory(site) as local:
+        good, bad = validate([BASE + "awards/a1.json", BASE + "awards/a2.json"], {BASE: local})
+    assert good["valid"], describe(good)
+    assert fetched(good, BASE + "extensions/ECTSExtension/schema.json")["status"] == 200
+    assert good["blocked"] == [], describe(good)
+    assert not bad["valid"], describe(bad)
+    assert any("ECTSExtension did not validate" in m["result"] for m in bad["messages"]), describe(bad)
+
+
+def test_what_the_validator_misses_is_in_the_fetch_log(tmp_path, ob2):
+    """The validator passes a revoked award and a 404 badge image; tests must
+    look at `fetches` for those."""
+    docs = site_documents()
+    docs["awards/a1.json"].update(revoked=True, revocationReason="Issued in error")
+    docs["badges/x.json"]["image"] = BASE + "badges/gone.png"
+    docs["revocations.json"]["revokedAssertions"] = [
+        {"id": BASE + "awards/a1.json", "revocationReason": "Issued in error"}]
+    site = write_site(tmp_path / "site", docs)
+    with serve_directory(site) as local:
+        [r] = validate([BASE + "awards/a1.json"], {BASE: local})
+    assert r["valid"], describe(r)  # sic: openbadges 1.1.2 does not notice either problem
+    assert fetched(r, BASE + "awards/a1.json")["json"]["revoked"] is True
+    assert fetched(r, BASE + "badges/gone.png")["status"] == 404
+    assert fetched(r, BASE + "revocations.json") is None  # never even fetched
+
+
 # --------------------------------------------------------------------------
 # ... and rejects broken ones
 # --------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import gzip
 import json
 import os
@@ -16,7 +17,7 @@ from badgesite.sign import canon, keys, proof, statuslist
 from badgesite.sign.canon import CanonicalizationError, ContextNotBundledError
 from badgesite.sign.keys import SigningKeyError, VerificationError
 
-from vcharness import canonize_js, verify_credentials
+from vcharness import canonize_js, js_contexts, verify_credentials
 
 # --- fixtures ------------------------------------------------------------------------------
 
@@ -363,8 +364,6 @@ def test_sign_is_deterministic(key):
 
 
 def test_created_format():
-    import datetime as dt
-
     key = keys.generate()
     for bad in ("2024-05-01T12:00:00.123Z", "2024-05-01T12:00:00+00:00", "2024-05-01", "2024-05-01 12:00:00Z"):
         with pytest.raises(ValueError):
@@ -373,6 +372,19 @@ def test_created_format():
     assert proof.sign(credential(), key, VM, when)["proof"]["created"] == "2024-05-01T12:00:00Z"
     with pytest.raises(ValueError, match="already has a proof"):
         proof.sign(proof.sign(credential(), key, VM, CREATED), key, VM, CREATED)
+
+
+def test_sign_takes_plain_json_only(key):
+    doc = credential()
+    doc["type"] = ("VerifiableCredential", "OpenBadgeCredential")
+    signed = proof.sign(doc, key, VM, CREATED)
+    assert signed["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    proof.verify(signed, key.public_key())
+    for bad in (dt.datetime(2024, 1, 1), float("nan")):
+        doc = credential()
+        doc["name"] = bad
+        with pytest.raises(ValueError, match="not plain JSON"):
+            proof.sign(doc, key, VM, CREATED)
 
 
 # --- status list ---------------------------------------------------------------------------
@@ -524,3 +536,37 @@ def test_js_and_python_safe_modes_agree(tmp_path):
         assert result["error"] and "Safe mode" in result["error"], (name, result)
         with pytest.raises(CanonicalizationError):
             canon.canonize(doc)
+
+
+def test_bundled_contexts_equal_the_npm_context_packages():
+    from importlib import resources
+
+    folder = resources.files("badgesite").joinpath("contexts")
+    npm = js_contexts()
+    for url in (VC_V2, OB_303, OB_EXTENSIONS, "https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"):
+        assert url in npm
+    compared = 0
+    for url, entry in canon.bundled_contexts().items():
+        if url in npm:
+            assert json.loads(folder.joinpath(entry["file"]).read_text("utf-8")) == npm[url], url
+            compared += 1
+    assert compared >= 15
+
+
+def test_js_verifier_resolves_did_web_at_a_domain_root(tmp_path, key):
+    root_did = "did:web:badges.example.com"
+    doc = did_document(key)
+    doc = json.loads(json.dumps(doc).replace(DID, root_did))
+    cred = credential()
+    cred["issuer"]["id"] = root_did
+    signed = proof.sign(cred, key, root_did + "#key-1", CREATED)
+    out = tmp_path / "site"
+    write_json(out / ".well-known" / "did.json", doc)
+    write_json(out / "awards" / "x.json", signed)
+    (result,) = verify_credentials([out / "awards" / "x.json"], {"https://badges.example.com/": out})
+    assert result["verified"] and result["schemaValid"], result
+    # the issuer must be the controller of the verification method
+    cred["issuer"]["id"] = DID
+    write_json(out / "awards" / "y.json", proof.sign(cred, key, root_did + "#key-1", CREATED))
+    (result,) = verify_credentials([out / "awards" / "y.json"], {"https://badges.example.com/": out})
+    assert not result["verified"]

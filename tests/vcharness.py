@@ -92,6 +92,17 @@ def verify_credentials(
     return results
 
 
+def js_contexts(timeout: float = 120) -> dict[str, object]:
+    """{url: document} of every JSON-LD context the JS harness serves (npm packages)."""
+    require_harness()
+    proc = subprocess.run(
+        ["node", "contexts.mjs"], cwd=JS_DIR, capture_output=True, text=True, timeout=timeout
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"node contexts.mjs failed: {proc.stderr.strip()}")
+    return json.loads(proc.stdout)
+
+
 def canonize_js(
     files: Iterable[str | os.PathLike],
     mapping: Mapping[str, str | os.PathLike] | None = None,

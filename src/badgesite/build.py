@@ -51,6 +51,7 @@ class Context:
     images: dict[str, bytes] = field(default_factory=dict)  # badge id -> PNG bytes (rasterised for SVG)
     sources: dict[str, bytes] = field(default_factory=dict)  # badge id -> original image bytes
     issuer_image: str | None = None
+    has_credentials: bool = False  # OB 3.0 credentials are published in this build
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False) -> BuildResult:
@@ -64,6 +65,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     staging = Staging(output)
     try:
         context = make_context(site)
+        context.has_credentials = signing_key is not None
         count = 0
         for rel, data in plan(context, signing_key):
             staging.write(rel, data)

@@ -125,9 +125,19 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    from . import commands
+    """Subcommands defined beside the CLI: authoring (commands.py) and trust (trust.py)."""
+    import importlib
 
-    return commands.REGISTER
+    registered = []
+    for name in ("commands", "trust"):
+        try:
+            module = importlib.import_module(f".{name}", __package__)
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{name}":
+                raise
+            continue
+        registered += module.REGISTER
+    return registered
 
 
 def main(argv: list[str] | None = None) -> int:

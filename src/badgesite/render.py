@@ -182,12 +182,19 @@ class Renderer:
         def date(day: dt.date | None) -> str:
             return format_date(day, texts.get("months"), texts.get("date_format", "{day} {month} {year}"))
 
-        def texts_with_prefix(prefix: str) -> dict:
-            return {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
+        def number(value) -> str:
+            text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+            return text.replace(".", texts.get("decimal_separator", "."))
+
+        def js_texts(prefix: str) -> dict:
+            """The texts a script needs (keys starting with `prefix`), and how to write a date."""
+            found = {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
+            found.update(months=texts.get("months"), date_format=texts.get("date_format", "{day} {month} {year}"))
+            return found
 
         html = self.env.get_template(template).render(
-            page_path=path, lang=language, t=self.translator(language), link=link, date=date,
-            texts_with_prefix=texts_with_prefix, url=urls.url, page_url=urls.page_url, **context)
+            page_path=path, lang=language, t=self.translator(language), link=link, date=date, number=number,
+            js_texts=js_texts, url=urls.url, page_url=urls.page_url, **context)
         return html.encode("utf-8")
 
     @lru_cache(maxsize=None)

@@ -211,10 +211,15 @@ def _check_iri(doc: Any, iri: Any, what: str, problems: list[str], allow_blank: 
             problems.append(f"{what} {iri!r} is a blank node identifier{_where(doc, iri)}")
         return
     if not _ABS_IRI_RE.match(iri):
-        problems.append(
-            f"{what} {iri!r} is not an absolute IRI and is not defined by the @context"
-            f"{_where(doc, iri)}"
-        )
+        if what == "@id":
+            problems.append(
+                f"id {iri!r} is a relative IRI{_where(doc, iri)}: ids must be absolute URLs or URNs"
+            )
+        else:
+            problems.append(
+                f"{what} {iri!r} is not defined by the @context and is not an absolute IRI"
+                f"{_where(doc, iri)}"
+            )
     elif _BAD_IRI_CHARS.search(iri):
         problems.append(f"{what} {iri!r} contains characters that are not allowed in an IRI{_where(doc, iri)}")
 

@@ -13,13 +13,11 @@ Resolving `verificationMethod` (did:web…#key-1) to a public key is the caller'
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import hashlib
 import json
 import re
 from functools import lru_cache
-from typing import Any
 
 from . import canon, keys
 from .canon import CanonicalizationError
@@ -99,9 +97,11 @@ def sign(
 ) -> dict:
     """A new dict: `document` plus an eddsa-rdfc-2022 DataIntegrityProof.
 
-    Raises CanonicalizationError if the document is not safe to sign (an undefined
-    property or type, a relative IRI…: verifiers would reject it), ValueError on a
-    bad `created` or a document that already has a proof.
+    The document is copied through JSON (tuples become lists; NaN, datetimes and
+    other non-JSON values are a ValueError). Raises CanonicalizationError if it is
+    not safe to sign (an undefined property or type, a relative IRI…: verifiers
+    would reject it), ValueError on a bad `created` or a document that already has
+    a proof.
     """
     if not isinstance(document, dict):
         raise TypeError("document must be a dict")
@@ -109,7 +109,12 @@ def sign(
         raise ValueError("the document already has a proof")
     if not isinstance(verification_method, str) or ":" not in verification_method:
         raise ValueError(f"verification_method must be an absolute IRI, got {verification_method!r}")
-    unsigned = _with_suite_context(copy.deepcopy(document))
+    try:
+        # JSON-pure copy: what is signed is exactly what json.dump will write
+        unsigned = json.loads(json.dumps(document, ensure_ascii=False, allow_nan=False))
+    except (TypeError, ValueError) as e:
+        raise ValueError(f"the document is not plain JSON: {e}") from None
+    unsigned = _with_suite_context(unsigned)
     proof_config = {
         "type": PROOF_TYPE,
         "cryptosuite": CRYPTOSUITE,

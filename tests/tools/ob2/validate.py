@@ -30,68 +30,93 @@ the harness itself failed (bad arguments, unreadable jobs file, ...).
 
 How it stays offline
 --------------------
-* Every requests.Session gets an adapter that rewrites a URL starting with a
-  --map public base to the local server (so ids and the validator's
-  verification checks still see the public URLs), answers the Open Badges v2
-  JSON-LD context (https://w3id.org/openbadges/v2, which the validator fetches
-  on EVERY compaction and does not ship as a document) from the dict the
-  validator itself ships in openbadges.verifier.openbadges_context, lets
-  loopback URLs through, and refuses everything else with a ConnectionError.
-  Redirects work: requests resolves Location against the URL actually fetched
-  and sends the next hop through the same adapter.
-* pyld's global default document loader (used where the validator forgets to
-  pass its own) goes through the same requests adapter.
-* As a last guard, socket connect / getaddrinfo refuse non-loopback hosts.
+* requests.Session.get_adapter is patched so EVERY session -- including the
+  ones openbadges creates at import time (openbadges.verifier.utils.
+  jsonld_use_cache, used by extension validation) -- sends through one
+  adapter that: rewrites a URL starting with a --map public base to the local
+  server (ids, the verification-scope checks and the report keep the PUBLIC
+  URLs); answers the Open Badges v2 JSON-LD context (https://w3id.org/
+  openbadges/v2 and https://openbadgespec.org/v2/context.json, fetched on
+  every run, never shipped as a document) from the dict the validator itself
+  ships (openbadges.verifier.openbadges_context.OPENBADGES_CONTEXT_V2_DICT);
+  lets loopback URLs through; refuses anything else with a ConnectionError
+  (logged as blocked).  Redirects work: requests resolves Location against
+  the URL actually fetched and sends the next hop through the same adapter.
+* pyld's global default document loader goes through requests as well.
+* Last guard: socket connect / getaddrinfo refuse non-loopback hosts.
+Nothing needs to be cached in advance: the OB v2 context is the only outside
+document the validator needs; everything else must come from the site.
 
-What the validator (openbadges 1.1.2) insists on -- learnt while writing this
----------------------------------------------------------------------------
-* Every document: "@context": "https://openbadgespec.org/v2/context.json" or
-  "https://w3id.org/openbadges/v2" (both answered offline here).  A string
-  containing "v1" switches it to the 1.1 upgrade path.  Each fetched
-  document's compacted "id" must equal the URL it was fetched from, or it warns
-  and refetches the declared id.
-* The validator does NOT look at HTTP status: a 404 with a JSON body is taken
-  as the document; a 404 with an HTML body fails as "Unknown Content-Type".
-  It never fetches the RevocationList for hosted assertions and does not look
-  at "revoked": a revoked hosted Assertion still validates.  Check those
-  yourself from `fetches`.
-* Assertion: id (IRI), type must contain "Assertion", recipient
-  {type: "email", hashed: true, salt, identity: "sha256$" + 64 hex of
-  sha256(email + salt)} (hashed true with a non-hash identity, or a hash with
-  hashed false, is an error), badge (URL; fetched, must be a valid BadgeClass),
-  verification {"type": "hosted"} (or "HostedBadge"; exactly one type),
-  issuedOn datetime WITH a timezone ("Z" or +hh:mm; not in the future),
-  optional expires (same format; expired -> error), image (URL; may not be a
-  data: URI on the Assertion).
-* BadgeClass: id, type "BadgeClass", issuer (URL; fetched, must be a valid
-  Profile), name, description (both required), image REQUIRED (URL or data:
-  URI; an Image object {id: ...} also works; the URL is fetched and only
-  needs a content-type header -- its bytes are not checked), criteria REQUIRED
-  (a URL, or {id?: URL, narrative: text}; a criteria object without id must
-  have a narrative), tags: list of strings, alignment objects need targetName
-  and targetUrl.
-* Profile (issuer): id must be http(s) (else error), type "Issuer" or
-  "Profile", name, url (a URL), email (x@y) are REQUIRED.  revocationList is
-  not checked at all.  verification (optional) is read as:
-    - startsWith: ONE URL string (a list fails the property check); the
-      Assertion id must start with it.  Set it to base_url.
-    - allowedOrigins: host names only ("example.org", no scheme, no port, no
-      IP address -- the validator's hostname regex needs a letters TLD), one
-      or a list; the Assertion id's authority must be in it.  When
-      allowedOrigins is absent it defaults to the ISSUER id's authority (so
-      the default works when issuer and assertions share a host).
-    - A `verification` given as a string URL is looked up only among nodes
-      already fetched (it is never fetched); embed the object.
-* "type" of embedded objects is otherwise hardly checked, nor are unknown
-  properties; extensions ("type": ["Extension", "extensions:X"], with an
-  "@context" URL whose obi:validation names a JSON schema) are fetched and the
-  node validated against that JSON schema (jsonschema 2.6, draft-04).
-* Images: the PNG iTXt chunk keyword must be exactly "openbadges" (pypng
-  reads it; iTXt wins over tEXt); SVG needs <openbadges:assertion
-  verify="URL"> (or JSON text) inside <svg xmlns:openbadges=...>.  The baked
-  text may be the assertion URL or the assertion JSON (its "id" is then
-  fetched).  An image without baked data crashes the validator (a Python 2
-  `e.message`); this harness reports it as invalid instead.
+What openbadges 1.1.2 checks -- tried one property at a time with this harness
+------------------------------------------------------------------------------
+(valid = report.valid; "passes" = still valid, "error" = invalid)
+Every document
+* "@context": "https://w3id.org/openbadges/v2" (or the openbadgespec.org
+  context URL); a context string containing "v1" switches to 1.1 upgrading.
+* Its "id" must equal the URL it was served from: otherwise a warning and the
+  declared id is fetched instead (here: a 404 -> error).
+* HTTP status is ignored.  A 404 with an HTML body fails only because it is
+  not JSON ("Unknown Content-Type"); a 404 JSON body would be accepted
+  (by reading the code).
+* `type` is NOT validated (RDF_TYPE is missing from the validator's list of
+  checked value types): BadgeClass "type": "Foo" and Profile "type": "Foo"
+  pass.  Exception: the INPUT Assertion's type picks its class, so it must be
+  exactly "Assertion" (or ["Assertion"]); ["Assertion", "extensions:X"] or
+  "Foo" -> error ("Chosen OBClass None not implemented").
+* "@language" if present must be a BCP 47 tag ("nl-NL"; "nl_NL" -> error).
+Assertion (hosted)
+* required: id, recipient, badge (URL of the BadgeClass, fetched; an
+  embedded BadgeClass object also passes), verification, issuedOn.
+* verification: {"type": "hosted"} or {"type": "HostedBadge"}; the string
+  "hosted" -> error.  {"type": "signed"} on a hosted document passes and then
+  skips the issuer's startsWith/allowedOrigins checks altogether.
+* issuedOn / expires: ISO 8601 date-time WITH a zone ("Z" or +00:00);
+  date-only or no zone -> error; issuedOn in the future -> error; expires in
+  the past -> error (an expired award is INVALID to the validator).
+* recipient: {"type": "email", "hashed": true, "salt": S, "identity":
+  "sha256$" + hex sha256(email + S)}; hashed true needs sha256$<64 hex> (or
+  md5$<32 hex>); a hash with hashed false -> error; salt is optional.  With a
+  recipient profile ({"email": ...}, --recipient / "recipient" in jobs) the
+  hash must match it.
+* revoked / revocationReason are ignored: "revoked": true passes.  The
+  issuer's revocationList is never fetched.  Check revocation yourself.
+* image optional; if present a URL (fetched; by the code data: URIs are
+  refused on an Assertion).
+* evidence: objects or URLs; {"narrative": ...} alone passes.
+BadgeClass
+* required: id, name, description, issuer (URL, fetched; embedded passes),
+  criteria, image.
+* image: a URL, {"id": URL, ...}, or a data:image/png|svg+xml URI.  The URL
+  is fetched but neither its status nor its bytes are checked: an image
+  that 404s passes (check `fetches`).  Missing image -> error.
+* criteria: a URL, {"id": URL, "narrative": ...} or {"narrative": ...}.
+* tags: list of strings.  alignment items need targetName and targetUrl.
+* unknown properties are ignored.
+Profile (issuer)
+* required: id (must be http(s)), name, url (a URL).  email is listed as
+  required but never checked (EMAIL is also missing from the checked types).
+* verification (optional, must be EMBEDDED: a URL string -> error):
+  - startsWith: ONE URL string (a one-item list compacts to a string and
+    passes; two items -> error).  The Assertion id must start with it.
+  - allowedOrigins: bare host names, one or a list ("example.org"; a scheme
+    or port -> error).  The Assertion id's host must be in it.  Absent ->
+    defaults to the host of the ISSUER's id.
+  - no verification at all: allowedOrigins defaults as above; passes when the
+    issuer and the assertions share the host.
+Extensions
+* {"@context": URL, "type": ["Extension", "extensions:XExtension"], ...}:
+  the context URL is fetched (404 -> the whole document fails to compact ->
+  error); its "obi:validation" [{"obi:validatesType": "extensions:XExtension",
+  "obi:validationSchema": URL}] schema is fetched and the extension node is
+  checked with jsonschema 2.6 (draft-04): a bad value -> error.
+Baked images
+* PNG: iTXt chunk with keyword exactly "openbadges" (an uncompressed iTXt
+  before IEND is read fine; iTXt wins over tEXt).  SVG: <openbadges:assertion
+  verify="URL"/> (or, per the bakery code, the JSON as text) in <svg xmlns:openbadges=
+  "http://openbadges.org">.  Baked text = the assertion URL or its JSON (the
+  JSON's "id" is then fetched and validated).  An image with nothing baked
+  crashes openbadges 1.1.2 (a Python 2 `e.message`); reported here as
+  invalid with harnessError set.
 """
 
 import argparse

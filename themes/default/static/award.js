@@ -1,71 +1,104 @@
-// Award page: live status (valid / expired / revoked) worked out when the page is opened,
-// from the published assertion and revocation list, and the recipient check (nothing is sent).
+// Award page: the live status (valid / expired / revoked), worked out when the page is
+// opened from the published assertion and revocation list, so that a revocation published
+// after this page was built still shows; and the recipient check (nothing is sent anywhere).
 (function () {
   "use strict";
   var dataEl = document.getElementById("award-data");
-  if (!dataEl) return;
+  var OB = window.OBCheck;
+  if (!dataEl || !OB) return;
   var award = JSON.parse(dataEl.textContent);
-  var texts = award.texts;
-  function fill(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] == null ? "" : values[k]; });
-  }
-  function today() {
-    var d = new Date();
-    var m = String(d.getMonth() + 1).padStart(2, "0"), day = String(d.getDate()).padStart(2, "0");
-    return d.getFullYear() + "-" + m + "-" + day;
-  }
-  function fetchJson(url) {
-    return fetch(url, { cache: "no-store" }).then(function (r) {
-      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
-      return r.json();
-    });
-  }
+  var texts = award.texts || {};
+  var fill = OB.fill;
+  function date(iso) { return OB.formatDay(iso, texts); }
+
   var statusEl = document.querySelector("[data-status]");
-  function show(status, text) {
+  var noteEl = document.querySelector("[data-status-note]");
+  var copyEl = document.querySelector("[data-status-copy]");
+  var SYMBOLS = { valid: "\u2714", expired: "\u29D6", revoked: "\u2716", unknown: "?" };
+
+  function show(status, headline, note) {
     statusEl.setAttribute("data-status", status);
-    statusEl.textContent = text;
+    statusEl.textContent = "";
+    var icon = document.createElement("span");
+    icon.className = "status-icon";
+    icon.setAttribute("aria-hidden", "true");
+    icon.textContent = SYMBOLS[status] || "";
+    statusEl.appendChild(icon);
+    statusEl.appendChild(document.createTextNode(headline));
+    if (noteEl) {
+      noteEl.textContent = note || "";
+      noteEl.hidden = !note;
+    }
+    if (copyEl) copyEl.textContent = fill(texts.print_status, { status: headline, date: date(OB.today()) });
   }
+
+  function checked() { return fill(texts.checked, { date: date(OB.today()) }); }
+
+  function decide(assertion, list) {
+    if (!assertion || assertion.id !== award.assertionId) {
+      show("unknown", texts.unknown, texts.mismatch_document);
+      return;
+    }
+    var entry = OB.findRevocation(list, assertion.id);
+    if (assertion.revoked === true || entry) {
+      var reason = assertion.revocationReason || (entry && entry.revocationReason) || "";
+      var when = entry && OB.day(entry.revokedOn);
+      var headline = when ? fill(texts.revoked_on, { date: date(when) }) : texts.revoked;
+      var note = (reason ? fill(texts.reason, { reason: reason }) + " " : "") + checked();
+      show("revoked", headline, note);
+      return;
+    }
+    var expires = OB.day(assertion.expires);
+    if (expires && expires < OB.today()) {
+      show("expired", fill(texts.expired, { date: date(expires) }), texts.expired_note + " " + checked());
+    } else if (expires) {
+      show("valid", texts.valid, fill(texts.valid_until, { date: date(expires) }) + " " + checked());
+    } else {
+      show("valid", texts.valid, texts.no_expiry + " " + checked());
+    }
+  }
+
   if (statusEl) {
-    Promise.all([fetchJson(award.assertion), fetchJson(award.revocations)]).then(function (results) {
+    var listPromise = OB.fetchJson(award.revocations).catch(function () { return undefined; });
+    Promise.all([OB.fetchJson(award.assertion), listPromise]).then(function (results) {
       var assertion = results[0], list = results[1];
-      var entry = (list.revokedAssertions || []).filter(function (r) {
-        return (typeof r === "string" ? r : r.id) === assertion.id;
-      })[0];
-      if (assertion.revoked || entry) {
-        var reason = assertion.revocationReason || (entry && entry.revocationReason) || "";
-        show("revoked", texts.revoked + (reason ? ". " + fill(texts.reason, { reason: reason }) : ""));
+      if (list === undefined && assertion.revoked !== true) {
+        // Without the revocation list a revocation could be missed: do not claim "valid".
+        show("unknown", texts.unknown, texts.no_list);
         return;
       }
-      var expires = assertion.expires ? String(assertion.expires).slice(0, 10) : award.expires;
-      if (expires && expires < today()) {
-        show("expired", fill(texts.expired, { date: expires }));
-      } else if (expires) {
-        show("valid", texts.valid + ". " + fill(texts.expires, { date: expires }));
-      } else {
-        show("valid", texts.valid);
-      }
-    }).catch(function () {
-      show("unknown", texts.unknown);
+      decide(assertion, list);
+    }).catch(function (error) {
+      var missing = error && /HTTP 404/.test(error.reason || "");
+      show("unknown", texts.unknown, missing ? texts.missing : texts.try_later);
     });
   }
 
   var form = document.querySelector("[data-verify-recipient]");
   if (form) {
+    var input = form.querySelector("input[type=email]");
     var result = form.querySelector("[data-verify-result]");
+    form.hidden = false;
+    input.addEventListener("input", function () {
+      result.setAttribute("data-verify-result", "");
+      result.textContent = "";
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      var email = form.querySelector("input[type=email]").value.trim().toLowerCase();
-      var bytes = new TextEncoder().encode(email + award.salt);
-      crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
-        var hex = Array.prototype.map.call(new Uint8Array(digest), function (b) {
-          return b.toString(16).padStart(2, "0");
-        }).join("");
-        var match = ("sha256$" + hex) === award.identity.toLowerCase();
+      var recipient = { identity: award.identity, salt: award.salt, hashed: true };
+      OB.recipientMatches(recipient, input.value).then(function (match) {
+        if (match === null) {
+          result.setAttribute("data-verify-result", "");
+          result.textContent = texts.recipient_unknown;
+          return;
+        }
         result.setAttribute("data-verify-result", match ? "match" : "mismatch");
-        result.textContent = match ? texts.match : texts.mismatch;
+        result.textContent = fill(match ? texts.recipient_match : texts.recipient_mismatch,
+                                  { email: input.value.trim() });
       });
     });
   }
+
   var printButton = document.querySelector("[data-print]");
   if (printButton) {
     printButton.hidden = false;

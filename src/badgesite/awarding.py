@@ -1,0 +1,325 @@
+"""Awarding and revoking: from a command line or a spreadsheet row to a ledger edit.
+
+Everything is validated before anything is written. A new award is checked by the
+same code that checks the ledger (`assemble`), on the very YAML text that will be
+appended, so `badgesite award` can never write what `badgesite check` refuses.
+The ledger itself is edited as text by `ledger_edit`.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import identity, ledger_edit
+from .assemble import _awards as validate_awards  # the ledger's own rules, applied to new entries
+from .errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
+from .model import Site
+from .source.fields import EMAIL, URL
+from .source.ledger import AWARDS_DIR, LedgerEntry
+from .urls import Urls
+
+log = logging.getLogger(__name__)
+
+CSV_COLUMNS = ("badge", "email", "name", "issued", "evidence_url", "evidence_name", "narrative")
+ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
+ID_RANDOM_LEN = 10  # 31**10 ~ 8e14 ids per badge and year: they cannot be listed by counting
+AWARDER_ENV = "BADGESITE_AWARDER"
+MAX_DUPLICATE_CHECKS = 5_000_000  # hashes to compare when looking for an award given twice
+
+LEDGER_HEADER = """\
+# Awards ledger, {year}: one entry per award, in the order they were given.
+#
+# Add awards with `badgesite award BADGE EMAIL` (or `badgesite award --csv FILE`);
+# it stores each e-mail address only as a salted hash. An award is never deleted:
+# revoke one given in error with `badgesite revoke ID --reason TEXT`.
+# Every field is described in the badgesite user guide (docs/content.md).
+"""
+
+
+@dataclass
+class Request:
+    """One award to make, as a user asked for it."""
+
+    badge: str
+    email: str
+    name: str | None = None
+    issued: str | None = None  # YYYY-MM-DD; today when None
+    by: str | None = None
+    evidence_url: str | None = None
+    evidence_name: str | None = None
+    narrative: str | None = None
+    where: tuple[str, int] = ("award", 0)  # the file and row (or the command line) it came from
+
+
+@dataclass
+class NewAward:
+    id: str
+    badge: str
+    email: str
+    name: str | None
+    ledger: Path
+    text: str  # the ledger entry, as appended
+    url: str  # the award's page
+
+
+@dataclass
+class Plan:
+    awards: list[NewAward] = field(default_factory=list)
+
+    def by_ledger(self) -> dict[Path, list[NewAward]]:
+        groups: dict[Path, list[NewAward]] = {}
+        for award in self.awards:
+            groups.setdefault(award.ledger, []).append(award)
+        return groups
+
+
+# -- reading a spreadsheet export ---------------------------------------------------
+
+def read_csv(path: Path, display: str) -> list[Request]:
+    """The rows of a CSV export; a BadgesiteError naming `display:ROW` for any problem."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise BadgesiteError([Diagnostic(display, 0, 0, f"cannot read the file: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise BadgesiteError([Diagnostic(display, 0, 0, "not UTF-8 text",
+                                         "in your spreadsheet, save as 'CSV UTF-8 (comma delimited)'")]) from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)  # Excel writes ';' in many European locales
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = [cell.strip().lower() for cell in next(reader)]
+    except StopIteration:
+        raise BadgesiteError([Diagnostic(display, 1, 0, "the file is empty; the first row must name the columns: "
+                                         + ",".join(CSV_COLUMNS))]) from None
+    problems = Diagnostics()
+    for name in header:
+        if name not in CSV_COLUMNS:
+            problems.error(display, 1, 0, f"unknown column '{name}'", did_you_mean(name, CSV_COLUMNS))
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        problems.error(display, 1, 0, "missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
+                       "the first row must name exactly these columns: " + ",".join(CSV_COLUMNS))
+    if len(set(header)) != len(header):
+        problems.error(display, 1, 0, "a column is named twice")
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    requests, row = [], reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(cell.strip() for cell in cells):
+                if len(cells) != len(header):
+                    problems.error(display, row, 0, f"{len(cells)} cells where the header has {len(header)}")
+                else:
+                    values = {k: (v.strip() or None) for k, v in zip(header, cells)}
+                    requests.append(Request(values["badge"] or "", values["email"] or "", values["name"],
+                                            values["issued"], None, values["evidence_url"],
+                                            values["evidence_name"], values["narrative"], (display, row)))
+            row = reader.line_num + 1
+    except csv.Error as exc:
+        problems.error(display, reader.line_num, 0, f"not a valid CSV row: {exc}")
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    if not requests:
+        raise BadgesiteError([Diagnostic(display, 2, 0, "no rows to award (only a header)")])
+    return requests
+
+
+# -- planning: ids, awarders, entries, validation ------------------------------------
+
+def badge_prefix(badge_id: str) -> str:
+    """A short readable prefix for award ids: the initials of the badge id's words."""
+    words = [w for w in badge_id.split("-") if w]
+    prefix = "".join(w[0] for w in words) if len(words) > 1 else badge_id[:2]
+    return prefix[:4]
+
+
+def new_award_id(badge_id: str, year: int, taken: set[str]) -> str:
+    """`<prefix>-<year>-<10 random characters>`: unguessable, unlike a counter."""
+    while True:
+        candidate = f"{badge_prefix(badge_id)}-{year}-" + "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_RANDOM_LEN))
+        if candidate not in taken:
+            taken.add(candidate)
+            return candidate
+
+
+def ledger_path(root: Path, year: int, ledger: Path | None = None) -> Path:
+    """The ledger for awards issued in `year`: content/awards/<year>.yaml (or .yml)."""
+    if ledger is not None:
+        return ledger
+    folder = root / AWARDS_DIR
+    for suffix in (".yaml", ".yml"):
+        if (folder / f"{year}{suffix}").exists():
+            return folder / f"{year}{suffix}"
+    return folder / f"{year}.yaml"
+
+
+def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | None = None,
+         ledger: Path | None = None, again: bool = False, environ=None,
+         progress: Callable[[int], None] | None = None) -> Plan:
+    """Make and check the ledger entries for `requests`; BadgesiteError with every problem."""
+    today = today or dt.date.today()
+    environ = os.environ if environ is None else environ
+    urls = Urls(site.config.base_url, site.config.language)
+    taken = set(site.awards)
+    problems = Diagnostics()
+    result = Plan()
+    seen: dict[tuple[str, str], int] = {}
+    holders = _Holders(site, len(requests))
+    for number, request in enumerate(requests, 1):
+        where = request.where
+        errors: list[str] = []
+
+        def refuse(message: str, hint: str | None = None) -> None:
+            errors.append(message)
+            problems.error(where[0], where[1], 0, message, hint)
+
+        email = request.email.strip()
+        if not email:
+            refuse("no e-mail address")
+        elif not EMAIL.match(email):
+            refuse(f"{email!r} is not a valid e-mail address")
+        issued = today
+        if request.issued:
+            try:
+                issued = dt.date.fromisoformat(request.issued.strip())
+            except ValueError:
+                refuse(f"issued date {request.issued!r} must be written YYYY-MM-DD")
+        if issued > today:
+            refuse(f"issued date {issued} is in the future")
+        if request.evidence_url and not URL.match(request.evidence_url):
+            refuse(f"evidence URL {request.evidence_url!r} must start with https:// or http://")
+        if request.evidence_name and not request.evidence_url:
+            refuse("an evidence name needs an evidence URL")
+        badge = site.badges.get(request.badge)
+        if badge is None:
+            refuse(f"no badge '{request.badge}'" if request.badge else "no badge named",
+                   did_you_mean(request.badge, site.badges) if request.badge else None)
+        awarded_by = (request.by or environ.get(AWARDER_ENV) or "").strip().lower() or None
+        if badge and not awarded_by:
+            if len(badge.awarders) == 1:
+                awarded_by = badge.awarders[0]
+            else:
+                refuse(f"who awards '{badge.id}'? Say it with --by ADMIN or the {AWARDER_ENV} environment variable",
+                       "awarders are " + ", ".join(badge.awarders) if badge.awarders else None)
+        if badge and email and not errors:
+            key = (badge.id, identity.normalise(email))
+            if key in seen:
+                refuse(f"awards '{badge.id}' to {email} a second time (also at row {seen[key]})")
+            seen[key] = where[1]
+            held = holders.find(badge.id, email, today) if not again else None
+            if held:
+                refuse(f"{email} already holds '{badge.id}' (award {held.id}, issued {held.issued})",
+                       "use --again to award it once more")
+        award_id = new_award_id(request.badge or "award", issued.year, taken)
+        fields = {"id": award_id, "badge": request.badge}
+        if site.config.recipients == "plain":
+            fields["recipient"] = email
+        else:
+            salt = identity.new_salt()
+            fields["recipient"] = {"identity": identity.hash_email(email, salt), "salt": salt}
+        if request.name:
+            fields["name"] = request.name
+        fields.update(issued=issued, awarded_by=awarded_by or "")
+        if request.evidence_url:
+            fields["evidence"] = [{"url": request.evidence_url, **({"name": request.evidence_name}
+                                                                  if request.evidence_name else {})}]
+        if request.narrative:
+            fields["narrative"] = request.narrative
+        text = ledger_edit.entry_text(fields)
+        if not errors:
+            for d in _validate(site, award_id, text, where):
+                problems.extend([d])
+                errors.append(d.message)
+        if not errors:
+            path = ledger_path(root, issued.year, ledger)
+            result.awards.append(NewAward(award_id, request.badge, email, request.name, path, text,
+                                          urls.page_url(urls.award_page(award_id))))
+        if progress:
+            progress(number)
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    return result
+
+
+def _validate(site: Site, award_id: str, text: str, where: tuple[str, int]) -> Iterable[Diagnostic]:
+    """Check one new entry with the ledger's own rules; diagnostics point at `where`."""
+    from .source.yamlpos import load
+
+    data = load(text, where[0])
+    diagnostics = Diagnostics()
+    validate_awards(site.config, site.badges, set(), [LedgerEntry(where[0], "new", 0, data[0], 1, 1)], diagnostics)
+    prefix = f"award '{award_id}': "
+    for d in diagnostics.items:
+        message = d.message[len(prefix):] if d.message.startswith(prefix) else d.message
+        yield Diagnostic(where[0], where[1], 0, message, d.severity, d.hint)
+
+
+class _Holders:
+    """Who already holds a badge: the e-mail is hashed with each award's salt."""
+
+    def __init__(self, site: Site, rows: int):
+        self.site = site
+        self.by_badge: dict[str, list] = {}
+        for award in site.awards.values():
+            self.by_badge.setdefault(award.badge, []).append(award)
+        biggest = max((len(v) for v in self.by_badge.values()), default=0)
+        self.enabled = rows * biggest <= MAX_DUPLICATE_CHECKS
+        if not self.enabled:
+            log.info("too many awards to look for duplicates (%d rows x %d awards)", rows, biggest)
+
+    def find(self, badge_id: str, email: str, today: dt.date):
+        if not self.enabled:
+            return None
+        for award in self.by_badge.get(badge_id, ()):
+            if award.status(today) == "valid" and identity.matches(email, award.recipient.identity, award.recipient.salt):
+                return award
+        return None
+
+
+def write(plan_: Plan) -> dict[Path, int]:
+    """Append the planned awards, one text edit per ledger file."""
+    counts = {}
+    for path, awards in plan_.by_ledger().items():
+        year = re.match(r"^\d{4}", path.stem)
+        header = LEDGER_HEADER.format(year=year.group() if year else path.stem)
+        ledger_edit.append(path, [a.text for a in awards], header)
+        counts[path] = len(awards)
+    return counts
+
+
+def revoke(root: Path, site: Site, award_id: str, reason: str, date: dt.date | None = None,
+           today: dt.date | None = None) -> Path:
+    """Mark an award revoked in its ledger file, in place; the file changed."""
+    today = today or dt.date.today()
+    date = date or today
+    award = site.awards.get(award_id)
+    where = ("revoke", 0)
+    if award is None:
+        raise BadgesiteError([Diagnostic(*where, 0, f"no award '{award_id}'", hint=did_you_mean(award_id, site.awards))])
+    problems = Diagnostics()
+    reason = reason.strip()
+    if award.revoked:
+        problems.error(award.source.path, award.source.line, award.source.col,
+                       f"award '{award_id}' was already revoked on {award.revoked.date}: {award.revoked.reason}")
+    if not reason:
+        problems.error(*where, 0, "give the reason for the revocation with --reason TEXT; it is published")
+    elif len(reason) > 2000:
+        problems.error(*where, 0, "the reason is longer than 2000 characters")
+    if date > today:
+        problems.error(*where, 0, f"revocation date {date} is in the future")
+    if date < award.issued:
+        problems.error(*where, 0, f"revocation date {date} is before the award was issued ({award.issued})")
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    path = Path(root) / award.source.path
+    ledger_edit.revoke(path, award_id, date, reason)
+    return path
