@@ -44,6 +44,7 @@ class StaticSite:
         self.root = Path(root).resolve()
         self.prefix = prefix if prefix.endswith("/") else prefix + "/"
         self.overrides: dict[str, bytes] = {}  # path under the site -> bytes served instead
+        self.extra: dict[str, bytes] = {}  # absolute path outside the site ("/elsewhere/x.json") -> bytes
         self.requests: list[str] = []
         site = self
 
@@ -72,6 +73,8 @@ class StaticSite:
 
     def answer(self, raw_path: str) -> tuple[int, bytes, str]:
         path = unquote(urlsplit(raw_path).path)
+        if path in self.extra:
+            return 200, self.extra[path], self._type(path)
         if not path.startswith(self.prefix):
             return self._not_found()
         rel = path[len(self.prefix):]

@@ -70,7 +70,7 @@ def test_revoked_award_is_rewritten_in_place_and_listed(tmp_path: Path):
     assert listing["revokedAssertions"] == [{"id": doc["id"], "revocationReason": "Awarded in error", "revokedOn": "2026-02-01"}]
     issuer = json.loads((out / "issuer.json").read_text())
     assert issuer["revocationList"] == "https://example.org/badges/revocations.json"
-    assert issuer["verification"]["startsWith"] == ["https://example.org/badges/"]
+    assert issuer["verification"]["startsWith"] == "https://example.org/badges/"
 
 
 def test_expiry_from_valid_for(tmp_path: Path):

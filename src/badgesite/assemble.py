@@ -97,7 +97,8 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
     for file in files:
         if file.language in (None, config.language):
             if file.id in by_id:
-                diagnostics.error(file.path, 0, 0, f"badge '{file.id}' is defined twice (also in {by_id[file.id].path})")
+                diagnostics.error(file.path, 0, 0, f"badge '{file.id}' is defined twice (also in {by_id[file.id].path})",
+                                  f"files without a language suffix are in the site language '{config.language}'")
             by_id[file.id] = file
     badges: dict[str, Badge] = {}
     pending_requires: dict[str, tuple[Fields, list]] = {}

@@ -16,7 +16,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from . import identity, ledger_edit
 from .assemble import _awards as validate_awards  # the ledger's own rules, applied to new entries
@@ -68,6 +68,7 @@ class NewAward:
     ledger: Path
     text: str  # the ledger entry, as appended
     url: str  # the award's page
+    data: dict | None = None  # the entry as parsed when it was checked
 
 
 @dataclass
@@ -83,8 +84,9 @@ class Plan:
 
 # -- reading a spreadsheet export ---------------------------------------------------
 
-def read_csv(path: Path, display: str) -> list[Request]:
-    """The rows of a CSV export; a BadgesiteError naming `display:ROW` for any problem."""
+def read_csv(path: Path, display: str) -> tuple[list[Request], Diagnostics]:
+    """The rows of a CSV export, and the problems of rows that could not be read
+    (`display:ROW: message`). A file that cannot be used at all raises BadgesiteError."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except OSError as exc:
@@ -126,11 +128,9 @@ def read_csv(path: Path, display: str) -> list[Request]:
             row = reader.line_num + 1
     except csv.Error as exc:
         problems.error(display, reader.line_num, 0, f"not a valid CSV row: {exc}")
-    if problems:
-        raise BadgesiteError(problems.sorted())
-    if not requests:
+    if not requests and not problems:
         raise BadgesiteError([Diagnostic(display, 2, 0, "no rows to award (only a header)")])
-    return requests
+    return requests, problems
 
 
 # -- planning: ids, awarders, entries, validation ------------------------------------
@@ -164,14 +164,16 @@ def ledger_path(root: Path, year: int, ledger: Path | None = None) -> Path:
 
 def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | None = None,
          ledger: Path | None = None, again: bool = False, environ=None,
-         progress: Callable[[int], None] | None = None) -> Plan:
-    """Make and check the ledger entries for `requests`; BadgesiteError with every problem."""
+         progress: Callable[[int], None] | None = None, problems: Diagnostics | None = None) -> Plan:
+    """Make and check the ledger entries for `requests`; BadgesiteError with every problem
+    (including `problems` already found while reading them)."""
     today = today or dt.date.today()
     environ = os.environ if environ is None else environ
     urls = Urls(site.config.base_url, site.config.language)
     taken = set(site.awards)
-    problems = Diagnostics()
-    result = Plan()
+    problems = problems if problems is not None else Diagnostics()
+    candidates: list[NewAward] = []
+    origins: list[tuple[str, int]] = []
     seen: dict[tuple[str, str], int] = {}
     holders = _Holders(site, len(requests))
     for number, request in enumerate(requests, 1):
@@ -192,7 +194,7 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
             try:
                 issued = dt.date.fromisoformat(request.issued.strip())
             except ValueError:
-                refuse(f"issued date {request.issued!r} must be written YYYY-MM-DD")
+                refuse(f"issued date {request.issued!r} is not a date written YYYY-MM-DD")
         if issued > today:
             refuse(f"issued date {issued} is in the future")
         if request.evidence_url and not URL.match(request.evidence_url):
@@ -225,7 +227,8 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
             fields["recipient"] = email
         else:
             salt = identity.new_salt()
-            fields["recipient"] = {"identity": identity.hash_email(email, salt), "salt": salt}
+            fields["recipient"] = {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
+                                   "salt": ledger_edit.Quoted(salt)}
         if request.name:
             fields["name"] = request.name
         fields.update(issued=issued, awarded_by=awarded_by or "")
@@ -234,33 +237,43 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
                                                                   if request.evidence_name else {})}]
         if request.narrative:
             fields["narrative"] = request.narrative
-        text = ledger_edit.entry_text(fields)
         if not errors:
-            for d in _validate(site, award_id, text, where):
-                problems.extend([d])
-                errors.append(d.message)
-        if not errors:
-            path = ledger_path(root, issued.year, ledger)
-            result.awards.append(NewAward(award_id, request.badge, email, request.name, path, text,
-                                          urls.page_url(urls.award_page(award_id))))
+            candidates.append(NewAward(award_id, request.badge, email, request.name,
+                                       ledger_path(root, issued.year, ledger), ledger_edit.entry_text(fields),
+                                       urls.page_url(urls.award_page(award_id))))
+            origins.append(where)
         if progress:
             progress(number)
+    problems.extend(_validate(site, candidates, origins))
     if problems:
         raise BadgesiteError(problems.sorted())
-    return result
+    return Plan(candidates)
 
 
-def _validate(site: Site, award_id: str, text: str, where: tuple[str, int]) -> Iterable[Diagnostic]:
-    """Check one new entry with the ledger's own rules; diagnostics point at `where`."""
+def _validate(site: Site, awards: list[NewAward], origins: list[tuple[str, int]]) -> list[Diagnostic]:
+    """Check new entries with the ledger's own rules (one parse for all of them);
+    each diagnostic points at the row or the command line the award came from."""
+    from bisect import bisect_right
+
     from .source.yamlpos import load
 
-    data = load(text, where[0])
+    starts, line = [], 1
+    for award in awards:
+        starts.append(line)
+        line += award.text.count("\n")
+    data = load("".join(a.text for a in awards), "new") or []
+    entries = [LedgerEntry("new", "new", i, item, *data.ipos(i)) for i, item in enumerate(data)]
+    for award, item in zip(awards, data):
+        award.data = item
     diagnostics = Diagnostics()
-    validate_awards(site.config, site.badges, set(), [LedgerEntry(where[0], "new", 0, data[0], 1, 1)], diagnostics)
-    prefix = f"award '{award_id}': "
+    validate_awards(site.config, site.badges, set(), entries, diagnostics)
+    found = []
     for d in diagnostics.items:
+        index = max(bisect_right(starts, d.line) - 1, 0)
+        prefix = f"award '{awards[index].id}': "
         message = d.message[len(prefix):] if d.message.startswith(prefix) else d.message
-        yield Diagnostic(where[0], where[1], 0, message, d.severity, d.hint)
+        found.append(Diagnostic(origins[index][0], origins[index][1], 0, message, d.severity, d.hint))
+    return found
 
 
 class _Holders:
@@ -291,7 +304,8 @@ def write(plan_: Plan) -> dict[Path, int]:
     for path, awards in plan_.by_ledger().items():
         year = re.match(r"^\d{4}", path.stem)
         header = LEDGER_HEADER.format(year=year.group() if year else path.stem)
-        ledger_edit.append(path, [a.text for a in awards], header)
+        expected = [a.data for a in awards] if all(a.data is not None for a in awards) else None
+        ledger_edit.append(path, [a.text for a in awards], header, expected)
         counts[path] = len(awards)
     return counts
 

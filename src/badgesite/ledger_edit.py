@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
-from .source.yamlpos import PosList, YamlError, load
 
 try:
     _Loader = yaml.CSafeLoader
@@ -28,7 +28,12 @@ except AttributeError:  # pragma: no cover
 # Characters PyYAML refuses in a stream, and the ones it reads as line breaks.
 _NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\x85\u2028\u2029]")
 _PLAIN = re.compile(r"^[^\W\d_][\w .,'()/@+&-]*$")  # conservative: letters first, no ':' or '#'
+_RESERVED = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}  # YAML 1.1 reads these as values
 _URL = re.compile(r"^https?://[^\s\"'{}\[\],]+$")
+
+
+class Quoted(str):
+    """Text always written in double quotes (hashes and salts, as in the examples)."""
 
 
 class LedgerEditError(Exception):
@@ -52,7 +57,13 @@ def scalar(value: Any) -> str:
     if isinstance(value, (int, float, dt.date)):
         return str(value)
     text = str(value)
-    if (_PLAIN.match(text) or _URL.match(text)) and text == text.strip() and "  " not in text:
+    if isinstance(value, Quoted):
+        return quoted(text)
+    if text != text.strip() or "  " in text:
+        return quoted(text)
+    if _PLAIN.match(text):
+        return quoted(text) if text.lower() in _RESERVED else text
+    if _URL.match(text):
         try:
             if yaml.load(text, Loader=_Loader) == text:
                 return text
@@ -139,48 +150,52 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _parse(text: str, path: Path):
+def _compose(text: str, path: Path):
+    """The YAML node tree of a ledger (positions included), or a LedgerEditError."""
     try:
-        return load(text, path.name)
-    except YamlError as exc:
-        raise LedgerEditError(f"{exc}; fix the file first") from None
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise LedgerEditError(f"{path.name} is not valid YAML ({problem}{where}); fix it first") from None
 
 
-def _plain(value):
-    """PosDict/PosList -> dict/list, for comparing data."""
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+def _data(node):
+    """The plain data of one node."""
+    return None if node is None else SafeConstructor().construct_object(node, deep=True)
 
 
 # -- the two edits ----------------------------------------------------------------
 
-def append(path: Path, entries: list[str], header: str = "") -> None:
+def append(path: Path, entries: list[str], header: str = "", expected: list | None = None) -> None:
     """Append entries (from `entry_text`) to the ledger at `path`, creating it with
-    `header` when it does not exist."""
+    `header` when it does not exist. `expected` is their data, when already parsed."""
     file = _Text(path, header)
-    data = _parse(file.text, path)
-    if data is not None and not isinstance(data, PosList):
-        raise LedgerEditError(f"{path.name} is not a list of awards; fix the file first")
-    indent = 0
-    if data:
-        node = yaml.compose(file.text, Loader=_Loader)
-        if node.flow_style:
+    old = _compose(file.text, path)
+    count = 0
+    if old is not None:
+        if not isinstance(old, yaml.SequenceNode):
+            raise LedgerEditError(f"{path.name} is not a list of awards; fix the file first")
+        if old.flow_style:
             raise LedgerEditError(f"{path.name} is written as one [...] list; add awards to it by hand, "
                                   "or start a new ledger file with --ledger")
-        indent = node.start_mark.column
-    added = []
-    for entry in entries:
-        added.extend(_parse(entry, path))
+        count = len(old.value)
+    indent = old.start_mark.column if count else 0
+    if expected is None:
+        expected = [_data(item) for item in _compose("".join(entries), path).value]
     if indent:
         entries = ["\n".join(" " * indent + line if line else line for line in e.split("\n")) for e in entries]
     text = file.text
     if text and not text.endswith("\n"):
         text += "\n"
     text += "".join("\n" + entry for entry in entries)
-    if _plain(_parse(text, path)) != _plain(list(data or [])) + _plain(added):
+    # Check the result: the same awards before, exactly the new ones after. Only the
+    # last old award could be touched by text appended after it.
+    new = _compose(text, path)
+    if (not isinstance(new, yaml.SequenceNode) or len(new.value) != count + len(expected)
+            or [_data(item) for item in new.value[count:]] != expected
+            or (count and _data(new.value[count - 1]) != _data(old.value[-1]))):
         raise LedgerEditError(f"appending to {path.name} would change other awards; nothing was written")
     file.save(text)
 
@@ -200,12 +215,12 @@ def _find(node, award_id: str):
 def revoke(path: Path, award_id: str, date: dt.date, reason: str) -> None:
     """Add `revoked: {date, reason}` to the award `award_id` in the ledger at `path`."""
     file = _Text(path)
-    data = _parse(file.text, path)
-    node = yaml.compose(file.text, Loader=_Loader)
+    node = _compose(file.text, path)
     index, item = _find(node, award_id)
     if item is None:
         raise LedgerEditError(f"no award '{award_id}' in {path.name}")
-    if "revoked" in data[index]:
+    before = _data(item)
+    if "revoked" in before:
         raise LedgerEditError(f"award '{award_id}' already has a 'revoked:' entry")
     lines = file.text.split("\n")
     if item.flow_style:
@@ -222,9 +237,13 @@ def revoke(path: Path, award_id: str, date: dt.date, reason: str) -> None:
         pad = " " * key_indent
         block = [f"{pad}revoked:", f"{pad}  date: {date.isoformat()}", f"{pad}  reason:{_value(reason, key_indent + 2)}"]
         text = "\n".join(lines[: last + 1] + block + lines[last + 1:])
-    expected = _plain(data)
-    expected[index]["revoked"] = {"date": date, "reason": reason}
-    if _plain(_parse(text, path)) != expected:
+    # Check the result: the same number of awards, this one revoked, the next one unchanged
+    # (the awards before it come before the edit; the ones after it are the same text).
+    new = _compose(text, path)
+    expected = dict(before, revoked={"date": date, "reason": reason})
+    if (not isinstance(new, yaml.SequenceNode) or len(new.value) != len(node.value)
+            or _data(new.value[index]) != expected
+            or (index + 1 < len(node.value) and _data(new.value[index + 1]) != _data(node.value[index + 1]))):
         raise LedgerEditError(f"could not add 'revoked:' to award '{award_id}' safely; add it by hand:\n"
                               f"  revoked:\n    date: {date.isoformat()}\n    reason: {quoted(reason)}")
     file.save(text)

@@ -36,7 +36,7 @@ def issuer(config: Config, urls: Urls, image_path: str | None) -> dict:
         "url": config.issuer.url,
         "revocationList": urls.url(urls.revocations_json),
         # Hosted verification is scoped to this site, not the whole shared origin.
-        "verification": {"type": "hosted", "startsWith": [config.base_url]},
+        "verification": {"type": "hosted", "startsWith": config.base_url},
     }
     if config.issuer.email:
         doc["email"] = config.issuer.email

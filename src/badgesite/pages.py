@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from xml.sax.saxutils import escape
 
@@ -57,13 +58,14 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
     languages = config.languages
     badges = list(site.badges.values())
     paths = _paths(ctx)
+    on_a_path = {b.id for path in paths for b in path}
+    standalone = [b for b in badges if b.id not in on_a_path]
     facets = {
         "tags": sorted({t for b in badges for t in b.tags}),
         "kinds": sorted({b.kind for b in badges}),
         "levels": sorted({b.level for b in badges if b.level}),
     }
     for language in languages:
-        alternates = {lang: None for lang in languages}
         views = [_badge_view(ctx, b, language) for b in badges]
         home = urls.home(language)
         yield home, r.render("index.html", home, language, views=views, facets=facets,
@@ -78,13 +80,12 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
         yield page, r.render("issuer.html", page, language, views=views,
                              alternates={l: urls.issuer_page(l) for l in languages})
         page = urls.paths_page(language)
-        yield page, r.render("paths.html", page, language, paths=paths,
+        yield page, r.render("paths.html", page, language, paths=paths, standalone=standalone,
                              views={v["badge"].id: v for v in views},
                              alternates={l: urls.paths_page(l) for l in languages})
         page = urls.verify_page(language)
         yield page, r.render("verify.html", page, language,
                              alternates={l: urls.verify_page(l) for l in languages})
-        del alternates
     for award in site.awards.values():
         page = urls.award_page(award.id)
         yield page, render_award(ctx, award)
@@ -168,38 +169,94 @@ def catalogue(ctx: "Context") -> bytes:
 
 
 def share_card(ctx: "Context", badge: Badge) -> bytes:
-    """A 1200x630 PNG for Open Graph / Twitter cards: badge image, name and issuer."""
+    """A 1200x630 PNG for Open Graph / Twitter cards: badge image, name, kind and issuer.
+
+    Drawn with Pillow's bundled font only, so the same input gives the same bytes on
+    every machine (no system fonts).
+    """
     from PIL import Image, ImageDraw, ImageFont
 
+    from .render import readable_accent
+
+    width, height = CARD_SIZE
+    config = ctx.site.config
+    accent = readable_accent(config.issuer.color)
     card = Image.new("RGB", CARD_SIZE, "#ffffff")
     draw = ImageDraw.Draw(card)
-    accent = ctx.site.config.issuer.color or "#1d4e89"
-    draw.rectangle([0, 0, CARD_SIZE[0], 18], fill=accent)
+    # A soft panel on the left for the badge, an accent band along the top and bottom.
+    draw.rectangle([0, 0, 500, height], fill=_tint(accent, 0.9))
+    draw.rectangle([0, 0, width, 14], fill=accent)
+    draw.rectangle([0, height - 8, width, height], fill=accent)
     with Image.open(io.BytesIO(ctx.images[badge.id])) as image:
         image = image.convert("RGBA")
-        image.thumbnail((420, 420))
-        card.paste(image, (80, (CARD_SIZE[1] - image.height) // 2 + 9), image)
-    title = ImageFont.load_default(size=54)
-    small = ImageFont.load_default(size=32)
-    x, y = 560, 190
-    for line in _wrap(badge.name, 20)[:3]:
-        draw.text((x, y), line, font=title, fill="#111111")
-        y += 66
-    draw.text((x, y + 30), _wrap(ctx.site.config.issuer.name, 32)[0], font=small, fill="#444444")
+        image.thumbnail((380, 380), Image.LANCZOS)
+        card.paste(image, ((500 - image.width) // 2, (height - image.height) // 2 + 3), image)
+
+    def font(size: int):
+        return ImageFont.load_default(size=size)
+
+    x, right = 560, width - 64
+    kicker = "OPEN BADGE" + (f"  ·  {badge.kind.upper()}" if badge.kind != "badge" else "")
+    draw.text((x, 120), kicker, font=font(28), fill=accent, stroke_width=1, stroke_fill=accent)
+    title_font = font(64)
+    lines = _wrap_px(draw, badge.name, title_font, right - x, 3)
+    y = 172
+    for line in lines:
+        draw.text((x, y), line, font=title_font, fill="#111111", stroke_width=1, stroke_fill="#111111")
+        y += 76
+    body_font = font(30)
+    for line in _wrap_px(draw, badge.text.description, body_font, right - x, 2 if len(lines) > 1 else 3):
+        draw.text((x, y + 14), line, font=body_font, fill="#444444")
+        y += 40
+    issuer_y = height - 130
+    draw.line([x, issuer_y - 26, right, issuer_y - 26], fill="#d5dae1", width=2)
+    logo_x = x
+    if ctx.issuer_image and not ctx.issuer_image.lower().endswith(".svg"):
+        try:
+            with Image.open(io.BytesIO((Path(ctx.site.root) / ctx.issuer_image).read_bytes())) as logo:
+                logo = logo.convert("RGBA")
+                logo.thumbnail((72, 72), Image.LANCZOS)
+                card.paste(logo, (x, issuer_y), logo)
+                logo_x = x + logo.width + 20
+        except (OSError, ValueError):
+            pass
+    name = _wrap_px(draw, config.issuer.name, font(34), right - logo_x)[0]
+    draw.text((logo_x, issuer_y + 2), name, font=font(34), fill="#111111", stroke_width=1, stroke_fill="#111111")
+    host = config.base_url.split("://", 1)[-1].rstrip("/")
+    draw.text((logo_x, issuer_y + 44), _wrap_px(draw, host, font(24), right - logo_x)[0], font=font(24), fill="#555555")
     out = io.BytesIO()
     card.save(out, "PNG", optimize=False)
     return out.getvalue()
 
 
-def _wrap(text: str, width: int) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
+def _tint(color: str, amount: float) -> str:
+    """`color` mixed with white (amount 0: the colour, 1: white)."""
+    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(c + (255 - c) * amount):02x}" for c in (r, g, b))
+
+
+def _wrap_px(draw, text: str, font, width: int, max_lines: int = 1) -> list[str]:
+    """Words of `text` in at most `max_lines` lines no wider than `width` pixels; what does not
+    fit is cut with an ellipsis."""
+    lines, line = [], ""
+    for word in text.split():
+        candidate = f"{line} {word}".strip()
+        if not line or draw.textlength(candidate, font=font) <= width:
+            line = candidate
+        else:
             lines.append(line)
             line = word
-        else:
-            line = f"{line} {word}".strip()
-    return lines + [line] if line else lines or [""]
+    if line:
+        lines.append(line)
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(",;:.") + " …"
+    fitted = []
+    for item in lines or [""]:
+        while item and draw.textlength(item, font=font) > width:
+            item = item[:-2] + "…"
+        fitted.append(item)
+    return fitted
 
 
 def json_ld(value) -> str:  # pragma: no cover - kept for themes

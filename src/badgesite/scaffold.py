@@ -91,7 +91,8 @@ def example_ledger(today: dt.date, awarder: str) -> str:
     for badge, email, name, narrative in EXAMPLE_AWARDS:
         salt = identity.new_salt()
         fields = {"id": new_award_id(badge, today.year, taken), "badge": badge,
-                  "recipient": {"identity": identity.hash_email(email, salt), "salt": salt}}
+                  "recipient": {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
+                                   "salt": ledger_edit.Quoted(salt)}}
         if name:
             fields["name"] = name
         fields.update(issued=today, awarded_by=awarder, narrative=narrative)

@@ -203,6 +203,8 @@ class OfflineAdapter(requests.adapters.HTTPAdapter):
             resp = requests.Response()
             resp.status_code = 200
             resp._content = body
+            resp._content_consumed = True
+            resp.raw = io.BytesIO(body)
             resp.headers = CaseInsensitiveDict({"Content-Type": ctype,
                                                 "Content-Length": str(len(body))})
             resp.url = original
@@ -223,6 +225,7 @@ class OfflineAdapter(requests.adapters.HTTPAdapter):
                 "ob2 harness refused a non-local request to {} "
                 "(add a --map for its base URL)".format(original), request=request)
 
+        request = request.copy()  # leave the caller's (public) request alone
         request.url = target
         entry["fetchedUrl"] = target
         try:

@@ -14,7 +14,7 @@
   var statusEl = document.querySelector("[data-status]");
   var noteEl = document.querySelector("[data-status-note]");
   var copyEl = document.querySelector("[data-status-copy]");
-  var SYMBOLS = { valid: "\u2714", expired: "\u29D6", revoked: "\u2716", unknown: "?" };
+  var SYMBOLS = { valid: "\u2714", expired: "\u26A0", revoked: "\u2716", unknown: "?" };
 
   function show(status, headline, note) {
     statusEl.setAttribute("data-status", status);

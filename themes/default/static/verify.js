@@ -323,16 +323,18 @@
     });
   }
 
+  // The overall answer: [data-verify-outcome value, key of its headline].
   function outcomeOf(result) {
     var failed = result.checks.filter(function (c) { return c.ok === false; }).map(function (c) { return c.id; });
     var genuine = ["read", "hosted", "match", "badge", "issuer"].every(function (id) { return failed.indexOf(id) < 0; }) &&
       result.checks.some(function (c) { return c.id === "revocation"; });
-    if (!genuine) return "invalid";
-    if (result.revoked) return "revoked";
-    if (failed.indexOf("revocation") >= 0 || failed.indexOf("recipient") >= 0) return "invalid";
-    if (result.expired) return "expired";
-    if (failed.length) return "invalid";
-    return "valid";
+    if (!genuine) return ["invalid", "outcome_invalid"];
+    if (result.revoked) return ["revoked", "outcome_revoked"];
+    if (result.recipientMismatch) return ["invalid", "outcome_not_recipient"];
+    if (failed.indexOf("revocation") >= 0) return ["invalid", "outcome_invalid"];
+    if (result.expired) return ["expired", "outcome_expired"];
+    if (failed.length) return ["invalid", "outcome_invalid"];
+    return ["valid", "outcome_valid"];
   }
 
   // -- showing -------------------------------------------------------------------------
@@ -353,11 +355,7 @@
 
   function showResult(result) {
     var outcome = outcomeOf(result);
-    var headline = texts["outcome_" + outcome];
-    if (outcome === "invalid" && result.recipientMismatch && result.checks.filter(function (c) { return c.ok === false; }).length === 1) {
-      headline = texts.outcome_not_recipient;
-    }
-    setOutcome(outcome, headline);
+    setOutcome(outcome[0], texts[outcome[1]]);
     showFacts(result);
     clear(checksEl);
     result.checks.forEach(function (c) {
