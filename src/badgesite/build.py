@@ -6,8 +6,11 @@ artifact from the frozen Site -> write them into a staging folder -> swap it in.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
+import multiprocessing
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -39,6 +42,8 @@ class BuildResult:
     badges: int
     notes: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    written: int = 0  # files made in this build
+    kept: int = 0  # files reused unchanged from an earlier build
 
 
 @dataclass
@@ -54,7 +59,11 @@ class Context:
     has_credentials: bool = False  # OB 3.0 credentials are published in this build
 
 
-def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False) -> BuildResult:
+def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
+          jobs: int | None = None) -> BuildResult:
+    """Validate, then build into a staging folder and swap it in. Nothing is written
+    when the content has errors. Without `clean`, files whose inputs did not change
+    since the last build are kept instead of being made again."""
     root = Path(root).resolve()
     site, diagnostics = load_site(root)
     if site is None:
@@ -62,20 +71,123 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
         raise BadgesiteError(f"the output folder {output} would contain the site itself")
-    staging = Staging(output)
+    context = make_context(site)
+    context.has_credentials = signing_key is not None
+    staging = Staging(output, reuse=not clean)
     try:
-        context = make_context(site)
-        context.has_credentials = signing_key is not None
-        count = 0
         for rel, data in plan(context, signing_key):
             staging.write(rel, data)
-            count += 1
+        write_awards(context, staging, signing_key, jobs)
         staging.commit()
     except BaseException:
         staging.abort()
         raise
-    result = BuildResult(output, count, len(site.awards), len(site.badges), diagnostics=diagnostics)
+    result = BuildResult(output, len(staging.files), len(site.awards), len(site.badges), diagnostics=diagnostics)
+    result.written, result.kept = staging.written, staging.kept
     return result
+
+
+# -- per-award work: fingerprinted, and spread over worker processes --------------
+
+def _fingerprint(*parts) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def global_fingerprint(ctx: Context, signing_key) -> str:
+    """Everything besides the award and its badge that an award's files depend on."""
+    theme = hashlib.sha256()
+    for folder in ctx.renderer.dirs:
+        for file in sorted(folder.rglob("*")):
+            if file.is_file():
+                theme.update(file.relative_to(folder).as_posix().encode() + b"\x00" + file.read_bytes())
+    key_id = None
+    if signing_key is not None:
+        from .sign.keys import public_multibase
+
+        key_id = public_multibase(signing_key)
+    return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials)
+
+
+def award_jobs(ctx: Context, signing_key) -> list[tuple[Award, str]]:
+    base = global_fingerprint(ctx, signing_key)
+    badge_prints = {b.id: _fingerprint(b, hashlib.sha256(ctx.sources[b.id]).hexdigest()) for b in ctx.site.badges.values()}
+    return [(a, _fingerprint(base, badge_prints[a.badge], a)) for a in ctx.site.awards.values()]
+
+
+def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
+    """Every file of one award: hosted assertion, baked images, page (and OB 3.0 credential)."""
+    yield from _award_artifacts(ctx, award)
+    if signing_key is not None:
+        from . import ob3
+
+        yield from ob3.award_artifacts(ctx, award, signing_key)
+    yield ctx.urls.award_page(award.id), pages.render_award(ctx, award)
+
+
+def award_paths(ctx: Context, award: Award, signing_key) -> list[str]:
+    """The files award_files() makes, named without making them."""
+    urls, badge = ctx.urls, ctx.site.badges[award.badge]
+    paths = [urls.award_json(award.id), urls.award_baked(award.id, "png"), urls.award_page(award.id)]
+    if badge.image_type == "svg":
+        paths.append(urls.award_baked(award.id, "svg"))
+    if signing_key is not None:
+        from . import ob3
+
+        paths += ob3.award_paths(ctx, award)
+    return paths
+
+
+_WORKER: tuple | None = None  # (context, staging folder, key), inherited by forked workers
+
+
+def _write_chunk(chunk: list[tuple[Award, str]]) -> tuple[dict[str, str], int]:
+    ctx, folder, signing_key = _WORKER
+    files, written, made = {}, 0, set()
+    for award, fingerprint in chunk:
+        for rel, data in award_files(ctx, award, signing_key):
+            target = folder / rel
+            parent = target.parent
+            if parent not in made:
+                parent.mkdir(parents=True, exist_ok=True)
+                made.add(parent)
+            target.write_bytes(data)
+            files[rel] = fingerprint
+            written += 1
+    return files, written
+
+
+def write_awards(ctx: Context, staging: Staging, signing_key, jobs: int | None = None) -> None:
+    global _WORKER
+    todo = []
+    for award, fingerprint in award_jobs(ctx, signing_key):
+        paths = award_paths(ctx, award, signing_key)
+        fresh = [staging.fresh(rel, fingerprint) for rel in paths]
+        if any(fresh):
+            for rel, was_fresh in zip(paths, fresh):
+                if not was_fresh:  # written again with the others of its award
+                    del staging.files[rel]
+                    staging.kept -= 1
+            todo.append((award, fingerprint))
+    if not todo:
+        return
+    jobs = jobs or os.cpu_count() or 1
+    _WORKER = (ctx, staging.path, signing_key)
+    try:
+        if jobs > 1 and len(todo) >= 200 and "fork" in multiprocessing.get_all_start_methods():
+            size = max(50, len(todo) // (jobs * 8))
+            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for files, written in pool.imap_unordered(_write_chunk, chunks):
+                    staging.written_by_worker(files, written)
+        else:
+            files, written = _write_chunk(todo)
+            staging.written_by_worker(files, written)
+    finally:
+        _WORKER = None
 
 
 def make_context(site: Site) -> Context:
@@ -110,12 +222,10 @@ def plan(ctx: Context, signing_key=None) -> Iterator[Artifact]:
     yield from _static(ctx)
     yield from _ob2_documents(ctx)
     yield from _badge_images(ctx)
-    for award in site.awards.values():
-        yield from _award_artifacts(ctx, award)
     if signing_key is not None:
         from . import ob3
 
-        yield from ob3.artifacts(ctx, signing_key)
+        yield from ob3.site_artifacts(ctx, signing_key)
     yield from pages.render_pages(ctx)
 
 

@@ -1,8 +1,364 @@
-"""Finding the OB 3.0 signing key: never inside the site, never in the output."""
+"""The Open Badges 3.0 signing key: kept outside the site, never in the output.
+
+Where the private key comes from, in this order:
+1. the environment variable BADGESITE_SIGNING_KEY: a path to a PEM file, or the PEM
+   itself (what a CI secret holds);
+2. the default location in the user's config folder:
+   ($XDG_CONFIG_HOME or ~/.config)/badgesite/keys/<host_path>.pem, named after the
+   site's did:web (so one person can keep the keys of several sites).
+
+The site keeps only PUBLIC keys, in `keys.yaml` (committed): every key it has signed
+with, oldest first, as key-1, key-2… All of them stay in the published DID document, so
+a credential signed before a `keys rotate` keeps verifying. The current private key
+must be listed there (a build refuses to publish a DID document without it).
+"""
 from __future__ import annotations
 
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import BadgesiteError, Diagnostic, Diagnostics
+from .sign import keys as ed25519
 
-def find_signing_key(root: Path):
-    return None, "OB 3.0 credentials skipped: no signing key (see 'badgesite keys init')"
+ENV = "BADGESITE_SIGNING_KEY"
+KEYS_FILE = "keys.yaml"
+KEY_ID = re.compile(r"^key-([1-9][0-9]{0,5})$")
+PRIVATE_MARKER = b"PRIVATE KEY-----"
+SKIPPED_DIRS = ("output", ".git", "node_modules")  # and .venv*, and build leftovers .output.*
+MAX_SCAN_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    id: str  # "key-1": the fragment of its verification method, <did>#key-1
+    multibase: str  # publicKeyMultibase, "z6Mk…"
+    added: str | None = None  # YYYY-MM-DD, informational
+
+
+@dataclass(frozen=True)
+class KeyRing:
+    """What a build signs with: the current private key and every public key to publish."""
+
+    private: ed25519.Ed25519PrivateKey
+    id: str  # the current key's id, e.g. "key-2"
+    keys: tuple[PublicKey, ...]  # oldest first; includes the current key
+    source: str = ""  # where the private key was found, for messages
+
+    def __repr__(self) -> str:  # never print key material
+        return f"KeyRing(id={self.id!r}, keys={[k.id for k in self.keys]}, source={self.source!r})"
+
+
+# -- where keys live --------------------------------------------------------------------
+
+def config_dir() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base).expanduser() / "badgesite"
+
+
+def key_file_name(did: str) -> str:
+    """did:web:example.github.io:badges -> example.github.io_badges.pem"""
+    name = re.sub(r"[^A-Za-z0-9.-]+", "_", did.removeprefix("did:web:").replace("%3A", "-")).strip("_.")
+    return (name or "site") + ".pem"
+
+
+def default_key_path(did: str) -> Path:
+    return config_dir() / "keys" / key_file_name(did)
+
+
+def site_did(root: Path) -> str | None:
+    """The did:web of the site in `root`, or None when its badgesite.yaml cannot be read."""
+    from .config import load_config
+    from .urls import Urls
+
+    config = load_config(Path(root), Diagnostics())
+    return Urls(config.base_url, config.language).did if config else None
+
+
+def _repository_root(root: Path) -> Path | None:
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def refuse_inside_site(path: Path, root: Path) -> None:
+    """A private key never goes inside the site folder or its git repository."""
+    path, root = Path(path).expanduser().resolve(), Path(root).resolve()
+    for folder, what in ((root, "the site folder"), (_repository_root(root), "the git repository")):
+        if folder is not None and path.is_relative_to(folder):
+            raise BadgesiteError([Diagnostic(
+                str(path), 0, 0, f"refusing to keep a private key inside {what} ({folder}): it would be "
+                "published or committed", hint="choose a path outside it, or leave out --out to use "
+                f"{config_dir() / 'keys'}")])
+
+
+# -- keys.yaml: the public key history ----------------------------------------------------
+
+def read_history(root: Path) -> list[PublicKey]:
+    """The public keys listed in keys.yaml (empty without the file); BadgesiteError if broken."""
+    problems = Diagnostics()
+    history = _parse_history(Path(root), problems)
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    return history
+
+
+def _parse_history(root: Path, problems: Diagnostics) -> list[PublicKey]:
+    from .source.yamlpos import PosDict, PosList, YamlError, load
+
+    path = root / KEYS_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = load(path.read_text("utf-8"), KEYS_FILE)
+    except (YamlError, UnicodeDecodeError, OSError) as exc:
+        problems.extend([getattr(exc, "diagnostic", None) or Diagnostic(KEYS_FILE, 0, 0, f"cannot read: {exc}")])
+        return []
+    if not isinstance(data, PosDict) or not isinstance(data.get("keys"), PosList):
+        problems.error(KEYS_FILE, 1, 1, "keys.yaml must have a 'keys:' list (see 'badgesite keys show')")
+        return []
+    for key in data:
+        if key != "keys":
+            problems.error(KEYS_FILE, *data.kpos(key), f"unknown key '{key}' (only 'keys' belongs here)")
+    history: list[PublicKey] = []
+    for index, item in enumerate(data["keys"]):
+        line, col = data["keys"].ipos(index)
+        if not isinstance(item, PosDict):
+            problems.error(KEYS_FILE, line, col, "each key is a mapping: id, publicKeyMultibase, added")
+            continue
+        for name in item:
+            if name not in ("id", "publicKeyMultibase", "added"):
+                problems.error(KEYS_FILE, *item.kpos(name), f"unknown key '{name}'")
+        key_id, multibase, added = item.get("id"), item.get("publicKeyMultibase"), item.get("added")
+        if not isinstance(key_id, str) or not KEY_ID.match(key_id):
+            problems.error(KEYS_FILE, *item.vpos("id"), f"key id {key_id!r} must look like key-1, key-2…")
+            continue
+        if any(k.id == key_id for k in history):
+            problems.error(KEYS_FILE, *item.vpos("id"), f"key id '{key_id}' is listed twice")
+            continue
+        try:
+            ed25519.public_key_from_multibase(multibase if isinstance(multibase, str) else "")
+        except ed25519.SigningKeyError:
+            problems.error(KEYS_FILE, *item.vpos("publicKeyMultibase"),
+                           f"'{key_id}': publicKeyMultibase must be an Ed25519 public key 'z6Mk…'")
+            continue
+        if any(k.multibase == multibase for k in history):
+            problems.error(KEYS_FILE, *item.vpos("publicKeyMultibase"), f"'{key_id}': the same key is listed twice")
+            continue
+        history.append(PublicKey(key_id, multibase, str(added) if added is not None else None))
+    return history
+
+
+def write_history(root: Path, history: list[PublicKey], did: str) -> Path:
+    lines = [
+        f"# The public signing keys of this site's issuer, {did}, oldest first.",
+        "# Written by `badgesite keys init` / `badgesite keys rotate`: commit this file.",
+        "# Public keys only: each stays in the published DID document so that credentials",
+        "# signed with an older key keep verifying. Never put a private key in this folder.",
+        "keys:",
+    ]
+    for key in history:
+        lines += [f"  - id: {key.id}", f"    publicKeyMultibase: {key.multibase}"]
+        if key.added:
+            lines.append(f"    added: {key.added}")
+    path = Path(root) / KEYS_FILE
+    tmp = path.with_name(f".{KEYS_FILE}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def key_ring(root: Path, private: ed25519.Ed25519PrivateKey, source: str = "") -> KeyRing:
+    """The private key with the site's public key history around it."""
+    current = ed25519.public_multibase(private)
+    history = read_history(root)
+    if not history:
+        return KeyRing(private, "key-1", (PublicKey("key-1", current),), source)
+    for key in history:
+        if key.multibase == current:
+            return KeyRing(private, key.id, tuple(history), source)
+    raise BadgesiteError([Diagnostic(
+        KEYS_FILE, 1, 0, f"the signing key{f' from {source}' if source else ''} ({current}) is not listed in "
+        f"{KEYS_FILE}, so the published DID document would not contain it",
+        hint="commit the keys.yaml written by 'badgesite keys rotate', or sign with a listed key")])
+
+
+# -- finding the key for a build ----------------------------------------------------------
+
+def _load_pem(data: bytes, source: str) -> ed25519.Ed25519PrivateKey:
+    try:
+        return ed25519.load_private_key(data)
+    except ed25519.SigningKeyError as exc:
+        raise BadgesiteError([Diagnostic(source, 0, 0, f"unusable signing key: {exc}")]) from None
+
+
+def find_signing_key(root: Path) -> tuple[KeyRing | None, str | None]:
+    """(keys, note): the signing key for a build, or None and why OB 3.0 is skipped.
+
+    A key that is set but unusable (unreadable, inside the site, not in keys.yaml) is
+    a BadgesiteError: publishing without credentials must never happen by accident.
+    """
+    root = Path(root).resolve()
+    value = os.environ.get(ENV)
+    if value is not None and value.strip():
+        if "-----BEGIN" in value:
+            private, source = _load_pem(value.encode("utf-8"), ENV), f"${ENV}"
+        else:
+            path = Path(value.strip()).expanduser()
+            if not path.is_file():
+                raise BadgesiteError([Diagnostic(ENV, 0, 0, f"{ENV} names {path}, which is not a file",
+                                                 hint="set it to the key file's path or to the PEM text itself")])
+            refuse_inside_site(path, root)
+            private, source = _load_pem(path.read_bytes(), str(path)), str(path)
+        return key_ring(root, private, source), f"signing Open Badges 3.0 credentials with the key from {source}"
+    did = site_did(root)
+    path = default_key_path(did) if did else None
+    if path is not None and path.is_file():
+        note = f"signing Open Badges 3.0 credentials with {path}"
+        if os.name == "posix" and path.stat().st_mode & 0o077:
+            note += f" (warning: other users can read it; run chmod 600 {path})"
+        return key_ring(root, _load_pem(path.read_bytes(), str(path)), str(path)), note
+    why = f"{ENV} is empty (is the repository secret set?)" if value is not None else "no signing key"
+    return None, f"Open Badges 3.0 credentials skipped: {why} (see 'badgesite keys init')"
+
+
+# -- keys init / rotate ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NewKey:
+    path: Path
+    key_id: str
+    multibase: str
+    did: str | None
+    history_file: Path | None  # keys.yaml, when it was written
+    retired: Path | None = None  # where the previous default key file was moved
+
+
+def _write_private(path: Path, private: ed25519.Ed25519PrivateKey) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(ed25519.private_pem(private))
+    os.chmod(path, 0o600)
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def init_key(root: Path, out: Path | None = None) -> NewKey:
+    """Create the site's first Ed25519 key outside the site; record its public key."""
+    root = Path(root).resolve()
+    did = site_did(root) if (root / "badgesite.yaml").is_file() else None
+    if out is None and did is None:
+        raise BadgesiteError(f"no readable badgesite.yaml in {root}: give --site DIR, or --out PATH for the key")
+    history = read_history(root) if did else []
+    if history:
+        raise BadgesiteError([Diagnostic(KEYS_FILE, 1, 0, f"this site already has signing keys "
+                                         f"({', '.join(k.id for k in history)})",
+                                         hint="'badgesite keys rotate' makes a new one; 'badgesite keys show' tells which is used")])
+    path = Path(out).expanduser().resolve() if out else default_key_path(did)
+    refuse_inside_site(path, root)
+    if path.exists():
+        raise BadgesiteError([Diagnostic(str(path), 0, 0, "a key file already exists there; it was left untouched",
+                                         hint="'badgesite keys show' tells which key the site uses")])
+    private = ed25519.generate()
+    _write_private(path, private)
+    multibase = ed25519.public_multibase(private)
+    written = write_history(root, [PublicKey("key-1", multibase, _today())], did) if did else None
+    return NewKey(path, "key-1", multibase, did, written)
+
+
+def rotate_key(root: Path, out: Path | None = None) -> NewKey:
+    """A new current key; the old public keys stay listed (and published) in keys.yaml."""
+    root = Path(root).resolve()
+    did = site_did(root)
+    if did is None:
+        raise BadgesiteError(f"no readable badgesite.yaml in {root}: rotate needs the site (--site DIR)")
+    history = read_history(root)
+    if not history:
+        ring, _ = find_signing_key(root)
+        if ring is None:
+            raise BadgesiteError("nothing to rotate: no keys.yaml and no signing key ('badgesite keys init' makes one)")
+        history = list(ring.keys)
+    number = max(int(KEY_ID.match(k.id).group(1)) for k in history) + 1
+    default = default_key_path(did)
+    path = Path(out).expanduser().resolve() if out else default
+    refuse_inside_site(path, root)
+    retired = None
+    if path.exists():
+        if out is not None:
+            raise BadgesiteError([Diagnostic(str(path), 0, 0, "a file already exists there; it was left untouched")])
+        old = ed25519.public_multibase(_load_pem(path.read_bytes(), str(path)))
+        old_id = next((k.id for k in history if k.multibase == old), "unlisted")
+        retired = path.with_name(f"{path.stem}.{old_id}.retired.pem")
+        if retired.exists():
+            raise BadgesiteError([Diagnostic(str(retired), 0, 0, "a retired key file already exists there")])
+        os.replace(path, retired)
+    private = ed25519.generate()
+    _write_private(path, private)
+    multibase = ed25519.public_multibase(private)
+    key_id = f"key-{number}"
+    written = write_history(root, [*history, PublicKey(key_id, multibase, _today())], did)
+    return NewKey(path, key_id, multibase, did, written, retired)
+
+
+# -- check: no private key inside the site ----------------------------------------------------
+
+def _skipped(name: str) -> bool:
+    return name in SKIPPED_DIRS or name.startswith(".venv") or name.startswith(".output.")
+
+
+def private_keys_in(root: Path) -> Diagnostics:
+    """An error for every file in the site folder that holds a private key.
+
+    Looks at every file (any name, any type) for 'PRIVATE KEY-----', skipping the
+    build output, .git, node_modules and virtual environments. Symbolic links are
+    not followed.
+    """
+    root = Path(root).resolve()
+    found = Diagnostics()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not _skipped(d) and not os.path.islink(os.path.join(folder, d)))
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.is_symlink() or not path.is_file():
+                continue
+            line = _marker_line(path)
+            if line:
+                found.error(path.relative_to(root).as_posix(), line, 0,
+                            "a private key is inside the site folder: it would be committed or published",
+                            hint="move it out (badgesite keeps keys in ~/.config/badgesite/keys/); if it was "
+                                 "ever committed or pushed, make a new one with 'badgesite keys rotate'")
+    return found
+
+
+def _marker_line(path: Path) -> int:
+    """1-based line of the first private key marker in the file, 0 if none."""
+    try:
+        with open(path, "rb") as handle:
+            tail, offset, lines = b"", 0, 0
+            while offset < MAX_SCAN_BYTES:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    return 0
+                data = tail + chunk
+                at = data.find(PRIVATE_MARKER)
+                if at >= 0:
+                    return lines + data.count(b"\n", 0, at) + 1
+                keep = len(PRIVATE_MARKER) - 1
+                lines += data.count(b"\n", 0, len(data) - keep)
+                tail, offset = data[-keep:], offset + len(chunk)
+    except OSError:
+        return 0
+    return 0
+
+
+def site_key_problems(root: Path) -> Diagnostics:
+    """For `check`: private keys inside the site, and a broken keys.yaml."""
+    problems = private_keys_in(root)
+    _parse_history(Path(root).resolve(), problems)
+    return problems

@@ -76,7 +76,8 @@ def _value(value: Any, indent: int) -> str:
     """What follows `key:` for a scalar: a literal block for multi-line text."""
     if isinstance(value, str) and "\n" in value:
         lines = value.split("\n")
-        if (not lines[0].startswith(" ") and not _NOT_PRINTABLE.search(value) and "\r" not in value
+        if (lines[0].strip() and not lines[0].startswith(" ") and lines[-1] and not _NOT_PRINTABLE.search(value)
+                and "\r" not in value
                 and not any(line.lstrip(" ").startswith("\t") for line in lines)):
             pad = " " * (indent + 2)
             return " |-\n" + "\n".join(pad + line if line else "" for line in lines)

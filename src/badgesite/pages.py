@@ -86,9 +86,7 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
         page = urls.verify_page(language)
         yield page, r.render("verify.html", page, language,
                              alternates={l: urls.verify_page(l) for l in languages})
-    for award in site.awards.values():
-        page = urls.award_page(award.id)
-        yield page, render_award(ctx, award)
+    # award pages are rendered per award by build (in parallel, and only when changed)
     yield urls.not_found, r.render("404.html", urls.not_found, config.language, alternates={})
     yield urls.sitemap, sitemap(ctx)
     yield urls.feed, feed(ctx)

@@ -5,18 +5,27 @@ on Linux the two folders are exchanged in one atomic renameat2(RENAME_EXCHANGE)
 call, so a build killed at any moment (even kill -9) leaves the old site or the
 new one, whole. Elsewhere two renames are used, and the next build repairs the
 tiny window between them.
+
+Incremental builds double-buffer: the site before the current one is kept
+beside output/ as `.output.spare`, with a manifest (path -> fingerprint) of what
+it holds. The next build takes it as its staging folder and rewrites only the
+files whose fingerprint changed since then, deletes the ones that are gone, and
+swaps. A manifest is written only after its folder is complete, and removed
+before the folder is touched, so an interrupted build can never make a stale
+file look current: without a trustworthy manifest, the build starts from empty.
 """
 from __future__ import annotations
 
 import ctypes
 import errno
+import json
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable
 
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+MANIFEST_VERSION = 1
 
 
 class WriteError(Exception):
@@ -50,6 +59,10 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _beside(output: Path, name: str) -> Path:
+    return output.parent / f".{output.name}.{name}"
+
+
 def recover(output: Path) -> None:
     """Repair what an interrupted build left beside output/."""
     parent, name = output.parent, output.name
@@ -67,50 +80,130 @@ def recover(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-class Staging:
-    """A fresh folder beside output/ that becomes output/ on commit()."""
+def _read_manifest(path: Path) -> dict[str, str] | None:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("files"), dict):
+        return None
+    return data["files"]
 
-    def __init__(self, output: Path):
+
+def _write_manifest(path: Path, files: dict[str, str]) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":")), "utf-8")
+    os.replace(tmp, path)
+
+
+class Staging:
+    """A folder beside output/ that becomes output/ on commit().
+
+    `fresh()` tells whether a file must be (re)written: with reuse, files whose
+    fingerprint matches what the spare folder already holds are kept as they are.
+    """
+
+    def __init__(self, output: Path, reuse: bool = True):
         self.output = output
         recover(output)
         output.parent.mkdir(parents=True, exist_ok=True)
-        self.path = output.parent / f".{output.name}.staging-{os.getpid()}"
+        self.path = _beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
-        self.path.mkdir()
-        self.root = self.path.resolve()
-        self.written: set[str] = set()
+        self.previous: dict[str, str] = {}
+        spare, spare_manifest = _beside(output, "spare"), _beside(output, "spare.manifest.json")
+        manifest = _read_manifest(spare_manifest) if reuse and spare.is_dir() else None
+        spare_manifest.unlink(missing_ok=True)  # from here on the spare folder is being changed
+        if manifest is not None:
+            os.rename(spare, self.path)
+            self.previous = manifest
+        else:
+            shutil.rmtree(spare, ignore_errors=True)
+            self.path.mkdir()
+        self.files: dict[str, str] = {}  # path -> fingerprint, of the new site
         self._dirs: set[Path] = set()
+        self.written = 0
+        self.kept = 0
 
-    def write(self, rel: str, data: bytes) -> None:
-        if rel in self.written:
+    def fresh(self, rel: str, fingerprint: str) -> bool:
+        """True when `rel` must be written; False when the staging folder already holds it."""
+        if rel in self.files:
             raise WriteError(f"two outputs claim the same file: {rel}")
-        target = (self.path / rel)
-        if ".." in Path(rel).parts or Path(rel).is_absolute():
+        if self.previous.get(rel) == fingerprint:
+            self.files[rel] = fingerprint
+            self.kept += 1
+            return False
+        return True
+
+    def write(self, rel: str, data: bytes, fingerprint: str | None = None) -> None:
+        if rel in self.files:
+            raise WriteError(f"two outputs claim the same file: {rel}")
+        parts = Path(rel).parts
+        if ".." in parts or Path(rel).is_absolute() or not parts:
             raise WriteError(f"output path leaves the output folder: {rel}")
-        self.written.add(rel)
+        if fingerprint is None:
+            import hashlib
+
+            fingerprint = hashlib.sha256(data).hexdigest()
+            if self.previous.get(rel) == fingerprint:
+                self.files[rel] = fingerprint
+                self.kept += 1
+                return
+        self.files[rel] = fingerprint
+        target = self.path / rel
         parent = target.parent
         if parent not in self._dirs:
             parent.mkdir(parents=True, exist_ok=True)
             self._dirs.add(parent)
-        with open(target, "wb") as handle:
+        tmp = target.with_name(target.name + ".~tmp")
+        with open(tmp, "wb") as handle:
             handle.write(data)
+        os.replace(tmp, target)
+        self.written += 1
 
-    def write_all(self, artifacts: Iterable[tuple[str, bytes]]) -> None:
-        for rel, data in artifacts:
-            self.write(rel, data)
+    def written_by_worker(self, files: dict[str, str], count: int) -> None:
+        """Record files that a worker process wrote (or kept) in this staging folder."""
+        for rel in files:
+            if rel in self.files:
+                raise WriteError(f"two outputs claim the same file: {rel}")
+        self.files.update(files)
+        self.written += count
+        self.kept += len(files) - count
+
+    def _prune(self) -> None:
+        """Delete what the reused folder holds that the new site does not."""
+        for rel in self.previous:
+            if rel not in self.files:
+                (self.path / rel).unlink(missing_ok=True)
+        if self.previous:
+            for folder in sorted((p for p in self.path.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                try:
+                    folder.rmdir()  # only empty folders go
+                except OSError:
+                    pass
 
     def commit(self) -> None:
         output = self.output
         if output.is_symlink():
             raise WriteError(f"{output} is a symbolic link; refusing to replace it")
+        self._prune()
+        current_manifest = _beside(output, "manifest.json")
+        spare, spare_manifest = _beside(output, "spare"), _beside(output, "spare.manifest.json")
+        old_files = _read_manifest(current_manifest) if output.exists() else None
+        current_manifest.unlink(missing_ok=True)
         if output.exists() and _exchange(self.path, output):
-            shutil.rmtree(self.path, ignore_errors=True)  # now holds the previous site
-            return
-        old = output.parent / f".{output.name}.old-{os.getpid()}"
-        if output.exists():
-            os.rename(output, old)
-        os.rename(self.path, output)
-        shutil.rmtree(old, ignore_errors=True)
+            # self.path now holds the previous site: keep it as the next build's spare
+            if old_files is not None:
+                os.rename(self.path, spare)
+                _write_manifest(spare_manifest, old_files)
+            else:
+                shutil.rmtree(self.path, ignore_errors=True)
+        else:
+            old = _beside(output, f"old-{os.getpid()}")
+            if output.exists():
+                os.rename(output, old)
+            os.rename(self.path, output)
+            shutil.rmtree(old, ignore_errors=True)
+        _write_manifest(current_manifest, self.files)
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)

@@ -1,0 +1,317 @@
+"""Model -> Open Badges 3.0 documents: OpenBadgeCredential, did:web document, status lists.
+
+The dict builders are pure (model in, dict out). `artifacts()` signs them with
+eddsa-rdfc-2022 (sign/proof.py) and bakes them into images: same input, same
+bytes, because Ed25519 is deterministic and every date comes from the ledger.
+
+Every property used here is defined by the VC 2.0 or OB 3.0.3 context (safe mode in
+sign/canon.py refuses anything else), and the credential validates against 1EdTech's
+OB 3.0 JSON schema.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Iterable, Iterator
+
+from .errors import BadgesiteError, Diagnostics
+from .model import Award, Badge, Config, Site
+from .sign import statuslist
+from .urls import Urls
+
+VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+# defines 1EdTechJsonSchemaValidator2019, the type of credentialSchema below
+OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+
+# OB 3.0 AchievementType enumeration
+ACHIEVEMENT_TYPES = {"badge": "Badge", "edubadge": "Badge", "microcredential": "MicroCredential",
+                     "extracurricular": "CoCurricular"}
+EQF_URL = "https://europass.europa.eu/en/description-eight-eqf-levels"
+NLQF_URL = "https://www.nlqf.nl/"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LANGUAGE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
+
+
+def date_time(day: dt.date) -> str:
+    """A ledger date as the OB 3.0 / VC DateTime of midnight UTC (as OB 2.0 publishes it)."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def language_tag(language: str) -> str | None:
+    """BCP 47 as the OB 3.0 schema wants it: nl, nl-NL, pt-BR; None if it cannot be."""
+    main, _, region = language.partition("-")
+    tag = main.lower() + (f"-{region.upper()}" if len(region) == 2 else f"-{region}" if region else "")
+    return tag if _LANGUAGE.match(tag) else None
+
+
+def _number(value: float) -> float | int:
+    # 2.0 must be written 2: Python and JavaScript canonicalise 2.0 differently
+    return int(value) if float(value).is_integer() else value
+
+
+def clean(value):
+    """Control characters removed from every string (they canonicalise differently across
+    implementations, and verifiers in safe mode reject them)."""
+    if isinstance(value, str):
+        return _CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+# -- the issuer ---------------------------------------------------------------------------
+
+def verification_method(urls: Urls, key_id: str) -> str:
+    return f"{urls.did}#{key_id}"
+
+
+# OB 3.0 Profile: the issuer is the site's did:web
+def issuer_profile(config: Config, urls: Urls, image_path: str | None = None) -> dict:
+    profile = {"id": urls.did, "type": ["Profile"], "name": config.issuer.name, "url": config.issuer.url}
+    if config.issuer.email:
+        profile["email"] = config.issuer.email
+    if config.issuer.description:
+        profile["description"] = config.issuer.description
+    if image_path:
+        profile["image"] = {"id": urls.url(image_path), "type": "Image"}
+    return profile
+
+
+def did_document(urls: Urls, keys: Iterable) -> dict:
+    """The did:web document: every key (current and retired) as a Multikey for assertionMethod.
+
+    `keys`: objects with `.id` ("key-1") and `.multibase` ("z6Mk…"), oldest first.
+    """
+    methods = [{"id": verification_method(urls, k.id), "type": "Multikey", "controller": urls.did,
+                "publicKeyMultibase": k.multibase} for k in keys]
+    return {"@context": list(DID_CONTEXTS), "id": urls.did, "verificationMethod": methods,
+            "assertionMethod": [m["id"] for m in methods]}
+
+
+# -- the achievement (one per badge) --------------------------------------------------------
+
+def criteria_narrative(badge: Badge) -> str:
+    text = badge.text
+    narrative = "\n".join(f"{i}. {c}" for i, c in enumerate(text.criteria, 1))
+    return narrative + ("\n\n" + text.body if text.body else "")
+
+
+# OB 3.0 Achievement, from the badge (in the site language)
+def achievement(badge: Badge, config: Config, urls: Urls) -> dict:
+    text = badge.text
+    doc = {
+        "id": urls.url(urls.badge_json(badge.id)),  # the OB 2.0 BadgeClass of the same badge
+        "type": ["Achievement"],
+        "name": text.name,
+        "description": text.description,
+        "criteria": {"id": urls.page_url(urls.badge_page(badge.id)), "narrative": criteria_narrative(badge)},
+        "image": {"id": urls.url(urls.badge_image(badge.id, badge.image_type)), "type": "Image"},
+        "achievementType": ACHIEVEMENT_TYPES.get(badge.kind, "Badge"),
+    }
+    if text.image_alt:
+        doc["image"]["caption"] = text.image_alt
+    language = language_tag(config.language)
+    if language:
+        doc["inLanguage"] = language
+    if badge.tags:
+        doc["tag"] = list(badge.tags)
+    if badge.study_load and badge.study_load.ects:
+        doc["creditsAvailable"] = _number(badge.study_load.ects)
+    alignments = [_alignment(a.name, a.url, a.description, a.framework, a.code) for a in badge.alignment]
+    if badge.eqf:
+        alignments.append(_alignment(f"EQF level {badge.eqf}", EQF_URL, None,
+                                     "European Qualifications Framework", str(badge.eqf)))
+    if badge.nlqf:
+        alignments.append(_alignment(f"NLQF level {badge.nlqf}", NLQF_URL, None,
+                                     "Dutch Qualifications Framework (NLQF)", str(badge.nlqf)))
+    if alignments:
+        doc["alignment"] = alignments
+    if text.learning_outcomes:
+        # learning outcomes as OB 3.0 ResultDescriptions of an extension result type
+        page = urls.page_url(urls.badge_page(badge.id))
+        doc["resultDescription"] = [
+            {"id": f"{page}#learning-outcome-{i}", "type": ["ResultDescription"], "name": outcome,
+             "resultType": "ext:LearningOutcome"}
+            for i, outcome in enumerate(text.learning_outcomes, 1)]
+    return doc
+
+
+def _alignment(name, url, description, framework, code) -> dict:
+    item = {"type": ["Alignment"], "targetName": name, "targetUrl": url}
+    for key, value in (("targetDescription", description), ("targetFramework", framework), ("targetCode", code)):
+        if value:
+            item[key] = value
+    return item
+
+
+# -- status lists (W3C Bitstring Status List, one series per ledger file) -----------------------
+
+def status_position(award: Award) -> tuple[int, int]:
+    """(list number, index in it): from the award's permanent place in its ledger file."""
+    return divmod(award.position, statuslist.MIN_SIZE)
+
+
+def status_entry(award: Award, urls: Urls) -> dict:
+    number, index = status_position(award)
+    url = urls.url(urls.status_list(award.ledger, number))
+    return {"id": f"{url}#{index}", "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+            "statusListIndex": str(index), "statusListCredential": url}
+
+
+def status_lists(site: Site) -> dict[tuple[str, int], list[Award]]:
+    """(ledger, list number) -> its awards, for every list some award points into."""
+    lists: dict[tuple[str, int], list[Award]] = {}
+    for award in site.awards.values():
+        lists.setdefault((award.ledger, status_position(award)[0]), []).append(award)
+    return dict(sorted(lists.items()))
+
+
+def status_list_credential(ledger: str, number: int, awards: list[Award], urls: Urls) -> dict:
+    """The unsigned BitstringStatusListCredential: the bit of every revoked award is set.
+
+    validFrom is the oldest award of the list, so the list is valid for all of them.
+    """
+    url = urls.url(urls.status_list(ledger, number))
+    revoked = [status_position(a)[1] for a in awards if a.revoked]
+    return {
+        "@context": [VC_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": urls.did,
+        "validFrom": date_time(min(a.issued for a in awards)),
+        "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
+                              "encodedList": statuslist.encode_status_bits(revoked)},
+    }
+
+
+def status_list_created(awards: list[Award]) -> str:
+    """The proof date of a status list: its last change (an award or a revocation)."""
+    dates = [a.issued for a in awards] + [a.revoked.date for a in awards if a.revoked]
+    return date_time(max(dates))
+
+
+# -- the credential ---------------------------------------------------------------------------
+
+def credential(award: Award, site: Site, urls: Urls, issuer_image: str | None = None) -> dict:
+    """The unsigned OpenBadgeCredential of an award."""
+    badge = site.badges[award.badge]
+    return credential_from(award, badge.name, issuer_profile(site.config, urls, issuer_image),
+                           achievement(badge, site.config, urls), urls)
+
+
+def credential_from(award: Award, name: str, profile: dict, achievement_doc: dict, urls: Urls) -> dict:
+    subject = {
+        "type": ["AchievementSubject"],
+        # the recipient as in the OB 2.0 assertion: the same salted hash, never the e-mail
+        "identifier": [{"type": "IdentityObject", "identityHash": award.recipient.identity,
+                        "identityType": "emailAddress", "hashed": True, "salt": award.recipient.salt}],
+        "achievement": achievement_doc,
+    }
+    if award.name:
+        subject["name"] = award.name
+    if award.narrative:
+        subject["narrative"] = award.narrative
+    doc = {
+        "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
+        "id": urls.url(urls.credential(award.id)),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": name,
+        "issuer": profile,
+        "validFrom": date_time(award.issued),
+        "awardedDate": date_time(award.issued),
+        "credentialSubject": subject,
+        "credentialStatus": status_entry(award, urls),
+        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
+        "evidence": [*(_evidence(ev) for ev in award.evidence), _ob2_link(award, urls)],
+    }
+    if award.expires:
+        doc["validUntil"] = date_time(award.expires)
+    return clean(doc)
+
+
+def _evidence(ev) -> dict:
+    item = {"type": ["Evidence"]}
+    if ev.url:
+        item["id"] = ev.url
+    for key in ("name", "narrative", "description"):
+        if getattr(ev, key):
+            item[key] = getattr(ev, key)
+    return item
+
+
+def _ob2_link(award: Award, urls: Urls) -> dict:
+    """The same award as a hosted OB 2.0 assertion, for OB 2.0 backpacks and verifiers."""
+    return {"id": urls.url(urls.award_json(award.id)), "type": ["Evidence"],
+            "name": "Open Badges 2.0 assertion of this award",
+            "description": "The same award as a hosted Open Badges 2.0 assertion.",
+            "genre": "Open Badges 2.0 Assertion"}
+
+
+# -- signing and baking: the build step ---------------------------------------------------------
+
+def artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
+    """(path, bytes) of the DID document, the status lists, and per award the signed
+    credential with its baked PNG (and SVG for SVG badges).
+
+    `signing_key`: a keys.KeyRing, or a bare Ed25519 private key (its history is then
+    read from the site's keys.yaml).
+    """
+    from . import bake
+    from .build import dump_json
+    from .keys import KeyRing, key_ring
+    from .sign import proof
+    from .sign.canon import CanonicalizationError
+
+    site, urls = ctx.site, ctx.urls
+    ring = signing_key if isinstance(signing_key, KeyRing) else key_ring(site.root, signing_key)
+    method = verification_method(urls, ring.id)
+    problems = Diagnostics()
+
+    def sign(doc: dict, created: str, where, what: str) -> dict | None:
+        try:
+            return proof.sign(doc, ring.private, method, created)
+        except (CanonicalizationError, ValueError) as exc:
+            problems.error(where.path, where.line, where.col, f"{what} cannot be signed as Open Badges 3.0: {exc}")
+            return None
+
+    yield urls.did_document, dump_json(did_document(urls, ring.keys))
+
+    for (ledger, number), awards in status_lists(site).items():
+        unsigned = status_list_credential(ledger, number, awards, urls)
+        signed = sign(unsigned, status_list_created(awards), awards[0].source, f"status list of '{ledger}'")
+        if signed:
+            yield urls.status_list(ledger, number), dump_json(signed)
+
+    image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
+    profile = issuer_profile(site.config, urls, image)
+    achievements = {b.id: achievement(b, site.config, urls) for b in site.badges.values()}
+    for award in site.awards.values():
+        badge = site.badges[award.badge]
+        unsigned = credential_from(award, badge.name, profile, achievements[badge.id], urls)
+        signed = sign(unsigned, date_time(award.issued), award.source, f"award '{award.id}'")
+        if signed is None:
+            continue
+        yield urls.credential(award.id), dump_json(signed)
+        compact = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
+        if badge.image_type == "svg":
+            svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, None, element="credential")
+            yield urls.credential_baked(award.id, "svg"), ob3_svg_namespace(svg).encode("utf-8")
+    if problems:
+        raise BadgesiteError(problems.sorted())
+
+
+OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
+
+
+def ob3_svg_namespace(svg: str) -> str:
+    """OB 3.0 baking puts <openbadges:credential> in the v3p0 namespace (bake.py writes v2p0)."""
+    from .bake import OB_NAMESPACE
+
+    return svg.replace(f'xmlns:openbadges="{OB_NAMESPACE}"', f'xmlns:openbadges="{OB3_NAMESPACE}"', 1)

@@ -1,0 +1,83 @@
+"""An incremental build after any kind of change gives the same bytes as a clean build."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from badgesite.build import build
+from conftest import REPO
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+NEW_AWARD = """
+- id: ls-2026-incr0001
+  badge: git-basics
+  recipient:
+    identity: "sha256$0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0"
+    salt: "0123456789abcdef0123456789abcdef"
+  name: Incremental Test
+  issued: 2026-11-21
+  awarded_by: marianne@stadslab.example
+"""
+
+
+def _append(path: Path, text: str) -> None:
+    path.write_text(path.read_text("utf-8") + text, "utf-8")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+CHANGES = {
+    "award added": lambda s: _append(s / "content/awards/2026.yaml", NEW_AWARD),
+    "award revoked": lambda s: _append(s / "content/awards/2026.yaml", NEW_AWARD + "  revoked:\n    date: 2026-11-22\n    reason: Test\n"),
+    "badge text": lambda s: _replace(s / "content/badges/git-basics.md", "name: ", "name: Renamed "),
+    "badge image": lambda s: shutil.copy(s / "content/badges/python-data.png", s / "content/badges/git-basics.png"),
+    "template": lambda s: (s / "themes/default/templates").mkdir(parents=True) or
+        (s / "themes/default/templates/award.html").write_text(
+            (REPO / "themes/default/templates/award.html").read_text("utf-8").replace("</article>", "<p>local</p></article>", 1), "utf-8"),
+    "config": lambda s: _replace(s / "badgesite.yaml", "name: ", "name: The "),
+    "ledger file removed": lambda s: (s / "content/awards/2026.yaml").write_text("", "utf-8"),
+}
+
+
+@pytest.fixture(scope="module")
+def built_example(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("incremental-base")
+    shutil.copy(REPO / "badgesite.yaml", base / "badgesite.yaml")
+    shutil.copytree(REPO / "content", base / "content")
+    build(base, base / "output")
+    build(base, base / "output")  # now there is a spare folder to reuse as well
+    return base
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_incremental_equals_clean(built_example: Path, tmp_path: Path, change: str):
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site, symlinks=True)
+    CHANGES[change](site)
+    incremental = build(site, site / "output")
+    assert incremental.kept > 0  # it really reused earlier work
+    clean = build(site, tmp_path / "clean", clean=True)
+    assert clean.kept == 0
+    assert tree(site / "output") == tree(tmp_path / "clean")
+
+
+def test_nothing_changed_rewrites_no_award_file(built_example: Path, tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site, symlinks=True)
+    before = tree(site / "output")
+    result = build(site, site / "output")
+    assert tree(site / "output") == before
+    award_files = [f for f in before if f.startswith("awards/")]
+    assert result.kept >= len(award_files)

@@ -1,0 +1,260 @@
+"""The pages as HTML: what each kind of page says and links, without a browser.
+
+The browser behaviour (live status, verification, filters, axe-core) is in
+test_pages_browser.py; here: unlisted award pages, previews, LinkedIn, alt text,
+languages, the 404 page, theme overrides and the issuer colour.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from PIL import Image
+
+from badgesite.build import build
+from badgesite.render import contrast, readable_accent
+from conftest import BADGE, CONFIG, make_site
+
+BASE = "https://example.org/badges/"
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: tags with their attributes, and the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, {k: "" if v is None else v for k, v in attrs}))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k.rstrip("_")) == v for k, v in attrs.items())]
+
+    def meta(self, key: str) -> str | None:
+        for attrs in self.find("meta"):
+            if attrs.get("property") == key or attrs.get("name") == key:
+                return attrs.get("content")
+        return None
+
+
+def page(out: Path, rel: str) -> Page:
+    return Page((out / rel).read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def example_out(tmp_path_factory) -> Path:
+    from conftest import REPO
+
+    out = tmp_path_factory.mktemp("example") / "out"
+    build(REPO, out)
+    return out
+
+
+@pytest.fixture
+def small_out(tmp_path: Path) -> Path:
+    root = make_site(tmp_path / "site", {
+        "badgesite.yaml": CONFIG + "recipients: plain\nlanguages: [en, nl]\n",
+        "content/badges/python-basics.nl.md": BADGE.replace("Python Basics", "Python basis"),
+        "content/awards/2026.yaml": """\
+- id: a-0001
+  badge: python-basics
+  recipient: leah@example.org
+  name: Leah de Vries
+  issued: 2026-01-10
+  expires: 2027-03-05
+  awarded_by: admin@example.org
+  evidence:
+    - url: https://video.example/leah
+      name: Video blog
+""",
+    })
+    build(root, tmp_path / "out")
+    return tmp_path / "out"
+
+
+def test_award_pages_are_unlisted(example_out: Path):
+    sitemap = (example_out / "sitemap.xml").read_text("utf-8")
+    assert "/awards/" not in sitemap
+    assert "/badges/python-basics/" in sitemap and "/nl/badges/python-basics/" in sitemap
+    award_pages = list((example_out / "awards").glob("*/index.html"))
+    assert len(award_pages) > 40
+    for path in award_pages:
+        assert Page(path.read_text("utf-8")).meta("robots") == "noindex"
+    assert page(example_out, "badges/python-basics/index.html").meta("robots") is None
+
+
+def test_award_page_has_everything(small_out: Path):
+    p = page(small_out, "awards/a-0001/index.html")
+    text = " ".join(p.text)
+    for expected in ("Python Basics", "Leah de Vries", "10 January 2026", "5 March 2027", "a-0001", "Video blog",
+                     "Test Academy", "Writes a program."):
+        assert expected in text, expected
+    assert p.find("form", **{"data-verify-recipient": ""})
+    assert p.find("input", type="email", id="recipient-email")
+    assert p.find("p", **{"data-status": "checking"})
+    hrefs = [a.get("href") for a in p.find("a")]
+    assert "../a-0001.png" in hrefs and "../a-0001.json" in hrefs
+    assert "../../badges/python-basics/" in hrefs  # the badge page
+    assert any(h.startswith("../../verify/?url=") for h in hrefs)
+    assert not any(h and h.startswith("../../credentials/") for h in hrefs)  # no OB 3.0 without a key
+    assert p.find("link", rel="canonical", href=BASE + "awards/a-0001/")
+
+
+def test_linkedin_add_to_profile_link(small_out: Path):
+    p = page(small_out, "awards/a-0001/index.html")
+    link = next(a["href"] for a in p.find("a") if a.get("href", "").startswith("https://www.linkedin.com/"))
+    parts = urlsplit(link)
+    assert parts.path == "/profile/add"
+    q = {k: v[0] for k, v in parse_qs(parts.query).items()}
+    assert q == {"startTask": "CERTIFICATION_NAME", "name": "Python Basics", "organizationName": "Test Academy",
+                 "issueYear": "2026", "issueMonth": "1", "expirationYear": "2027", "expirationMonth": "3",
+                 "certUrl": BASE + "awards/a-0001/", "certId": "a-0001"}
+
+
+def test_credential_link_once_ob3_exists(tmp_path: Path):
+    from badgesite.assemble import load_site
+    from badgesite.build import make_context
+    from badgesite.pages import render_award
+
+    site, _ = load_site(make_site(tmp_path / "site"))
+    ctx = make_context(site)
+    award = site.awards["a-0001"]
+    assert b"credentials/a-0001.json" not in render_award(ctx, award)
+    ctx.has_credentials = True
+    assert b'href="../../credentials/a-0001.json"' in render_award(ctx, award)
+
+
+def test_preview_cards(small_out: Path):
+    p = page(small_out, "awards/a-0001/index.html")
+    image = p.meta("og:image")
+    assert image == BASE + "badges/python-basics.card.png"
+    assert p.meta("twitter:card") == "summary_large_image" and p.meta("twitter:image") == image
+    assert p.meta("og:title") == "Python Basics: Leah de Vries"
+    with Image.open(small_out / "badges/python-basics.card.png") as card:
+        assert card.size == (1200, 630) and card.format == "PNG"
+    assert page(small_out, "badges/python-basics/index.html").meta("og:image") == image
+
+
+def test_every_image_has_alt_text_and_nothing_loads_from_elsewhere(example_out: Path):
+    pages = list(example_out.rglob("*.html"))
+    assert len(pages) > 60
+    for path in pages:
+        p = Page(path.read_text("utf-8"))
+        for attrs in p.find("img"):
+            assert "alt" in attrs, (path, attrs)
+        for tag, attrs in p.tags:
+            ref = attrs.get("src") if tag in ("img", "script") else attrs.get("href") if (
+                tag == "link" and attrs.get("rel") in ("stylesheet", "icon")) else None
+            assert ref is None or not re.match(r"^(https?:)?//", ref), (path, tag, ref)
+        html = [a for t, a in p.tags if t == "html"][0]
+        assert html.get("lang") in ("en", "nl")
+
+
+def test_badge_page_shows_every_field(example_out: Path):
+    text = " ".join(page(example_out, "badges/python-basics/index.html").text)
+    for expected in ("Python Basics", "2.5 ECTS", "EQF level", "NLQF level", "Learning outcomes",
+                     "Can structure a program in functions", "Portfolio review", "Aligned with", "ESCO", "0613",
+                     "Comes after", "Git Basics", "Leads to", "Python for Data", "microcredential of 2.5 ECTS",
+                     "Stadslab Academy", "Times awarded"):
+        assert expected in text, expected
+    nl = " ".join(page(example_out, "nl/badges/python-basics/index.html").text)
+    assert "Python basis" in nl and "2,5 EC" in nl and "Leerresultaten" in nl
+    retired = " ".join(page(example_out, "badges/vinyl-cutting/index.html").text)
+    assert "No longer awarded since 30 June 2025" in retired
+
+
+def test_languages_switcher_and_hreflang(example_out: Path):
+    en, nl = page(example_out, "badges/python-basics/index.html"), page(example_out, "nl/badges/python-basics/index.html")
+    for p in (en, nl):
+        alternates = {a["hreflang"]: a["href"] for a in p.find("link", rel="alternate") if "hreflang" in a}
+        assert alternates == {"en": BASE.replace("example.org", "stadslab-academy.github.io") + "badges/python-basics/",
+                              "nl": "https://stadslab-academy.github.io/badges/nl/badges/python-basics/",
+                              "x-default": "https://stadslab-academy.github.io/badges/badges/python-basics/"}
+    assert [a for t, a in nl.tags if t == "html"][0]["lang"] == "nl"
+    switch = {a.get("hreflang"): a["href"] for a in nl.find("a") if a.get("hreflang")}
+    assert switch == {"en": "../../../badges/python-basics/", "nl": "./"}
+    assert "Catalogus" in nl.text
+
+
+def test_paths_page_is_a_list(example_out: Path):
+    p = page(example_out, "paths/index.html")
+    html = (example_out / "paths/index.html").read_text("utf-8")
+    assert html.count('class="path-steps"') >= 3
+    assert "Git Basics to IoT Prototyping" in " ".join(p.text)
+    assert "Step 1" in p.text
+
+
+def test_404_page_links_from_the_site_root(example_out: Path):
+    p = page(example_out, "404.html")
+    refs = [a.get("href") for t, a in p.tags if t in ("a", "link") and a.get("href")]
+    refs += [a.get("src") for t, a in p.tags if t in ("img", "script") and a.get("src")]
+    local = [r for r in refs if not r.startswith(("http", "mailto:", "data:", "#"))]
+    assert local and all(r.startswith("/badges/") for r in local), local
+    assert p.meta("robots") == "noindex"
+
+
+def test_theme_texts_follow_the_site_language(tmp_path: Path):
+    root = make_site(tmp_path / "site", {"badgesite.yaml": CONFIG + "recipients: plain\nlanguage: nl\n"})
+    build(root, tmp_path / "out")
+    home = page(tmp_path / "out", "index.html")
+    assert "Catalogus" in home.text and [a for t, a in home.tags if t == "html"][0]["lang"] == "nl"
+    award = " ".join(page(tmp_path / "out", "awards/a-0001/index.html").text)
+    assert "10 januari 2026" in award and "Is deze badge van hen?" in award
+
+
+def test_site_overrides_theme_templates_assets_and_texts(tmp_path: Path):
+    root = make_site(tmp_path / "site", {
+        "themes/default/templates/404.html": "{% extends 'base.html' %}{% block main %}<h1>Lost at sea</h1>{% endblock %}",
+        "themes/default/static/site.css": "body { background: papayawhip; }\n",
+        "themes/default/static/extra.js": "// a site's own asset\n",
+        "themes/default/i18n/en.yaml": "catalogue: Our badges\n",
+    })
+    build(root, tmp_path / "out")
+    out = tmp_path / "out"
+    assert "Lost at sea" in (out / "404.html").read_text("utf-8")
+    assert (out / "assets/site.css").read_text() == "body { background: papayawhip; }\n"
+    assert (out / "assets/extra.js").is_file() and (out / "assets/award.js").is_file()  # the rest from the default
+    home = page(out, "index.html")
+    assert "Our badges" in home.text and "Learning paths" in home.text  # one text changed, the others kept
+
+
+def test_issuer_colour_is_made_readable(tmp_path: Path):
+    for colour in ("#ffcc00", "#00ff00", "#1d4e89", "#e0e0e0"):
+        accent = readable_accent(colour)
+        assert contrast(accent, "#ffffff") >= 4.5 and contrast(accent, "#f3f5f8") >= 4.5, colour
+    assert readable_accent("#1d4e89") == "#1d4e89"  # dark enough already: unchanged
+    root = make_site(tmp_path / "site", {"badgesite.yaml": CONFIG.replace(
+        "  email: badges@example.org\n", "  email: badges@example.org\n  color: \"#ffcc00\"\n") + "recipients: plain\n"})
+    build(root, tmp_path / "out")
+    html = (tmp_path / "out/index.html").read_text("utf-8")
+    assert f"--accent: {readable_accent('#ffcc00')};" in html
+
+
+def test_text_fields_are_escaped_everywhere(tmp_path: Path):
+    evil = '<script>alert(1)</script>'
+    root = make_site(tmp_path / "site", {
+        "content/badges/python-basics.md": BADGE.replace("Writes small programs.", f"Writes {evil} programs.")
+        .replace("How to earn it.", f"How to earn it. {evil} <img src=x onerror=alert(2)>"),
+        "content/awards/2026.yaml": f"""\
+- id: a-0001
+  badge: python-basics
+  recipient: leah@example.org
+  name: "Leah {evil}"
+  issued: 2026-01-10
+  awarded_by: admin@example.org
+  narrative: "Well done {evil}"
+""",
+    })
+    build(root, tmp_path / "out")
+    for rel in ("index.html", "badges/python-basics/index.html", "awards/a-0001/index.html", "issuer/index.html"):
+        html = (tmp_path / "out" / rel).read_text("utf-8")
+        assert "<script>alert" not in html and "onerror" not in html, rel
