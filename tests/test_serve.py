@@ -162,9 +162,11 @@ def test_an_open_page_reloads_by_itself(preview):
             assert "Python Basics" in page.locator("h1").inner_text()
             page.evaluate("window.__notReloaded = true")
 
+            start = time.monotonic()
             edit(badge, "name: Python Basics", "name: Python Live")
             page.wait_for_function("document.querySelector('h1') && "
                                    "document.querySelector('h1').textContent.includes('Python Live')", timeout=20_000)
+            print(f"\nedit -> reloaded page: {time.monotonic() - start:.2f} s")
             assert page.evaluate("window.__notReloaded === undefined"), "the page was reloaded, not patched"
 
             edit(badge, "criteria:", "criterias:")

@@ -319,8 +319,8 @@
     return masked;
   }
 
-  // Penalty score of a symbol (clause 7.8.3, Table 11).
-  var FINDER_LIKE = ["10111010000", "00001011101"];
+  // Penalty score (clause 7.8.3, Table 11) of the finished symbol, format and
+  // version information included, as a reader will see it.
   function penalty(dark) {
     var size = dark.length;
     var score = 0;
@@ -340,12 +340,12 @@
           run = 1;
         }
       }
-      // N3: 1:1:3:1:1 finder-like pattern with 4 light modules on one side, 40
-      // each (the quiet zone beyond the edge counts as light).
+      // N3: 40 for each dark:light:dark:light:dark 1:1:3:1:1 pattern preceded or
+      // followed by 4 light modules (the quiet zone beyond the edge is light).
       var text = "0000" + line.map(function (d) { return d ? "1" : "0"; }).join("") + "0000";
-      FINDER_LIKE.forEach(function (pattern) {
-        for (var at = text.indexOf(pattern); at !== -1; at = text.indexOf(pattern, at + 1)) score += 40;
-      });
+      for (var at = text.indexOf("1011101"); at !== -1; at = text.indexOf("1011101", at + 1)) {
+        if (text.slice(at - 4, at) === "0000" || text.slice(at + 7, at + 11) === "0000") score += 40;
+      }
     });
     // N2: every 2x2 block of one colour scores 3.
     for (var r = 0; r < size - 1; r++) {

@@ -1,0 +1,186 @@
+"""`badgesite new`: a site that builds and checks as it is, with safe GitHub workflows."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+
+EXPECTED = {
+    ".github/workflows/check.yml", ".github/workflows/pages.yml", ".gitignore", "README.md", "badgesite.yaml",
+    "content/badges/python-basics.md", "content/badges/python-basics.svg", "content/badges/python-projects.md",
+    "content/badges/python-projects.svg", "content/badges/workshop-helper.md", "content/badges/workshop-helper.png",
+}
+
+
+@pytest.fixture
+def new_site(tmp_path: Path) -> Path:
+    root = tmp_path / "my-badges"
+    code, out, err = run_cli("new", str(root))
+    assert code == 0, err
+    assert "created" in out and "badgesite serve" in out
+    return root
+
+
+def files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def workflow(root: Path, name: str) -> dict:
+    data = yaml.safe_load((root / ".github" / "workflows" / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
+    return data
+
+
+def steps_using(job: dict, action: str) -> list[dict]:
+    return [s for s in job["steps"] if s.get("uses", "").split("@")[0] == action]
+
+
+def test_new_site_builds_and_checks(new_site: Path):
+    ledgers = {p for p in files(new_site) if p.startswith("content/awards/")}
+    assert files(new_site) - ledgers == EXPECTED and len(ledgers) == 1
+    code, out, err = run_cli("check", "-s", str(new_site))
+    assert code == 0 and "3 badges, 2 awards" in out and "0 warnings" in out, err
+    code, out, err = run_cli("build", "-s", str(new_site))
+    assert code == 0, err
+    output = new_site / "output"
+    assert (output / "index.html").is_file() and (output / "paths" / "index.html").is_file()
+    assert (output / "badges" / "python-projects.json").is_file()
+    config = yaml.safe_load((new_site / "badgesite.yaml").read_text())
+    assert config["base_url"] == "https://example.github.io/my-badges/"
+
+
+def test_new_site_has_a_learning_path_and_no_plain_addresses(new_site: Path):
+    projects = (new_site / "content/badges/python-projects.md").read_text()
+    assert "requires: [python-basics]" in projects
+    ledger = next((new_site / "content/awards").glob("*.yaml")).read_text()
+    assert "@example.org" not in ledger.replace("awarded_by: badges@example.org", "")
+    assert ledger.count('identity: "sha256$') == 2
+    config = (new_site / "badgesite.yaml").read_text()
+    assert config.count("#") > 20, "the configuration explains itself"
+
+
+def test_gitignore_keeps_output_cache_and_keys_out(new_site: Path):
+    ignored = (new_site / ".gitignore").read_text().split("\n")
+    for pattern in ("output/", ".output.*", ".badgesite-cache/", "*.pem", "*.key", "keys/"):
+        assert pattern in ignored
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(new_site)], check=True)
+        (new_site / "signing.pem").write_text("secret")
+        (new_site / ".output.manifest.json").write_text("{}")
+        assert run_cli("build", "-s", str(new_site), "-q")[0] == 0
+        status = subprocess.run(["git", "-C", str(new_site), "status", "--porcelain", "-uall"],
+                                capture_output=True, text=True, check=True).stdout
+        assert "output/" not in status and "signing.pem" not in status and ".output" not in status
+        assert ".github/workflows/check.yml" in status
+
+
+def test_check_workflow(new_site: Path):
+    data = workflow(new_site, "check.yml")
+    assert list(data["on"]) == ["pull_request"]
+    assert data["permissions"] == {"contents": "read"}
+    job = data["jobs"]["check"]
+    checkout = steps_using(job, "actions/checkout")
+    assert checkout and checkout[0]["with"]["fetch-depth"] == 0
+    assert steps_using(job, "actions/setup-python")
+    runs = [s for s in job["steps"] if "run" in s]
+    assert any("pip install" in s["run"] and "$BADGESITE_PACKAGE" in s["run"] for s in runs)
+    check = next(s for s in runs if "badgesite check" in s["run"])
+    assert check["run"] == 'badgesite check --base "origin/$BASE_REF"'
+    assert check["env"] == {"BASE_REF": "${{ github.base_ref }}"}
+    assert data["env"]["BADGESITE_PACKAGE"].startswith("badgesite")
+
+
+def test_pages_workflow(new_site: Path):
+    data = workflow(new_site, "pages.yml")
+    assert data["on"]["push"] == {"branches": ["main"]}
+    assert set(data["jobs"]) == {"build", "deploy"}
+    build, deploy = data["jobs"]["build"], data["jobs"]["deploy"]
+    assert steps_using(build, "actions/configure-pages")
+    cache = steps_using(build, "actions/cache")[0]["with"]
+    assert cache["path"].rstrip("/") == ".badgesite-cache"
+    upload = steps_using(build, "actions/upload-pages-artifact")[0]
+    assert upload["with"]["path"] == "output"
+    step = next(s for s in build["steps"] if s.get("run") == "badgesite build")
+    assert step["env"] == {"BADGESITE_SIGNING_KEY": "${{ secrets.BADGESITE_SIGNING_KEY }}"}
+    assert deploy["needs"] == "build"
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["environment"]["name"] == "github-pages"
+    assert steps_using(deploy, "actions/deploy-pages")[0]["id"] == "deployment"
+    assert "pages" not in data.get("permissions", {}), "only the deploy job may write to Pages"
+
+
+@pytest.mark.parametrize("name", ["check.yml", "pages.yml"])
+def test_workflows_never_interpolate_into_shell(new_site: Path, name: str):
+    """`${{ ... }}` inside run: is how untrusted pull-request text becomes a shell command."""
+    data = workflow(new_site, name)
+    for job in data["jobs"].values():
+        for step in job.get("steps", []):
+            assert "${{" not in step.get("run", ""), step
+    text = (new_site / ".github" / "workflows" / name).read_text()
+    assert not re.search(r"github\.(head_ref|event\.(pull_request|issue|comment|review))", text)
+    assert "pull_request_target" not in text
+
+
+def test_new_refuses_a_folder_that_is_not_empty(tmp_path: Path):
+    target = tmp_path / "taken"
+    target.mkdir()
+    (target / "notes.txt").write_text("mine")
+    code, _, err = run_cli("new", str(target))
+    assert code == 2 and "not empty" in err
+    assert files(target) == {"notes.txt"}
+    assert not list(tmp_path.glob(".taken.*"))
+
+
+def test_new_fills_an_empty_folder_with_options(tmp_path: Path):
+    target = tmp_path / "empty"
+    target.mkdir()
+    code, _, err = run_cli("new", str(target), "--base-url", "https://badges.example.edu/", "--issuer",
+                           "Hogeschool: Open Badges", "--awarder", "Marianne@Example.edu",
+                           "--package", "git+https://github.com/badgesite/badgesite@main", "-q")
+    assert code == 0, err
+    config = yaml.safe_load((target / "badgesite.yaml").read_text())
+    assert config["base_url"] == "https://badges.example.edu/"
+    assert config["issuer"]["name"] == "Hogeschool: Open Badges"
+    assert config["awarders"] == ["marianne@example.edu"]
+    assert workflow(target, "pages.yml")["env"]["BADGESITE_PACKAGE"] == "git+https://github.com/badgesite/badgesite@main"
+    assert run_cli("check", "-s", str(target))[0] == 0
+
+
+@pytest.mark.parametrize("option, value", [("--base-url", "ftp://x/"), ("--awarder", "nobody"),
+                                           ("--package", 'badgesite"; rm -rf /')])
+def test_new_refuses_bad_options(tmp_path: Path, option: str, value: str):
+    code, _, err = run_cli("new", str(tmp_path / "x"), option, value)
+    assert code == 2 and option in err
+    assert not (tmp_path / "x").exists()
+
+
+def test_scaffold_ships_in_the_wheel(tmp_path: Path):
+    """Every scaffold file (dot-files included) is in the wheel, and `new` works from it."""
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "dist"),
+                             str(REPO)], capture_output=True, text=True, timeout=300)
+    if result.returncode != 0:
+        pytest.skip("cannot build a wheel here: " + result.stderr[-300:])
+    wheel = next((tmp_path / "dist").glob("badgesite-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        archive.extractall(tmp_path / "installed")
+    shipped = {n[len("badgesite/scaffold/"):] for n in names if n.startswith("badgesite/scaffold/")}
+    source = {p.relative_to(REPO / "src/badgesite/scaffold").as_posix()
+              for p in (REPO / "src/badgesite/scaffold").rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert shipped == source
+    site = tmp_path / "from-wheel"
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); import badgesite; "
+            "assert badgesite.__file__.startswith(sys.argv[1]), badgesite.__file__; from badgesite.cli import main; "
+            "sys.exit(main(['new', sys.argv[2], '-q']) or main(['check', '-s', sys.argv[2], '-q']))")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "installed"), str(site)],
+                            capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (site / ".github/workflows/pages.yml").is_file() and (site / ".gitignore").is_file()
