@@ -145,6 +145,7 @@ def kinds_of_page(site) -> dict[str, str]:
 
 def test_every_kind_of_page_passes_axe(example, server, page):
     site, _ = example
+    page.context.add_init_script(path=str(AXE))
     failures = {}
     for name, path in kinds_of_page(site).items():
         page.goto(server.base + path)
@@ -210,6 +211,16 @@ def test_revocation_published_after_the_build_shows(example, server, page):
         shown, text = status_of(page)
         assert shown == "revoked"
         assert "awarded to the wrong person" in text
+    finally:
+        server.overrides.clear()
+
+    # An entry may also be a bare string: here the address the assertion is served from.
+    revocations = json.loads((output / "revocations.json").read_text("utf-8"))
+    revocations["revokedAssertions"].append(f"{server.base}awards/{award.id}.json")
+    server.overrides["revocations.json"] = json.dumps(revocations).encode()
+    try:
+        page.goto(award_url(server, award))
+        assert status_of(page)[0] == "revoked"
     finally:
         server.overrides.clear()
 
@@ -433,3 +444,129 @@ def test_pages_work_without_javascript(example, server, browser):
         assert tab.locator("noscript").count() >= 1
     finally:
         context.close()
+
+
+# -- a site no one has seen: crawl it all ---------------------------------------------------
+
+UNUSUAL_BADGE = """\
+---
+name: Soldering & Repair — an unusually long badge name that wraps over several lines
+description: "Solders <b>through-hole</b> parts & explains why: a description with 'quotes' and an ampersand."
+image: soldering.svg
+criteria:
+  - Solders ten joints.
+  - Desoldering without lifting a pad.
+tags: [electronics, repair]
+kind: extracurricular
+valid_for: P1Y6M
+requires: [python-basics]
+study_load: {hours: 1.5, ects: 0.1}
+---
+# A heading written as h1
+
+| Part | Time |
+| ---- | ---- |
+| Resistor | 2 min |
+
+> A quote from the lab.
+
+    code block with a very-long-unbreakable-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+
+A [link in text](https://example.org/help) and <script>alert(1)</script>.
+"""
+
+UNUSUAL_AWARDS = """\
+- id: u-valid
+  badge: soldering
+  recipient: anna@example.org
+  issued: 2026-01-05
+  awarded_by: admin@example.org
+  evidence:
+    - name: Logbook without a link
+      narrative: "Kept a *logbook* of every joint."
+    - url: https://example.org/evidence
+- id: u-expired
+  badge: python-basics
+  recipient: Bob@Example.org
+  name: Bob
+  issued: 2020-01-01
+  expires: 2021-01-01
+  awarded_by: admin@example.org
+- id: u-revoked
+  badge: soldering
+  recipient: carol@example.org
+  name: Carol
+  issued: 2026-01-05
+  awarded_by: admin@example.org
+  revoked: {date: 2026-02-01, reason: "Entered twice."}
+"""
+
+
+def test_crawl_an_unusual_site(browser, tmp_path):
+    """Every page reachable from the home page of a site unlike the example, and its award pages:
+    no axe-core violation, no broken local link, no script error, no request elsewhere."""
+    from conftest import CONFIG, SVG, make_site
+    from badgesite.build import build
+
+    root = make_site(tmp_path / "site", {
+        "badgesite.yaml": CONFIG.replace("  email: badges@example.org\n", "  color: \"#ffe14d\"\n")
+        + "recipients: plain\nlanguage: nl\nlanguages: [nl, de]\n",
+        "content/badges/soldering.md": UNUSUAL_BADGE,
+        "content/badges/soldering.svg": SVG,
+        "content/awards/2026.yaml": UNUSUAL_AWARDS,
+    })
+    build(root, tmp_path / "out")
+    with StaticSite(tmp_path / "out", "/badges/") as static:
+        context = browser.new_context()
+        context.add_init_script(path=str(AXE))
+        requests, errors = [], []
+        context.route("**/*", lambda r: (requests.append(r.request.url), r.continue_() if urlsplit(
+            r.request.url).hostname in ("127.0.0.1", None) else r.abort()))
+        tab = context.new_page()
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        queue = [static.base] + [f"{static.base}awards/{i}/" for i in ("u-valid", "u-expired", "u-revoked")]
+        seen, checked, failures, statuses = set(), set(), {}, {}
+        while queue:
+            url = queue.pop(0)
+            if url in seen:
+                continue
+            seen.add(url)
+            response = tab.goto(url)
+            assert response.ok, url
+            if "/awards/" in url:
+                tab.wait_for_selector(SETTLED)
+                statuses[url.rsplit("/", 2)[-2]] = tab.get_attribute("[data-status]", "data-status")
+            violations = run_axe(tab)
+            if violations:
+                failures[url] = violations
+            for href in tab.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"):
+                target = href.split("#")[0]
+                if not target.startswith(static.base):
+                    continue
+                if target.endswith("/") or target.split("?")[0].endswith("/"):
+                    queue.append(target.split("?")[0])
+                elif target not in checked:
+                    checked.add(target)
+                    assert tab.request.get(target).ok, (url, target)  # JSON, images, feed
+        context.close()
+    assert failures == {}
+    assert statuses == {"u-valid": "valid", "u-expired": "expired", "u-revoked": "revoked"}
+    assert errors == []
+    assert all(urlsplit(u).hostname in ("127.0.0.1", None) for u in requests)
+    assert len(seen) >= 13  # home, badge pages, paths, verify, issuer in two languages, awards
+
+
+def test_verify_by_dropping_an_image(example, server, page):
+    site, _ = example
+    award = pick(site, "valid", svg=True)
+    page.goto(server.base + "verify/")
+    page.evaluate("""async url => {
+        const blob = await (await fetch(url)).blob();
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([blob], "badge.svg", {type: "image/svg+xml"}));
+        const form = document.querySelector("[data-verify-form]");
+        form.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+        form.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+    }""", f"{server.base}awards/{award.id}.svg")
+    outcome, checks = verify_outcome(page)
+    assert outcome == "valid" and checks["read"] == "true"

@@ -42,7 +42,7 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
     files, ids = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics)
     broken = ids - set(badges)  # already reported; awards of them are not
-    awards = _awards(config, badges, broken, read_ledger(root, diagnostics), diagnostics)
+    awards = validate_awards(config, badges, broken, read_ledger(root, diagnostics), diagnostics)
     if diagnostics:
         return None, diagnostics
     return Site(str(root), config, dict(sorted(badges.items())), awards), diagnostics
@@ -214,7 +214,7 @@ def _check_cycles(badges: dict[str, Badge], pending, diagnostics: Diagnostics) -
 
 # -- awards -------------------------------------------------------------------
 
-def _awards(config: Config, badges: dict[str, Badge], broken: set[str], entries: list[LedgerEntry], diagnostics: Diagnostics) -> dict[str, Award]:
+def validate_awards(config: Config, badges: dict[str, Badge], broken: set[str], entries: list[LedgerEntry], diagnostics: Diagnostics) -> dict[str, Award]:
     awards: dict[str, Award] = {}
     first_seen: dict[str, str] = {}
     for entry in entries:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import identity, ledger_edit
-from .assemble import _awards as validate_awards  # the ledger's own rules, applied to new entries
+from .assemble import validate_awards  # the ledger's own rules, applied to new entries
 from .errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
 from .model import Site
 from .source.fields import EMAIL, URL
@@ -177,77 +177,88 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
     seen: dict[tuple[str, str], int] = {}
     holders = _Holders(site, len(requests))
     for number, request in enumerate(requests, 1):
-        where = request.where
-        errors: list[str] = []
-
-        def refuse(message: str, hint: str | None = None) -> None:
-            errors.append(message)
-            problems.error(where[0], where[1], 0, message, hint)
-
-        email = request.email.strip()
-        if not email:
-            refuse("no e-mail address")
-        elif not EMAIL.match(email):
-            refuse(f"{email!r} is not a valid e-mail address")
-        issued = today
-        if request.issued:
-            try:
-                issued = dt.date.fromisoformat(request.issued.strip())
-            except ValueError:
-                refuse(f"issued date {request.issued!r} is not a date written YYYY-MM-DD")
-        if issued > today:
-            refuse(f"issued date {issued} is in the future")
-        if request.evidence_url and not URL.match(request.evidence_url):
-            refuse(f"evidence URL {request.evidence_url!r} must start with https:// or http://")
-        if request.evidence_name and not request.evidence_url:
-            refuse("an evidence name needs an evidence URL")
-        badge = site.badges.get(request.badge)
-        if badge is None:
-            refuse(f"no badge '{request.badge}'" if request.badge else "no badge named",
-                   did_you_mean(request.badge, site.badges) if request.badge else None)
-        awarded_by = (request.by or environ.get(AWARDER_ENV) or "").strip().lower() or None
-        if badge and not awarded_by:
-            if len(badge.awarders) == 1:
-                awarded_by = badge.awarders[0]
-            else:
-                refuse(f"who awards '{badge.id}'? Say it with --by ADMIN or the {AWARDER_ENV} environment variable",
-                       "awarders are " + ", ".join(badge.awarders) if badge.awarders else None)
-        if badge and email and not errors:
-            key = (badge.id, identity.normalise(email))
+        errors: list[tuple[str, str | None]] = []
+        email, issued, awarded_by = _check(site, request, today, environ, errors)
+        if not errors and not again:
+            key = (request.badge, identity.normalise(email))
             if key in seen:
-                refuse(f"awards '{badge.id}' to {email} a second time (also at row {seen[key]})")
-            seen[key] = where[1]
-            held = holders.find(badge.id, email, today) if not again else None
+                errors.append((f"awards '{request.badge}' to {email} a second time (also at row {seen[key]})", None))
+            seen[key] = request.where[1]
+            held = holders.find(request.badge, email, today)
             if held:
-                refuse(f"{email} already holds '{badge.id}' (award {held.id}, issued {held.issued})",
-                       "use --again to award it once more")
-        award_id = new_award_id(request.badge or "award", issued.year, taken)
-        fields = {"id": award_id, "badge": request.badge}
-        if site.config.recipients == "plain":
-            fields["recipient"] = email
-        else:
-            salt = identity.new_salt()
-            fields["recipient"] = {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
-                                   "salt": ledger_edit.Quoted(salt)}
-        if request.name:
-            fields["name"] = request.name
-        fields.update(issued=issued, awarded_by=awarded_by or "")
-        if request.evidence_url:
-            fields["evidence"] = [{"url": request.evidence_url, **({"name": request.evidence_name}
-                                                                  if request.evidence_name else {})}]
-        if request.narrative:
-            fields["narrative"] = request.narrative
+                errors.append((f"{email} already holds '{request.badge}' (award {held.id}, issued {held.issued})",
+                               "use --again to award it once more"))
+        for message, hint in errors:
+            problems.error(request.where[0], request.where[1], 0, message, hint)
         if not errors:
+            award_id = new_award_id(request.badge, issued.year, taken)
+            text = ledger_edit.entry_text(_fields(site, request, award_id, email, issued, awarded_by))
             candidates.append(NewAward(award_id, request.badge, email, request.name,
-                                       ledger_path(root, issued.year, ledger), ledger_edit.entry_text(fields),
+                                       ledger_path(root, issued.year, ledger), text,
                                        urls.page_url(urls.award_page(award_id))))
-            origins.append(where)
+            origins.append(request.where)
         if progress:
             progress(number)
     problems.extend(_validate(site, candidates, origins))
     if problems:
         raise BadgesiteError(problems.sorted())
     return Plan(candidates)
+
+
+def _check(site: Site, request: Request, today: dt.date, environ, errors: list) -> tuple[str, dt.date, str | None]:
+    """What the ledger's rules cannot see (they only see a hash): the e-mail address, the
+    date, the evidence URL, the badge and who awards it. Appends (message, hint) to errors."""
+    email = request.email.strip()
+    if not email:
+        errors.append(("no e-mail address", None))
+    elif not EMAIL.match(email):
+        errors.append((f"{email!r} is not a valid e-mail address", None))
+    issued = today
+    if request.issued:
+        try:
+            issued = dt.date.fromisoformat(request.issued.strip())
+        except ValueError:
+            errors.append((f"issued date {request.issued!r} is not a date written YYYY-MM-DD", None))
+    if issued > today:
+        errors.append((f"issued date {issued} is in the future", None))
+    if request.evidence_url and not URL.match(request.evidence_url):
+        errors.append((f"evidence URL {request.evidence_url!r} must start with https:// or http://", None))
+    if request.evidence_name and not request.evidence_url:
+        errors.append(("an evidence name needs an evidence URL", None))
+    badge = site.badges.get(request.badge)
+    if badge is None:
+        errors.append((f"no badge '{request.badge}'" if request.badge else "no badge named",
+                       did_you_mean(request.badge, site.badges) if request.badge else None))
+    awarded_by = (request.by or environ.get(AWARDER_ENV) or "").strip().lower() or None
+    if badge and not awarded_by:
+        if len(badge.awarders) == 1:  # never a guess between several
+            awarded_by = badge.awarders[0]
+        else:
+            errors.append((f"who awards '{badge.id}'? Say it with --by ADMIN or the {AWARDER_ENV} environment variable",
+                           "awarders are " + ", ".join(badge.awarders) if badge.awarders else None))
+    return email, issued, awarded_by
+
+
+def _fields(site: Site, request: Request, award_id: str, email: str, issued: dt.date, awarded_by: str | None) -> dict:
+    """The new ledger entry, in the order of the SPEC's example."""
+    fields: dict = {"id": award_id, "badge": request.badge}
+    if site.config.recipients == "plain":
+        fields["recipient"] = email
+    else:  # a fresh salt per award: one person's awards cannot be linked by their hash
+        salt = identity.new_salt()
+        fields["recipient"] = {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
+                               "salt": ledger_edit.Quoted(salt)}
+    if request.name:
+        fields["name"] = request.name
+    fields.update(issued=issued, awarded_by=awarded_by or "")
+    if request.evidence_url:
+        evidence = {"url": request.evidence_url}
+        if request.evidence_name:
+            evidence["name"] = request.evidence_name
+        fields["evidence"] = [evidence]
+    if request.narrative:
+        fields["narrative"] = request.narrative
+    return fields
 
 
 def _validate(site: Site, awards: list[NewAward], origins: list[tuple[str, int]]) -> list[Diagnostic]:

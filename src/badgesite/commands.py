@@ -260,8 +260,6 @@ def register_revoke(command) -> None:
 # -- serve ----------------------------------------------------------------------------
 
 def cmd_serve(args, reporter) -> int:
-    import signal
-    import threading
     from urllib.parse import urlsplit
 
     from .build import build
@@ -295,24 +293,16 @@ def cmd_serve(args, reporter) -> int:
         if port_in_use(exc):
             raise UsageError(f"port {args.port} on {args.bind} is in use or not allowed; try --port {args.port + 1}") from None
         raise UsageError(f"cannot serve on {args.bind}:{args.port}: {exc.strerror}") from None
-    def stop(*_):
-        raise KeyboardInterrupt
+    reporter.info("building...")
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)  # `kill` stops it as cleanly as Ctrl-C
-    try:
-        reporter.info("building...")
-        preview.start()
-        print(f"serving {preview.url}  (watching badgesite.yaml, content/, themes/; Ctrl-C to stop)", flush=True)
+    def announce(url: str) -> None:
+        print(f"serving {url}  (watching badgesite.yaml, content/, themes/; Ctrl-C to stop)", flush=True)
         if args.open:
             import webbrowser
 
-            webbrowser.open(preview.url)
-        preview.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        preview.close()
+            webbrowser.open(url)
+
+    preview.run(announce)
     reporter.info("stopped")
     return 0
 

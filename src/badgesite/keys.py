@@ -26,7 +26,17 @@ from .sign import keys as ed25519
 ENV = "BADGESITE_SIGNING_KEY"
 KEYS_FILE = "keys.yaml"
 KEY_ID = re.compile(r"^key-([1-9][0-9]{0,5})$")
-PRIVATE_MARKER = b"PRIVATE KEY-----"
+# A PEM private key block (PKCS#8, OpenSSH, RSA, EC, encrypted…) with a real base64 body,
+# also written on one line with \n escapes (as in JSON or YAML). A text that only
+# mentions the armour ('BEGIN PRIVATE KEY' in documentation or code) is not a key.
+_B64 = rb"(?:[A-Za-z0-9+/=]|\\[nr]|\s)"
+_GAP = rb"(?:\s|\\[nr]){0,4}"
+PRIVATE_PEM = re.compile(
+    rb"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY-----" + _GAP
+    + rb"(?:[A-Za-z-]{1,20}: ?[^\r\n\\]{0,200}(?:\\n|\r?\n)" + _GAP + rb")*"  # Proc-Type, DEK-Info
+    + _B64 + rb"{40,}?-----END \1PRIVATE KEY-----")
+CHUNK = 1 << 20
+OVERLAP = 64 * 1024  # longer than any private key block
 SKIPPED_DIRS = ("output", ".git", "node_modules")  # and .venv*, and build leftovers .output.*
 MAX_SCAN_BYTES = 64 * 1024 * 1024
 
@@ -195,12 +205,19 @@ def _load_pem(data: bytes, source: str) -> ed25519.Ed25519PrivateKey:
         raise BadgesiteError([Diagnostic(source, 0, 0, f"unusable signing key: {exc}")]) from None
 
 
-def find_signing_key(root: Path) -> tuple[KeyRing | None, str | None]:
-    """(keys, note): the signing key for a build, or None and why OB 3.0 is skipped.
+def find_signing_key(root: Path) -> tuple[ed25519.Ed25519PrivateKey | None, str | None]:
+    """(key, note): the private key a build signs with, or None and why OB 3.0 is skipped.
 
     A key that is set but unusable (unreadable, inside the site, not in keys.yaml) is
     a BadgesiteError: publishing without credentials must never happen by accident.
+    `find_signing_ring` gives the key with its id and the public key history.
     """
+    ring, note = find_signing_ring(root)
+    return (ring.private if ring else None), note
+
+
+def find_signing_ring(root: Path) -> tuple[KeyRing | None, str | None]:
+    """As find_signing_key, with the key's id, history and where it was found."""
     root = Path(root).resolve()
     value = os.environ.get(ENV)
     if value is not None and value.strip():
@@ -280,7 +297,7 @@ def rotate_key(root: Path, out: Path | None = None) -> NewKey:
         raise BadgesiteError(f"no readable badgesite.yaml in {root}: rotate needs the site (--site DIR)")
     history = read_history(root)
     if not history:
-        ring, _ = find_signing_key(root)
+        ring, _ = find_signing_ring(root)
         if ring is None:
             raise BadgesiteError("nothing to rotate: no keys.yaml and no signing key ('badgesite keys init' makes one)")
         history = list(ring.keys)
@@ -315,9 +332,9 @@ def _skipped(name: str) -> bool:
 def private_keys_in(root: Path) -> Diagnostics:
     """An error for every file in the site folder that holds a private key.
 
-    Looks at every file (any name, any type) for 'PRIVATE KEY-----', skipping the
-    build output, .git, node_modules and virtual environments. Symbolic links are
-    not followed.
+    Looks at every file (any name, any type) for a PEM '-----BEGIN … PRIVATE KEY-----'
+    block with a key in it, skipping the build output, .git, node_modules and virtual
+    environments. Symbolic links are not followed.
     """
     root = Path(root).resolve()
     found = Diagnostics()
@@ -337,21 +354,21 @@ def private_keys_in(root: Path) -> Diagnostics:
 
 
 def _marker_line(path: Path) -> int:
-    """1-based line of the first private key marker in the file, 0 if none."""
+    """1-based line of the first private key block in the file, 0 if none."""
     try:
         with open(path, "rb") as handle:
-            tail, offset, lines = b"", 0, 0
+            tail, lines, offset = b"", 0, 0
             while offset < MAX_SCAN_BYTES:
-                chunk = handle.read(1 << 20)
+                chunk = handle.read(CHUNK)
                 if not chunk:
                     return 0
                 data = tail + chunk
-                at = data.find(PRIVATE_MARKER)
-                if at >= 0:
-                    return lines + data.count(b"\n", 0, at) + 1
-                keep = len(PRIVATE_MARKER) - 1
+                found = PRIVATE_PEM.search(data)
+                if found:
+                    return lines + data.count(b"\n", 0, found.start()) + 1
+                keep = min(OVERLAP, len(data))
                 lines += data.count(b"\n", 0, len(data) - keep)
-                tail, offset = data[-keep:], offset + len(chunk)
+                tail, offset = data[len(data) - keep:], offset + len(chunk)
     except OSError:
         return 0
     return 0

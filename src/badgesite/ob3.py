@@ -1,8 +1,9 @@
 """Model -> Open Badges 3.0 documents: OpenBadgeCredential, did:web document, status lists.
 
-The dict builders are pure (model in, dict out). `artifacts()` signs them with
-eddsa-rdfc-2022 (sign/proof.py) and bakes them into images: same input, same
-bytes, because Ed25519 is deterministic and every date comes from the ledger.
+The dict builders are pure (model in, dict out). `site_artifacts()` (DID document,
+status lists) and `award_artifacts()` (credential, baked images) sign them with
+eddsa-rdfc-2022 (sign/proof.py) and bake them: same input, same bytes, because
+Ed25519 is deterministic and every date comes from the ledger.
 
 Every property used here is defined by the VC 2.0 or OB 3.0.3 context (safe mode in
 sign/canon.py refuses anything else), and the credential validates against 1EdTech's
@@ -12,18 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import os
 import re
-import sys
-from typing import Callable, Iterable, Iterator
+from typing import Iterable, Iterator
 
-from .errors import BadgesiteError, Diagnostics
+from .errors import BadgesiteError, Diagnostic
 from .model import Award, Badge, Config, Site
 from .sign import statuslist
 from .urls import Urls
-
-log = logging.getLogger(__name__)
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -260,178 +257,92 @@ def _ob2_link(award: Award, urls: Urls) -> dict:
 
 # -- signing and baking: the build step ---------------------------------------------------------
 
-BATCH = 2048  # credentials prepared, signed and written per round (bounds memory)
-PARALLEL_FROM = 256  # fewer credentials to sign than this: no worker processes
-
-
-def artifacts(ctx, signing_key, previous: Callable[[str], bytes | None] | None = None) -> Iterator[tuple[str, bytes]]:
-    """(path, bytes) of the DID document, the status lists, and per award the signed
-    credential with its baked PNG (and SVG for SVG badges).
-
-    `signing_key`: a keys.KeyRing, or a bare Ed25519 private key (its history is then
-    read from the site's keys.yaml). `previous(path)`: the previous build's file at
-    `path` (None if absent); a credential whose unsigned content, proof options and key
-    are unchanged keeps its proof instead of being signed again (the same bytes
-    either way: Ed25519 is deterministic). Leave it out for a clean build.
-    Many credentials are signed in worker processes (BADGESITE_JOBS=1 turns that off).
-    """
-    from . import bake
+def site_artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
+    """The DID document and the signed status lists: regenerated on every build."""
     from .build import dump_json
-    from .keys import KeyRing, key_ring
-    from .sign import proof
 
     site, urls = ctx.site, ctx.urls
-    ring = signing_key if isinstance(signing_key, KeyRing) else key_ring(site.root, signing_key)
-    signer = _Signer(ring, verification_method(urls, ring.id))
-    reuse = previous if previous and _same_key(previous(urls.did_document), signer.method, ring) else None
-    problems = Diagnostics()
+    ring = signing_ring(site.root, signing_key)
+    yield urls.did_document, dump_json(did_document(urls, ring.keys))
+    for (ledger, number), awards in status_lists(site).items():
+        doc = status_list_credential(ledger, number, awards, urls)
+        signed = _sign(doc, ring, urls, status_list_created(awards), awards[0].source, f"status list of '{ledger}'")
+        yield urls.status_list(ledger, number), dump_json(signed)
 
-    def signed(jobs: list[tuple[dict, str, object, str, str | None]]) -> Iterator[tuple[str | None, dict]]:
-        """(path, signed document) per job (doc, created, where, what, path); problems collected."""
-        todo = []
-        for i, (doc, created, _, _, path) in enumerate(jobs):
-            kept = _kept_proof(reuse(path), doc, signer.options(created)) if reuse and path else None
-            if not kept:
-                todo.append(i)
-            jobs[i] = (*jobs[i], kept)
-        fresh = dict(zip(todo, signer.sign_all([(jobs[i][0], jobs[i][1]) for i in todo])))
-        for i, (doc, _, where, what, path, kept) in enumerate(jobs):
-            result = kept or fresh[i]
-            if isinstance(result, str):
-                problems.error(where.path, where.line, where.col, f"{what} cannot be signed as Open Badges 3.0: {result}")
-            else:
-                yield path, {**doc, "proof": result}
 
+def award_paths(ctx, award: Award) -> list[str]:
+    """The files award_artifacts() makes, named without making them."""
+    paths = [ctx.urls.credential(award.id), ctx.urls.credential_baked(award.id, "png")]
+    if ctx.site.badges[award.badge].image_type == "svg":
+        paths.append(ctx.urls.credential_baked(award.id, "svg"))
+    return paths
+
+
+def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes]]:
+    """The award's signed credential, and the badge image with it baked in (PNG, and SVG
+    for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>)."""
+    from . import bake
+    from .build import dump_json
+
+    site, urls = ctx.site, ctx.urls
+    badge = site.badges[award.badge]
+    image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
+    doc = credential_from(award, badge.name, issuer_profile(site.config, urls, image),
+                          achievement(badge, site.config, urls), urls)
+    ring = signing_ring(site.root, signing_key)
+    signed = _sign(doc, ring, urls, date_time(award.issued), award.source, f"award '{award.id}'")
+    yield urls.credential(award.id), dump_json(signed)
+    compact = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
+    if badge.image_type == "svg":
+        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, None, element="credential")
+        yield urls.credential_baked(award.id, "svg"), ob3_svg_namespace(svg).encode("utf-8")
+
+
+def artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
+    """Everything OB 3.0 of a site, in one process (build.py spreads the awards over workers)."""
+    yield from site_artifacts(ctx, signing_key)
+    for award in ctx.site.awards.values():
+        yield from award_artifacts(ctx, award, signing_key)
+
+
+_RINGS: dict = {}
+
+
+def signing_ring(root: str, signing_key):
+    """The KeyRing for a key: its id and the public key history from the site's keys.yaml.
+
+    Memoised on the key and the bytes of keys.yaml (never on a file date).
+    """
+    from .keys import KEYS_FILE, KeyRing, key_ring
+    from .sign import keys as ed25519
+
+    if isinstance(signing_key, KeyRing):
+        return signing_key
+    path = os.path.join(root, KEYS_FILE)
     try:
-        yield urls.did_document, dump_json(did_document(urls, ring.keys))
-        lists = [(status_list_credential(ledger, number, awards, urls), status_list_created(awards), awards[0].source,
-                  f"status list of '{ledger}'", None) for (ledger, number), awards in status_lists(site).items()]
-        for _, doc in signed(lists):
-            yield doc["id"][len(urls.base_url):], dump_json(doc)
-
-        image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
-        profile = issuer_profile(site.config, urls, image)
-        achievements = {b.id: achievement(b, site.config, urls) for b in site.badges.values()}
-        # by issue date: the canonicalised proof options (one per date) stay in proof.py's cache
-        awards = sorted(site.awards.values(), key=lambda a: a.issued)
-        for start in range(0, len(awards), BATCH):
-            batch = awards[start:start + BATCH]
-            jobs = [(credential_from(a, site.badges[a.badge].name, profile, achievements[a.badge], urls),
-                     date_time(a.issued), a.source, f"award '{a.id}'", urls.credential(a.id)) for a in batch]
-            by_path = {urls.credential(a.id): a for a in batch}
-            for path, doc in signed(jobs):
-                award = by_path[path]
-                badge = site.badges[award.badge]
-                yield path, dump_json(doc)
-                compact = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-                yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
-                if badge.image_type == "svg":
-                    svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, None, element="credential")
-                    yield urls.credential_baked(award.id, "svg"), ob3_svg_namespace(svg).encode("utf-8")
-    finally:
-        signer.close()
-    if problems:
-        raise BadgesiteError(problems.sorted())
+        with open(path, "rb") as handle:
+            history = handle.read()
+    except FileNotFoundError:
+        history = None
+    memo = (root, ed25519.public_multibase(signing_key), history)
+    ring = _RINGS.get(memo)
+    if ring is None or ring.private is not signing_key:
+        if len(_RINGS) > 64:
+            _RINGS.clear()
+        ring = _RINGS[memo] = key_ring(root, signing_key)
+    return ring
 
 
-class _Signer:
-    """Signs (document, created) pairs with the current key, in worker processes when many."""
-
-    def __init__(self, ring, method: str):
-        self.ring, self.method, self.pool = ring, method, None
-
-    def options(self, created: str) -> dict:
-        from .sign import proof
-
-        return {"type": proof.PROOF_TYPE, "cryptosuite": proof.CRYPTOSUITE, "created": created,
-                "verificationMethod": self.method, "proofPurpose": "assertionMethod"}
-
-    def sign_all(self, jobs: list[tuple[dict, str]]) -> list[dict | str]:
-        """The proof of each job, or the reason it cannot be signed (a str)."""
-        if len(jobs) >= PARALLEL_FROM and self._start_pool():
-            try:
-                return list(self.pool.map(_sign_in_worker, jobs, chunksize=32))
-            except Exception as exc:  # a broken pool (killed worker, no /dev/shm…): sign here instead
-                log.warning("signing in worker processes failed (%s); signing in this process", exc)
-                self.close()
-        _worker_setup(None, self.method, self.ring.private)
-        return [_sign_in_worker(job) for job in jobs]
-
-    def _start_pool(self) -> bool:
-        if self.pool is None:
-            jobs = os.environ.get("BADGESITE_JOBS", "")
-            workers = int(jobs) if jobs.isdigit() and int(jobs) > 0 else min(os.cpu_count() or 1, 8)
-            main = getattr(sys.modules.get("__main__"), "__file__", None)
-            if workers < 2 or (main and not os.path.exists(main)):  # spawn re-imports __main__ from its file
-                return False
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            from .sign import keys as ed25519
-
-            try:
-                self.pool = ProcessPoolExecutor(
-                    workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_setup,
-                    initargs=(ed25519.private_pem(self.ring.private), self.method, None))
-            except (OSError, ValueError, NotImplementedError) as exc:
-                log.warning("cannot start worker processes for signing (%s)", exc)
-                return False
-        return True
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-
-
-_WORKER: dict = {}
-
-
-def _worker_setup(pem: bytes | None, method: str, private=None) -> None:
-    if private is None:
-        from .sign import keys as ed25519
-
-        private = ed25519.load_private_key(pem)
-    _WORKER.update(key=private, method=method)
-
-
-def _sign_in_worker(job: tuple[dict, str]) -> dict | str:
+def _sign(doc: dict, ring, urls: Urls, created: str, where, what: str) -> dict:
     from .sign import proof
     from .sign.canon import CanonicalizationError
 
-    doc, created = job
     try:
-        return proof.sign(doc, _WORKER["key"], _WORKER["method"], created)["proof"]
+        return proof.sign(doc, ring.private, verification_method(urls, ring.id), created)
     except (CanonicalizationError, ValueError) as exc:
-        return str(exc)
-
-
-def _load(data: bytes | None):
-    try:
-        return json.loads(data) if data else None
-    except ValueError:
-        return None
-
-
-def _same_key(did_json: bytes | None, method: str, ring) -> bool:
-    """The previous build published the same public key under the same id."""
-    doc = _load(did_json)
-    current = next(k.multibase for k in ring.keys if k.id == ring.id)
-    methods = doc.get("verificationMethod") if isinstance(doc, dict) else None
-    return isinstance(methods, list) and any(
-        isinstance(m, dict) and m.get("id") == method and m.get("publicKeyMultibase") == current for m in methods)
-
-
-def _kept_proof(data: bytes | None, unsigned: dict, options: dict) -> dict | None:
-    """The previous proof, when the previous credential is this one with these proof options."""
-    doc = _load(data)
-    if not isinstance(doc, dict) or not isinstance(doc.get("proof"), dict):
-        return None
-    old = doc.pop("proof")
-    value = old.get("proofValue")
-    if not (isinstance(value, str) and value.startswith("z")) or {k: v for k, v in old.items() if k != "proofValue"} != options:
-        return None
-    return old if doc == unsigned else None
+        raise BadgesiteError([Diagnostic(where.path, where.line, where.col,
+                                         f"{what} cannot be signed as Open Badges 3.0: {exc}")]) from None
 
 
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"

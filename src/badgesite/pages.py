@@ -183,8 +183,9 @@ def share_card(ctx: "Context", badge: Badge) -> bytes:
     draw = ImageDraw.Draw(card)
     # A soft panel on the left for the badge, an accent band along the top and bottom.
     draw.rectangle([0, 0, 500, height], fill=_tint(accent, 0.9))
-    draw.rectangle([0, 0, width, 14], fill=accent)
-    draw.rectangle([0, height - 8, width, height], fill=accent)
+    brand = (config.issuer.color or accent).lower()
+    draw.rectangle([0, 0, width, 14], fill=brand)
+    draw.rectangle([0, height - 8, width, height], fill=brand)
     with Image.open(io.BytesIO(ctx.images[badge.id])) as image:
         image = image.convert("RGBA")
         image.thumbnail((380, 380), Image.LANCZOS)

@@ -139,6 +139,7 @@ class Renderer:
         config = globals_.get("config")
         issuer = getattr(config, "issuer", None)
         self.env.globals.setdefault("accent", readable_accent(getattr(issuer, "color", None)))
+        self.env.globals.setdefault("brand", (getattr(issuer, "color", None) or DEFAULT_ACCENT).lower())
         self.texts = {lang: self._texts(lang) for lang in dict.fromkeys([language, "en"])}
 
     def _texts(self, language: str) -> dict:

@@ -16,7 +16,9 @@ import html
 import json
 import logging
 import mimetypes
+import os
 import posixpath
+import signal
 import threading
 import time
 import traceback
@@ -319,6 +321,36 @@ class Preview:
 
     def serve_forever(self) -> None:
         self.server.serve_forever(poll_interval=0.25)
+
+    def run(self, announce: Callable[[str], None]) -> None:
+        """Build, announce the URL, serve until Ctrl-C or SIGTERM, then stop cleanly."""
+        main = threading.current_thread() is threading.main_thread()
+        pid = os.getpid()
+
+        def stop(signum, _frame) -> None:
+            if os.getpid() != pid:  # a forked build worker being ended: end as it would have
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+                return
+            raise KeyboardInterrupt
+
+        previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)} if main else {}
+        if main:
+            signal.signal(signal.SIGTERM, stop)  # `kill` stops it as cleanly as Ctrl-C
+        try:
+            self.start()
+            announce(self.url)
+            self.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for number in previous:  # a second Ctrl-C must not interrupt the clean-up
+                signal.signal(number, signal.SIG_IGN)
+            try:
+                self.close()
+            finally:
+                for number, handler in previous.items():
+                    signal.signal(number, handler)
 
     def close(self) -> None:
         self.rebuilder.stop()

@@ -77,7 +77,7 @@ def _show_keys(root: Path, reporter) -> int:
     else:
         reporter.info(f"  no {keys.KEYS_FILE} yet: a build publishes its signing key as key-1")
     try:
-        ring, note = keys.find_signing_key(root)
+        ring, note = keys.find_signing_ring(root)
     except BadgesiteError as exc:
         reporter.diagnostics(exc.diagnostics)
         ring, note = None, None

@@ -19,6 +19,7 @@ import json
 import re
 import urllib.error
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -241,7 +242,7 @@ def verify_bytes(data: bytes, url: str | None, fetch: Fetch, recipient: str | No
                 given = doc if url is None or url != doc.get("id") else None  # else it is the hosted one
                 _hosted(doc.get("id"), given, report, fetch, recipient, now)
             return report
-    except (bake.BakeError, UnicodeDecodeError) as exc:
+    except (bake.BakeError, UnicodeDecodeError, ValueError, IndexError, zlib.error) as exc:
         report.add("image", False, f"the image cannot be read: {exc}")
         return report
     except _Fail as exc:
@@ -414,14 +415,19 @@ def _credential(doc: dict, report: Report, fetch: Fetch, recipient, now) -> None
     _schema(doc, report)
     issuer = doc.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    key = None
     try:
         method = proof.verification_method(doc)
-        key = resolve_key(issuer_id, method, fetch)
-        name = issuer.get("name") if isinstance(issuer, dict) else None
-        report.add("issuer", True, f"{name + ' ' if name else ''}{issuer_id}, key {method.rsplit('#', 1)[-1]}")
-    except (_Fail, proof.VerificationError) as exc:
-        report.add("issuer", False, str(exc))
-        key = None
+    except proof.VerificationError as exc:
+        report.add("signature", False, f"the credential is not signed: {exc}")
+        method = None
+    if method is not None:
+        try:
+            key = resolve_key(issuer_id, method, fetch)
+            name = issuer.get("name") if isinstance(issuer, dict) else None
+            report.add("issuer", True, f"{name + ' ' if name else ''}{issuer_id}, key {method.rsplit('#', 1)[-1]}")
+        except _Fail as exc:
+            report.add("issuer", False, str(exc))
     if key is not None:
         try:
             proof.verify(doc, key)
@@ -429,7 +435,7 @@ def _credential(doc: dict, report: Report, fetch: Fetch, recipient, now) -> None
         except proof.VerificationError as exc:
             report.add("signature", False, f"INVALID: the credential was changed after signing, or not signed "
                        f"by this key ({exc})")
-    else:
+    elif method is not None:
         report.add("signature", False, "not checked: the issuer's key could not be found")
     start = doc.get("validFrom", doc.get("issuanceDate"))
     end = doc.get("validUntil", doc.get("expirationDate"))
@@ -506,6 +512,7 @@ def _status(doc: dict, issuer_id, fetch: Fetch, now: dt.datetime, report: Report
     if entries is None:
         report.add("revocation", None, "the credential has no status entry: the issuer cannot revoke it")
         return
+    detail = "could not check: the credential's status entry is empty"
     for entry in entries if isinstance(entries, list) else [entries]:
         try:
             detail = _status_entry(entry, issuer_id, fetch, now)
@@ -515,7 +522,7 @@ def _status(doc: dict, issuer_id, fetch: Fetch, now: dt.datetime, report: Report
         if detail.startswith("REVOKED"):
             report.add("revocation", False, detail)
             return
-    report.add("revocation", True, detail)
+    report.add("revocation", detail.startswith("not revoked"), detail)
 
 
 def _status_entry(entry, issuer_id, fetch: Fetch, now: dt.datetime) -> str:

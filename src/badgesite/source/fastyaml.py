@@ -9,19 +9,25 @@ reports an error: invalid YAML is always `Unsupported`.
 
 The subset, one line at a time:
   - block mappings and block sequences by indentation (spaces only), including a
-    sequence at its key's indentation (`key:` then `- item`) and `- key: value`
-  - keys: plain scalars that read as strings, unique within their mapping
-  - values: single-line plain scalars, single-quoted ('' escape) and double-quoted
-    scalars (the escapes libyaml knows), literal block scalars `|` and `|-`, and
-    one-line flow collections `[a, b]` / `{k: v}` holding only such scalars
+    sequence at its key's column (`key:` then `- item`) and `- key: value` items
+  - keys: plain scalars that read as strings (no ':' or '#' in them), unique
+    within their mapping
+  - values: one-line plain scalars, single-quoted ('' escape) and double-quoted
+    scalars (with the escapes libyaml knows), literal block scalars `|` and `|-`,
+    and one-line flow collections `[a, b]` and `{k: v}` holding only such scalars
   - comments after whitespace, blank lines, a `---` first line, LF or CRLF
 Plain scalars are typed by PyYAML's own implicit resolvers and SafeConstructor,
 so `2026-11-20` is a date and `yes` is True, exactly as in yamlpos.
 
 Everything else is Unsupported: anchors, aliases, tags, `<<`, `?` keys, quoted or
-non-string keys, folded or `|+` block scalars, multi-line plain, quoted or flow
-scalars, tabs, directives, `...`, several documents, a scalar document, unusual
-characters, nesting deeper than yamlpos allows, and anything else in doubt.
+non-string keys, folded and `|+` block scalars, multi-line plain, quoted or flow
+scalars, nested flow collections, tabs, directives, `...`, several documents, a
+scalar document, characters outside printable Unicode, nesting as deep as
+yamlpos's limit, and anything else in doubt.
+
+Speed: one regex pass splits every line into indentation, '- ', key and rest (in
+C), then one loop over those rows builds the result with a stack of open
+collections; plain values that no resolver can type never leave that loop.
 """
 from __future__ import annotations
 
@@ -39,14 +45,18 @@ class Unsupported(Exception):
     """The text is outside the fast subset (or is not valid YAML): use yamlpos.load."""
 
 
-_MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection allowed; yamlpos allows its items one deeper
+_MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection; its items are one deeper
 
 # Characters libyaml reads as printable and not as a line break; anything else
-# (tabs, CR, NEL, LS, PS, BOM, control characters, lone surrogates) is Unsupported.
+# (tab, CR, NEL, LS, PS, BOM, control characters, lone surrogates) is Unsupported.
 _BAD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
-# A plain key: cannot start with an indicator (nor '-'), and holds no comment.
-_KEY = re.compile(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`](?:(?! #).)*")
+# One line: indentation, a sequence entry's '-' and spaces, a plain key and the
+# ':' and spaces after it, and the rest of the line.
+# A key here holds no ':' or '#' and no space before its ':'; _check_key checks
+# the rest. (Possessive quantifiers: nothing here needs backtracking.)
+_ROW = re.compile(r"( *+)(- ++|-(?=\n))?+(?:([^\s:#][^\n:#]*+)(: ++|:(?=\n)))?+(.*+)\n")
+
 _SQ = re.compile(r"'((?:[^']|'')*)'")
 _DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
@@ -56,144 +66,59 @@ _SIMPLE_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "
 # What may follow a complete value on its line: spaces, then a comment after a space.
 _TRAIL = re.compile(r" *(?:(?<= )#.*)?$")
 _BLOCK_HEADER = re.compile(r"\|(-?)(?: +(?:#.*)?)?$")
-# One scalar inside a one-line flow collection; a plain one has no ':', '#' or flow indicator.
+# One scalar in a one-line flow collection; a plain one holds no ':', '#' or flow indicator.
 _FLOW_ITEM = re.compile(r""" *(?:'((?:[^']|'')*)'|"((?:[^"\\]|\\.)*)"|"""
                         r"""((?:[^\s\-?:,\[\]{}#&*!|>'"%@`]|-[^\s\-?:,\[\]{}#])[^,\[\]{}#:]*))""")
 _FLOW_EMPTY = re.compile(r" *[\]}]")
 _FLOW_SEQ_NEXT = re.compile(r" *([,\]])")
 _FLOW_MAP_NEXT = re.compile(r" *([,}])")
 
-# First characters of a plain value that need a closer look (the quoting, flow
-# and block indicators are dispatched before the plain path).
-_PLAIN_CHECK = frozenset("-?:,]}#&*!>%@`.")
-
-# Typing plain scalars: PyYAML's own implicit resolvers (the ones yamlpos uses)
-# and SafeConstructor, for the tags a safe load produces from a plain scalar.
+# Typing plain scalars: PyYAML's own implicit resolvers (those of the loader
+# yamlpos uses) and SafeConstructor, for the tags a plain scalar can resolve to.
 _RESOLVERS = yamlpos._Loader.yaml_implicit_resolvers
-_WILDCARD = _RESOLVERS.get(None, [])
-# First characters that send a value off the fast path: quotes, flow and block
-# indicators, other indicators, and whatever a resolver might type.
-_SLOW_START = frozenset("\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c} | ({*map(chr, range(0x110000))} if _WILDCARD else set())
+if _RESOLVERS.get(None):  # pragma: no cover - PyYAML registers none; the fast path assumes so
+    raise ImportError("fastyaml needs resolvers keyed by first character")
 _CONSTRUCT = {tag: SafeConstructor.yaml_constructors[tag] for tag in (
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float", "tag:yaml.org,2002:timestamp")}
 _constructor = SafeConstructor()
+
+# First characters of a plain value that need a closer look than the fast path's.
+_PLAIN_CHECK = frozenset("-?:,]}#&*!>%@`.")
+# First characters that send a value off the fast path: '#' (no value), quotes,
+# flow and block indicators, other indicators, and any a resolver might type.
+_SLOW_START = frozenset("#\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c}
+
+_KEY_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators no plain key may start with
 _MISSING = object()
-_typed: dict[str, object] = {}  # plain text -> value, for texts a resolver might match
-_keys: dict[str, str] = {}  # text before ': ' -> the key it is known to be
-
-
-# One line: indentation, a sequence entry's '- ', a plain key and its ':', the rest.
-# A key here has no ':' or '#' at all; a line whose key does is Unsupported.
-_ROW = re.compile(r"( *)(-(?: +|(?=\n)))?"
-                  r"(?:([^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n:#]*)(:(?: +|(?=\n))))?(.*)\n")
+_typed: dict[str, object] = {}  # plain text a resolver might type -> its value
+_good_keys: set[str] = set()  # keys known to be plain strings
 
 
 def parse(text: str, path: str, line_offset: int = 0):
-    """What yamlpos.load(text, path, line_offset) returns, or raise Unsupported."""
+    """What yamlpos.load(text, path, line_offset) returns, or raise Unsupported.
+
+    `path` is not used: errors are yamlpos's to report."""
     if len(text) > yamlpos.MAX_BYTES:
         raise Unsupported("too large")
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # libyaml reads CRLF as one line break
     if _BAD_CHAR.search(text):
-        raise Unsupported("character outside the fast subset")
+        raise Unsupported("a character outside the fast subset")
     return _document(text, _ROW.findall(text + "\n"), line_offset + 1)
 
 
-def _plain(text: str):
-    """The value of a plain scalar, typed as PyYAML's SafeLoader types it."""
-    if not _WILDCARD:
-        resolvers = _RESOLVERS.get(text[0])
-        if resolvers is None:
-            return text  # nothing can match: a string
-    else:  # pragma: no cover - PyYAML registers no wildcard resolver
-        resolvers = _RESOLVERS.get(text[0], []) + _WILDCARD
-    value = _typed.get(text, _MISSING)
-    if value is not _MISSING:
-        return value
-    for tag, regexp in resolvers:
-        if regexp.match(text):
-            construct = _CONSTRUCT.get(tag)
-            if construct is None:
-                raise Unsupported(f"plain scalar resolves to {tag}")
-            try:
-                value = construct(_constructor, ScalarNode(tag, text))
-            except Exception:  # yamlpos reports it
-                raise Unsupported("invalid typed scalar") from None
-            break
-    else:
-        value = text
-    if len(_typed) > 10_000:
-        _typed.clear()
-    _typed[text] = value
-    return value
-
-
-def _checked_plain(text: str):
-    """A plain scalar from a flow collection or a cut block line, checked further."""
-    if text.startswith(("---", "...")):
-        raise Unsupported("plain scalar looks like a document marker")
-    return _plain(text)
-
-
-def _block_plain(v: str):
-    """The value of a plain scalar that starts `v`, the rest of a block line."""
-    cut = v.find(" #")
-    if cut >= 0:
-        v = v[:cut]
-    v = v.rstrip(" ")
-    if ": " in v or v[-1] == ":":
-        raise Unsupported("':' in a plain value")
-    first = v[0]
-    if first in _PLAIN_CHECK:
-        if first == "-":
-            if len(v) == 1 or v[1] == " " or v.startswith("---"):
-                raise Unsupported("plain value starts with an indicator")
-        elif first != "." or v.startswith("..."):
-            raise Unsupported("plain value starts with an indicator")
-    return _plain(v)
-
-
-def _key(raw: str) -> str:
-    """The key written as `raw` (the text before ': '), which must be a plain string."""
-    key = raw.rstrip(" ")
-    if (len(raw) > 1000 or not key or not _KEY.fullmatch(key) or key.startswith("...")
-            or not isinstance(_plain(key), str)):
-        raise Unsupported("key is not a plain string")
-    if len(_keys) > 10_000:
-        _keys.clear()
-    _keys[raw] = key
-    return key
-
-
-def _unescape(match) -> str:
-    code = match.group(1) or match.group(2) or match.group(3)
-    if code:
-        number = int(code, 16)
-        if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
-            raise Unsupported("invalid escape")
-        return chr(number)
-    char = _SIMPLE_ESCAPES.get(match.group(4))
-    if char is None:
-        raise Unsupported("unknown escape")
-    return char
-
-
-def _double(body: str) -> str:
-    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
-
-
 def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int):
-    """Build the document from its rows, one pass, with a stack of open collections.
+    """Build the document from its rows in one pass, with a stack of open collections.
 
-    `node` is the innermost open collection, at column `indent`. After an entry
-    with no value on its line (`key:` or `-`), `pending` says that a more
-    indented block (or, for a key, a sequence at the key's column) may follow;
-    if none does, the value stays None.
+    `node` is the innermost open collection, at column `indent`, `depth` levels
+    down. After an entry with nothing after its `key:` or `-`, `pending` says that
+    a more indented block (or, after a key, a sequence at the key's column) may be
+    its value; if none follows, the value stays None. `hot` is the column at
+    which a plain `key: value` line simply continues `node`, or -2.
     """
-    lines = None  # the text's lines, split only for block scalars
-    it = enumerate(rows)
-    for i, (ind, dash, key, sep, rest) in it:
+    it = enumerate(rows, offset)  # (line number, row)
+    for line, (ind, dash, key, sep, rest) in it:
         if dash or key or (rest and rest[0] != "#"):
             break
     else:
@@ -201,42 +126,44 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
     if not ind and not dash and not key and rest.startswith("---") and (len(rest) == 3 or rest[3] == " "):
         if not _TRAIL.match(rest, 3):
             raise Unsupported("content after ---")
-        for i, (ind, dash, key, sep, rest) in it:
+        for line, (ind, dash, key, sep, rest) in it:
             if dash or key or (rest and rest[0] != "#"):
                 break
         else:
             return None
     if not dash and not key:
-        raise Unsupported("the document is not a mapping or a sequence")
+        raise Unsupported("the document is not a block mapping or sequence")
     indent = len(ind)
-    root = node = PosList() if dash else PosDict()
+    root = node = (_sequence if dash else _mapping)((line, indent + 1))
     is_map = not dash
-    root.pos = (i + offset, indent + 1)
     if is_map:
         key_pos, value_pos = node.key_pos, node.value_pos
     else:
         item_pos = node.item_pos
+    hot = indent if is_map else -2
     stack = []
     depth = 0
     pending = False
     pending_key = None
-    hot = indent if is_map else -2  # the column of a plain next key, when one may come
-    keys = _keys
+    lines = None  # the text's lines, split only for block scalars
+    good_keys = _good_keys
     slow_start = _SLOW_START
-    for i, (ind, dash, key, sep, rest) in chain(((i, (ind, dash, key, sep, rest)),), it):
+    typed = _typed
+    missing = _MISSING
+
+    for line, (ind, dash, key, sep, rest) in chain(((line, (ind, dash, key, sep, rest)),), it):
         n = len(ind)
-        if n != hot or not key or dash:
+        if n != hot or dash or not key:
             if not dash and not key:
                 if not rest or rest[0] == "#":
-                    continue  # blank or comment line
+                    continue  # a blank or comment line
                 raise Unsupported("a line that is not 'key: value' or '- item'")
             if pending:
                 pending = False
-                if n > indent or (n == indent and is_map and dash):
+                if n > indent or (n == indent and is_map and dash):  # the block is the value
                     if depth >= _MAX_DEPTH:
                         raise Unsupported("nested too deeply")
-                    child = PosList() if dash else PosDict()
-                    child.pos = (i + offset, n + 1)
+                    child = (_sequence if dash else _mapping)((line, n + 1))
                     if is_map:
                         node[pending_key] = child
                         value_pos[pending_key] = child.pos
@@ -252,7 +179,7 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                         item_pos = node.item_pos
             while n < indent or (n == indent and not is_map and not dash):
                 if not stack:
-                    raise Unsupported("a line after the end of the document's root")
+                    raise Unsupported("a line after the end of the root")
                 node, indent, is_map = stack.pop()
                 depth -= 1
                 if is_map:
@@ -265,76 +192,140 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                 if dash:
                     raise Unsupported("a sequence entry in a mapping")
                 hot = indent
-            else:
+            else:  # '- ...' in the sequence `node`
                 column = n + len(dash)
-                line = i + offset
                 if key:  # '- key: value' starts a mapping at the key
                     if depth >= _MAX_DEPTH:
                         raise Unsupported("nested too deeply")
-                    child = PosDict()
-                    child.pos = (line, column + 1)
+                    child = _mapping((line, column + 1))
                     node.append(child)
                     item_pos.append(child.pos)
                     stack.append((node, indent, False))
                     node, indent, is_map = child, column, True
                     key_pos, value_pos = node.key_pos, node.value_pos
                     depth += 1
-                    n = hot = column
+                    n = hot = column  # and on to its first key, below
                 else:
                     hot = -2
                     if not rest or rest[0] == "#":
                         node.append(None)
                         item_pos.append((line, n + 2))  # just after the '-'
                         pending = True
-                    else:
-                        if rest[0] in slow_start:
-                            if rest[0] == "|":
-                                if lines is None:
-                                    lines = text.split("\n")
-                                value, end = _literal(lines, i, rest, indent)
-                                if end > i + 1:
-                                    next(islice(it, end - i - 1, end - i - 1), None)  # skip its lines
-                            else:
-                                value = _value(rest, line, column, depth + 1)
-                        else:
-                            value = _fast_plain(rest)
+                        continue
+                    if rest[0] == "|":
+                        if lines is None:
+                            lines = text.split("\n")
+                        value, end = _literal(lines, line - offset, rest, indent)
                         node.append(value)
-                        item_pos.append((line, column + 1))
+                        next(islice(it, end, end), None)  # skip its lines
+                    elif rest[0] in slow_start:
+                        node.append(_value(rest, line, column, depth + 1))
+                    else:
+                        node.append(_fast_plain(rest))
+                    item_pos.append((line, column + 1))
                     continue
+
         # 'key: ...' in the mapping `node`, at its column n
-        k = keys.get(key) or _key(key)
-        if k in node:
+        if key not in good_keys:
+            _check_key(key)
+        if key in node:
             raise Unsupported("duplicate key")
-        line = i + offset
-        key_pos[k] = (line, n + 1)
-        if rest and rest[0] != "#":
-            if rest[0] in slow_start:
-                if rest[0] == "|":
+        key_pos[key] = (line, n + 1)
+        if rest:
+            first = rest[0]
+            if first not in slow_start:
+                if " #" in rest:
+                    rest = rest[:rest.index(" #")]
+                if rest[-1] == " ":
+                    rest = rest.rstrip(" ")
+                if ": " in rest or rest[-1] == ":":
+                    raise Unsupported("':' in a plain value")
+                node[key] = rest
+                value_pos[key] = (line, n + len(key) + len(sep) + 1)
+                continue
+            if first != "#":
+                if first == '"' and rest[-1] == '"' and rest.count('"') == 2 and "\\" not in rest:
+                    node[key] = rest[1:-1]  # the common "text", alone on its line
+                elif first == "|":
                     if lines is None:
                         lines = text.split("\n")
-                    value, end = _literal(lines, i, rest, n)
-                    if end > i + 1:
-                        next(islice(it, end - i - 1, end - i - 1), None)  # skip its lines
+                    node[key], end = _literal(lines, line - offset, rest, n)
+                    next(islice(it, end, end), None)  # skip its lines
                 else:
-                    value = _value(rest, line, n + len(key) + len(sep), depth + 1)
-            else:
-                value = _fast_plain(rest)
-            node[k] = value
-            value_pos[k] = (line, n + len(key) + len(sep) + 1)
-        else:
-            node[k] = None
-            value_pos[k] = (line, n + len(key) + 2)  # just after the ':'
-            pending = True
-            pending_key = k
-            hot = -2
+                    value = typed.get(rest, missing)  # a plain scalar met before, such as a date
+                    if value is missing:
+                        value = _value(rest, line, n + len(key) + len(sep), depth + 1)
+                    node[key] = value
+                value_pos[key] = (line, n + len(key) + len(sep) + 1)
+                continue
+        node[key] = None
+        value_pos[key] = (line, n + len(key) + sep.index(":") + 2)  # just after the ':'
+        pending = True
+        pending_key = key
+        hot = -2
     return root
 
 
+def _mapping(pos) -> PosDict:
+    """An empty PosDict at `pos`, made without the cost of a Python __init__ call
+    (the tests check it has the attributes of one yamlpos makes)."""
+    node = dict.__new__(PosDict)
+    node.pos = pos
+    node.key_pos = {}
+    node.value_pos = {}
+    return node
+
+
+def _sequence(pos) -> PosList:
+    """An empty PosList at `pos`, made as _mapping makes a PosDict."""
+    node = list.__new__(PosList)
+    node.pos = pos
+    node.item_pos = []
+    return node
+
+
+def _check_key(key: str) -> None:
+    """A key from _ROW must also start as a plain scalar may, not end in a space,
+    not look like a document marker, fit in a simple key, and read as a string."""
+    if (key[0] in _KEY_START or key[-1] == " " or len(key) > 1000 or key.startswith("...")
+            or not isinstance(_plain(key), str)):
+        raise Unsupported("the key is not a plain string")
+    if len(_good_keys) > 10_000:
+        _good_keys.clear()
+    _good_keys.add(key)
+
+
+def _plain(text: str):
+    """The value of a plain scalar, typed as PyYAML's SafeLoader types it."""
+    resolvers = _RESOLVERS.get(text[0])
+    if resolvers is None:
+        return text  # no resolver looks at it: a string
+    value = _typed.get(text, _MISSING)
+    if value is not _MISSING:
+        return value
+    for tag, regexp in resolvers:
+        if regexp.match(text):
+            construct = _CONSTRUCT.get(tag)
+            if construct is None:
+                raise Unsupported(f"a plain scalar resolves to {tag}")
+            try:
+                value = construct(_constructor, ScalarNode(tag, text))
+            except Exception:  # yamlpos reports it
+                raise Unsupported("an invalid typed scalar") from None
+            break
+    else:
+        value = text
+    if len(_typed) > 10_000:
+        _typed.clear()
+    _typed[text] = value
+    return value
+
+
 def _fast_plain(v: str) -> str:
-    """A plain value that starts with a character no resolver or indicator cares about."""
-    cut = v.find(" #")
-    if cut >= 0:
-        v = v[:cut]
+    """A plain value `v` (the rest of its line) that starts with a character no
+    resolver or indicator cares about."""
+    if " #" in v:
+        v = v[:v.index(" #")]
     v = v.rstrip(" ")
     if ": " in v or v[-1] == ":":
         raise Unsupported("':' in a plain value")
@@ -342,26 +333,55 @@ def _fast_plain(v: str) -> str:
 
 
 def _value(v: str, line: int, column: int, depth: int):
-    """A value on one line that is not a fast plain one: quoted, flow, or a plain
-    scalar that may be typed or start with an indicator."""
+    """A one-line value `v` (the rest of its line, starting at `column`) that is
+    not a fast plain one: quoted, flow, or a plain scalar to type or check."""
     first = v[0]
     if first == "[" or first == "{":
         return _flow(v, line, column, depth)
     if first == '"' or first == "'":
         match = (_DQ if first == '"' else _SQ).match(v)
         if not match or not _TRAIL.match(v, match.end()):
-            raise Unsupported("quoted scalar not alone on its line")
+            raise Unsupported("a quoted scalar not alone on its line")
         body = match.group(1)
         return _double(body) if first == '"' else body.replace("''", "'")
-    return _block_plain(v)
+    if " #" in v:
+        v = v[:v.index(" #")]
+    v = v.rstrip(" ")
+    if ": " in v or v[-1] == ":":
+        raise Unsupported("':' in a plain value")
+    if first in _PLAIN_CHECK:
+        if first == "-":
+            if len(v) == 1 or v[1] == " " or v.startswith("---"):
+                raise Unsupported("a plain value starting with '-'")
+        elif first != "." or v.startswith("..."):
+            raise Unsupported("a plain value starting with an indicator")
+    return _plain(v)
 
 
-def _literal(lines: list[str], i: int, v: str, parent: int):
-    """A literal block scalar (`|` or `|-`) whose header `v` is on line i, in a
-    collection at column `parent`. Returns the text and the index of the next line."""
+def _double(body: str) -> str:
+    return _ESCAPE.sub(_unescape, body) if "\\" in body else body
+
+
+def _unescape(match) -> str:
+    code = match.group(1) or match.group(2) or match.group(3)
+    if code:
+        number = int(code, 16)
+        if 0xD800 <= number <= 0xDFFF or number > 0x10FFFF:
+            raise Unsupported("an escape for no character")
+        return chr(number)
+    char = _SIMPLE_ESCAPES.get(match.group(4))
+    if char is None:
+        raise Unsupported("an unknown escape")
+    return char
+
+
+def _literal(lines: list[str], i: int, v: str, parent: int) -> tuple[str, int]:
+    """A literal block scalar (`|` or `|-`) whose header `v` is on line index i, in
+    a collection at column `parent`. Returns its text and how many lines it spans
+    after the header."""
     header = _BLOCK_HEADER.match(v)
     if not header:
-        raise Unsupported("block scalar header")
+        raise Unsupported("a block scalar header")
     count = len(lines)
     k = i + 1
     widest = 0
@@ -373,7 +393,7 @@ def _literal(lines: list[str], i: int, v: str, parent: int):
         widest = max(widest, len(line))
         k += 1
     else:
-        raise Unsupported("empty block scalar")
+        raise Unsupported("an empty block scalar")
     indent = len(line) - len(stripped)
     if indent <= parent or widest > indent:
         raise Unsupported("block scalar indentation")
@@ -396,8 +416,8 @@ def _literal(lines: list[str], i: int, v: str, parent: int):
         k += 1
     text = "\n".join(parts[:kept])
     if not header.group(1) and last < count - 1:
-        text += "\n"  # clip: the line break after the last line
-    return text, k
+        text += "\n"  # clip: keep the line break after the last line
+    return text, k - i - 1
 
 
 def _flow(v: str, line: int, column: int, depth: int):
@@ -415,13 +435,13 @@ def _flow(v: str, line: int, column: int, depth: int):
             while True:
                 item = _FLOW_ITEM.match(v, end)
                 if not item:
-                    raise Unsupported("flow sequence item")
+                    raise Unsupported("a flow sequence item")
                 value, start = _flow_value(item)
                 node.append(value)
                 node.item_pos.append((line, column + start + 1))
                 sep = _FLOW_SEQ_NEXT.match(v, item.end())
                 if not sep:
-                    raise Unsupported("flow sequence separator")
+                    raise Unsupported("a flow sequence separator")
                 end = sep.end()
                 if sep.group(1) == "]":
                     break
@@ -435,19 +455,19 @@ def _flow(v: str, line: int, column: int, depth: int):
             while True:
                 item = _FLOW_ITEM.match(v, end)
                 if not item or item.group(3) is None or not v.startswith(": ", item.end()):
-                    raise Unsupported("flow mapping key")
+                    raise Unsupported("a flow mapping key")
                 key = item.group(3).rstrip(" ")
-                if key in node or not isinstance(_checked_plain(key), str):
-                    raise Unsupported("flow mapping key")
+                if key in node or not isinstance(_flow_plain(key), str):
+                    raise Unsupported("a flow mapping key")
                 node.key_pos[key] = (line, column + item.start(3) + 1)
                 item = _FLOW_ITEM.match(v, item.end() + 2)
                 if not item:
-                    raise Unsupported("flow mapping value")
+                    raise Unsupported("a flow mapping value")
                 node[key], start = _flow_value(item)
                 node.value_pos[key] = (line, column + start + 1)
                 sep = _FLOW_MAP_NEXT.match(v, item.end())
                 if not sep:
-                    raise Unsupported("flow mapping separator")
+                    raise Unsupported("a flow mapping separator")
                 end = sep.end()
                 if sep.group(1) == "}":
                     break
@@ -460,7 +480,13 @@ def _flow_value(item) -> tuple[object, int]:
     """The value of a _FLOW_ITEM match and the index where it starts."""
     plain = item.group(3)
     if plain is not None:
-        return _checked_plain(plain.rstrip(" ")), item.start(3)
+        return _flow_plain(plain.rstrip(" ")), item.start(3)
     if item.group(1) is not None:
         return item.group(1).replace("''", "'"), item.start(1) - 1
     return _double(item.group(2)), item.start(2) - 1
+
+
+def _flow_plain(text: str):
+    if text.startswith("..."):
+        raise Unsupported("a plain scalar like a document marker")
+    return _plain(text)

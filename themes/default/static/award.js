@@ -16,8 +16,11 @@
   var copyEl = document.querySelector("[data-status-copy]");
   var SYMBOLS = { valid: "\u2714", expired: "\u26A0", revoked: "\u2716", unknown: "?" };
 
+  var article = statusEl && statusEl.closest("[data-award-status]");
+
   function show(status, headline, note) {
     statusEl.setAttribute("data-status", status);
+    if (article) article.setAttribute("data-award-status", status);
     statusEl.textContent = "";
     var icon = document.createElement("span");
     icon.className = "status-icon";
@@ -39,9 +42,11 @@
       show("unknown", texts.unknown, texts.mismatch_document);
       return;
     }
-    var entry = OB.findRevocation(list, assertion.id);
+    // The list may name the assertion by its id, the address this page fetched it from, or its uid.
+    var fetchedFrom = new URL(award.assertion, window.location.href).href;
+    var entry = OB.findRevocation(list, [assertion.id, fetchedFrom, assertion.uid, award.id]);
     if (assertion.revoked === true || entry) {
-      var reason = assertion.revocationReason || (entry && entry.revocationReason) || "";
+      var reason = String(assertion.revocationReason || (entry && entry.revocationReason) || "").replace(/[\s.]+$/, "");
       var when = entry && OB.day(entry.revokedOn);
       var headline = when ? fill(texts.revoked_on, { date: date(when) }) : texts.revoked;
       var note = (reason ? fill(texts.reason, { reason: reason }) + " " : "") + checked();

@@ -72,13 +72,19 @@
   }
 
   // -- revocation -------------------------------------------------------------
-  // OB 2.0 RevocationList.revokedAssertions: ids as strings, or {id, revocationReason}
-  function findRevocation(list, assertionId) {
+  // OB 2.0 RevocationList.revokedAssertions: the assertions' ids (or uids) as strings, or
+  // objects {id, uid, revocationReason}. `ids` are the names this assertion goes by.
+  function findRevocation(list, ids) {
     var entries = list && Array.isArray(list.revokedAssertions) ? list.revokedAssertions : [];
+    var names = [].concat(ids).filter(Boolean);
     for (var i = 0; i < entries.length; i++) {
       var entry = entries[i];
-      var id = typeof entry === "string" ? entry : entry && (entry.id || entry.uid);
-      if (id && id === assertionId) return typeof entry === "string" ? { id: entry } : entry;
+      var candidates = typeof entry === "string" ? [entry] : entry ? [entry.id, entry.uid] : [];
+      for (var j = 0; j < candidates.length; j++) {
+        if (candidates[j] && names.indexOf(candidates[j]) >= 0) {
+          return typeof entry === "string" ? { id: entry } : entry;
+        }
+      }
     }
     return null;
   }

@@ -299,7 +299,7 @@
     var listPromise = isHttp(listUrl) ? getJson(listUrl).then(function (list) { return { list: list }; },
       function (error) { return { error: error }; }) : Promise.resolve({ none: true });
     return listPromise.then(function (found) {
-      var entry = found.list ? OB.findRevocation(found.list, hosted.id) : null;
+      var entry = found.list ? OB.findRevocation(found.list, [hosted.id, local(hosted.id), hosted.uid]) : null;
       if (hosted.revoked === true || entry) {
         result.revoked = true;
         var reason = hosted.revocationReason || (entry && entry.revocationReason) || texts.no_reason;
