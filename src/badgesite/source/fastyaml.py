@@ -49,6 +49,7 @@ _MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection; its items are one deep
 
 # Characters libyaml reads as printable and not as a line break; anything else
 # (tab, CR, NEL, LS, PS, BOM, control characters, lone surrogates) is Unsupported.
+_ASCII_OK = bytes(range(0x20, 0x7F)) + b"\n"
 _BAD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
 # One line: indentation, a sequence entry's '-' and spaces, a plain key and the
@@ -103,7 +104,10 @@ def parse(text: str, path: str, line_offset: int = 0):
         raise Unsupported("too large")
     if "\r" in text:
         text = text.replace("\r\n", "\n")  # libyaml reads CRLF as one line break
-    if _BAD_CHAR.search(text):
+    if text.isascii():
+        if text.encode("ascii").translate(None, _ASCII_OK):
+            raise Unsupported("a control character")
+    elif _BAD_CHAR.search(text):
         raise Unsupported("a character outside the fast subset")
     return _document(text, _ROW.findall(text + "\n"), line_offset + 1)
 
@@ -114,8 +118,9 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
     `node` is the innermost open collection, at column `indent`, `depth` levels
     down. After an entry with nothing after its `key:` or `-`, `pending` says that
     a more indented block (or, after a key, a sequence at the key's column) may be
-    its value; if none follows, the value stays None. `hot` is the column at
-    which a plain `key: value` line simply continues `node`, or -2.
+    its value; if none follows, the value stays None. A row indented by `hot`
+    (spaces) with a key and no '-' simply continues the mapping `node`, whose
+    keys are at 1-based column `col`; `hot` is "x" when no row can.
     """
     it = enumerate(rows, offset)  # (line number, row)
     for line, (ind, dash, key, sep, rest) in it:
@@ -140,7 +145,8 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
         key_pos, value_pos = node.key_pos, node.value_pos
     else:
         item_pos = node.item_pos
-    hot = indent if is_map else -2
+    hot = "x"
+    col = 0
     stack = []
     depth = 0
     pending = False
@@ -152,12 +158,12 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
     missing = _MISSING
 
     for line, (ind, dash, key, sep, rest) in chain(((line, (ind, dash, key, sep, rest)),), it):
-        n = len(ind)
-        if n != hot or dash or not key:
+        if ind != hot or dash or not key:
             if not dash and not key:
                 if not rest or rest[0] == "#":
                     continue  # a blank or comment line
                 raise Unsupported("a line that is not 'key: value' or '- item'")
+            n = len(ind)
             if pending:
                 pending = False
                 if n > indent or (n == indent and is_map and dash):  # the block is the value
@@ -191,7 +197,8 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
             if is_map:
                 if dash:
                     raise Unsupported("a sequence entry in a mapping")
-                hot = indent
+                hot = ind
+                col = n + 1
             else:  # '- ...' in the sequence `node`
                 column = n + len(dash)
                 if key:  # '- key: value' starts a mapping at the key
@@ -204,9 +211,10 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                     node, indent, is_map = child, column, True
                     key_pos, value_pos = node.key_pos, node.value_pos
                     depth += 1
-                    n = hot = column  # and on to its first key, below
+                    hot = " " * column
+                    col = column + 1  # and on to its first key, below
                 else:
-                    hot = -2
+                    hot = "x"
                     if not rest or rest[0] == "#":
                         node.append(None)
                         item_pos.append((line, n + 2))  # just after the '-'
@@ -225,12 +233,12 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                     item_pos.append((line, column + 1))
                     continue
 
-        # 'key: ...' in the mapping `node`, at its column n
+        # 'key: ...' in the mapping `node`, at 1-based column `col`
         if key not in good_keys:
             _check_key(key)
         if key in node:
             raise Unsupported("duplicate key")
-        key_pos[key] = (line, n + 1)
+        key_pos[key] = (line, col)
         if rest:
             first = rest[0]
             if first not in slow_start:
@@ -241,7 +249,7 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                 if ": " in rest or rest[-1] == ":":
                     raise Unsupported("':' in a plain value")
                 node[key] = rest
-                value_pos[key] = (line, n + len(key) + len(sep) + 1)
+                value_pos[key] = (line, col + len(key) + len(sep))
                 continue
             if first != "#":
                 if first == '"' and rest[-1] == '"' and rest.count('"') == 2 and "\\" not in rest:
@@ -249,20 +257,20 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                 elif first == "|":
                     if lines is None:
                         lines = text.split("\n")
-                    node[key], end = _literal(lines, line - offset, rest, n)
+                    node[key], end = _literal(lines, line - offset, rest, col - 1)
                     next(islice(it, end, end), None)  # skip its lines
                 else:
                     value = typed.get(rest, missing)  # a plain scalar met before, such as a date
                     if value is missing:
-                        value = _value(rest, line, n + len(key) + len(sep), depth + 1)
+                        value = _value(rest, line, col - 1 + len(key) + len(sep), depth + 1)
                     node[key] = value
-                value_pos[key] = (line, n + len(key) + len(sep) + 1)
+                value_pos[key] = (line, col + len(key) + len(sep))
                 continue
         node[key] = None
-        value_pos[key] = (line, n + len(key) + sep.index(":") + 2)  # just after the ':'
+        value_pos[key] = (line, col + len(key) + 1)  # just after the ':'
         pending = True
         pending_key = key
-        hot = -2
+        hot = "x"
     return root
 
 

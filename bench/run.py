@@ -1,0 +1,118 @@
+"""Benchmark badgesite beside Hugo and the write floor, in one run.
+
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--work /tmp/badgesite-bench] [--no-hugo]
+
+For each size it generates a synthetic site (bench/generate.py), then measures as
+separate processes (wall time, CPU time, peak RSS):
+  clean      badgesite build --clean
+  unchanged  badgesite build, nothing changed
+  one-added  badgesite build after appending one award to the ledger
+  hugo       hugo on the equivalent site (bench/hugo_site.py), clean
+  floor      writing the same files as our clean build from pre-rendered bytes
+and prints a table with the ratios the performance issue asks for. Requires
+`hugo` on PATH for the Hugo column (Debian: apt-get install hugo).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import add_award, generate  # noqa: E402
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS MB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()[-2000:]}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def median(samples: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    return tuple(statistics.median(s[i] for s in samples) for i in range(3))
+
+
+FLOOR = """
+import os, sys, time
+from pathlib import Path
+src, dst = Path(sys.argv[1]), Path(sys.argv[2])
+files = [(p.relative_to(src), p.read_bytes()) for p in src.rglob('*') if p.is_file()]
+made = set()
+for rel, data in files:
+    target = dst / rel
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True); made.add(target.parent)
+    target.write_bytes(data)
+"""
+
+
+def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str]) -> dict[str, tuple]:
+    site = work / f"site-{size}"
+    if site.exists():
+        shutil.rmtree(site)
+    generate(site, size)
+    build = badgesite + ["build", "-q", "--site", str(site)]
+    results: dict[str, tuple] = {}
+    results["clean"] = median([measure(build + ["--clean"]) for _ in range(runs)])
+    results["unchanged"] = median([measure(build) for _ in range(runs)])
+    samples = []
+    for n in range(runs):
+        add_award(site, n)
+        samples.append(measure(build))
+    results["one-added"] = median(samples)
+    # the floor: the same files from bytes already in memory (reading them is not timed: see FLOOR)
+    floor_out = work / f"floor-{size}"
+    samples = []
+    for _ in range(runs):
+        shutil.rmtree(floor_out, ignore_errors=True)
+        samples.append(measure([sys.executable, "-c", FLOOR, str(site / "output"), str(floor_out)]))
+    results["floor"] = median(samples)
+    if hugo and shutil.which("hugo"):
+        hugo_site = work / f"hugo-{size}"
+        subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(hugo_site / "public", ignore_errors=True)
+            samples.append(measure(["hugo", "--quiet", "--source", str(hugo_site)]))
+        results["hugo"] = median(samples)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1 for the largest sizes")
+    parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
+    parser.add_argument("--no-hugo", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    badgesite = [sys.executable, "-m", "badgesite.cli"]
+    rows = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        runs = args.runs if size < 100_000 else 1
+        print(f"benchmarking {size} awards ({runs} run{'s' * (runs > 1)} each)…", file=sys.stderr, flush=True)
+        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite)))
+    print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
+    for size, results in rows:
+        for case, (wall, cpu, rss) in results.items():
+            print(f"{size:>8} {case:<10} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f}")
+    print(f"\n{'awards':>8} {'clean/hugo':>11} {'clean/floor':>12} {'one-added s':>12} {'unchanged s':>12}")
+    for size, r in rows:
+        hugo = f"{r['clean'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
+        print(f"{size:>8} {hugo:>11} {r['clean'][0] / r['floor'][0]:>12.2f} {r['one-added'][0]:>12.2f} {r['unchanged'][0]:>12.2f}")
+
+
+if __name__ == "__main__":
+    main()
