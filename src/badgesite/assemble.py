@@ -39,6 +39,9 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
         return None, diagnostics
     if config.issuer.image:
         _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics)
+    from .keys import site_key_problems  # a private key in the site would be committed or published
+
+    diagnostics.extend(site_key_problems(root).items)
     files, ids = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics)
     broken = ids - set(badges)  # already reported; awards of them are not

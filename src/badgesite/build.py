@@ -106,9 +106,9 @@ def global_fingerprint(ctx: Context, signing_key) -> str:
                 theme.update(file.relative_to(folder).as_posix().encode() + b"\x00" + file.read_bytes())
     key_id = None
     if signing_key is not None:
-        from .sign.keys import public_multibase
+        from .ob3 import signing_ring
 
-        key_id = public_multibase(signing_key)
+        key_id = signing_ring(ctx.site.root, signing_key).id
     return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials)
 
 

@@ -31,6 +31,7 @@ collections; plain values that no resolver can type never leave that loop.
 """
 from __future__ import annotations
 
+import gc
 import re
 from itertools import chain, islice
 
@@ -52,11 +53,11 @@ _MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection; its items are one deep
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\n"
 _BAD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
-# One line: indentation, a sequence entry's '-' and spaces, a plain key and the
-# ':' and spaces after it, and the rest of the line.
+# One line: its lead (indentation, then a sequence entry's '-' and spaces), a
+# plain key (then ': ' or a ':' that ends the line), and the rest of the line.
 # A key here holds no ':' or '#' and no space before its ':'; _check_key checks
 # the rest. (Possessive quantifiers: nothing here needs backtracking.)
-_ROW = re.compile(r"( *+)(- ++|-(?=\n))?+(?:([^\s:#][^\n:#]*+)(: ++|:(?=\n)))?+(.*+)\n")
+_ROW = re.compile(r"( *+(?:- ++|-(?=\n))?+)(?:([^\s:#][^\n:#]*+):(?: |(?=\n)))?+(.*+)\n")
 
 _SQ = re.compile(r"'((?:[^']|'')*)'")
 _DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -86,9 +87,10 @@ _constructor = SafeConstructor()
 
 # First characters of a plain value that need a closer look than the fast path's.
 _PLAIN_CHECK = frozenset("-?:,]}#&*!>%@`.")
-# First characters that send a value off the fast path: '#' (no value), quotes,
+# First characters that send a value off the fast path: ' ' (more spaces after
+# the ':'), '#' (no value), quotes,
 # flow and block indicators, other indicators, and any a resolver might type.
-_SLOW_START = frozenset("#\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c}
+_SLOW_START = frozenset(" #\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c}
 
 _KEY_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators no plain key may start with
 _MISSING = object()
@@ -109,10 +111,18 @@ def parse(text: str, path: str, line_offset: int = 0):
             raise Unsupported("a control character")
     elif _BAD_CHAR.search(text):
         raise Unsupported("a character outside the fast subset")
-    return _document(text, _ROW.findall(text + "\n"), line_offset + 1)
+    # The result is a tree of new containers without cycles: collecting garbage
+    # while it grows only costs time (a third of it for a large ledger).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _document(text, _ROW.findall(text + "\n"), line_offset + 1)
+    finally:
+        if collecting:
+            gc.enable()
 
 
-def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int):
+def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
     """Build the document from its rows in one pass, with a stack of open collections.
 
     `node` is the innermost open collection, at column `indent`, `depth` levels
@@ -123,24 +133,27 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
     keys are at 1-based column `col`; `hot` is "x" when no row can.
     """
     it = enumerate(rows, offset)  # (line number, row)
-    for line, (ind, dash, key, sep, rest) in it:
-        if dash or key or (rest and rest[0] != "#"):
+    for line, (lead, key, rest) in it:
+        if "-" in lead or key or (rest and rest[0] != "#"):
             break
     else:
         return None
-    if not ind and not dash and not key and rest.startswith("---") and (len(rest) == 3 or rest[3] == " "):
+    if not lead and not key and rest.startswith("---") and (len(rest) == 3 or rest[3] == " "):
         if not _TRAIL.match(rest, 3):
             raise Unsupported("content after ---")
-        for line, (ind, dash, key, sep, rest) in it:
-            if dash or key or (rest and rest[0] != "#"):
+        for line, (lead, key, rest) in it:
+            if "-" in lead or key or (rest and rest[0] != "#"):
                 break
         else:
             return None
-    if not dash and not key:
-        raise Unsupported("the document is not a block mapping or sequence")
-    indent = len(ind)
-    root = node = (_sequence if dash else _mapping)((line, indent + 1))
-    is_map = not dash
+    indent = lead.find("-")
+    is_map = indent < 0
+    if is_map:
+        if not key:
+            raise Unsupported("the document is not a block mapping or sequence")
+        indent = len(lead)
+    root = node = (_mapping if is_map else _sequence)((line, indent + 1))
+    key_pos = value_pos = item_pos = None  # those of `node`, by its kind
     if is_map:
         key_pos, value_pos = node.key_pos, node.value_pos
     else:
@@ -157,59 +170,71 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
     typed = _typed
     missing = _MISSING
 
-    for line, (ind, dash, key, sep, rest) in chain(((line, (ind, dash, key, sep, rest)),), it):
-        if ind != hot or dash or not key:
-            if not dash and not key:
-                if not rest or rest[0] == "#":
-                    continue  # a blank or comment line
-                raise Unsupported("a line that is not 'key: value' or '- item'")
-            n = len(ind)
-            if pending:
-                pending = False
-                if n > indent or (n == indent and is_map and dash):  # the block is the value
-                    if depth >= _MAX_DEPTH:
-                        raise Unsupported("nested too deeply")
-                    child = (_sequence if dash else _mapping)((line, n + 1))
-                    if is_map:
-                        node[pending_key] = child
-                        value_pos[pending_key] = child.pos
-                    else:
-                        node[-1] = child
-                        item_pos[-1] = child.pos
-                    stack.append((node, indent, is_map))
-                    node, indent, is_map = child, n, not dash
-                    depth += 1
-                    if is_map:
-                        key_pos, value_pos = node.key_pos, node.value_pos
-                    else:
-                        item_pos = node.item_pos
-            while n < indent or (n == indent and not is_map and not dash):
-                if not stack:
-                    raise Unsupported("a line after the end of the root")
-                node, indent, is_map = stack.pop()
-                depth -= 1
-                if is_map:
-                    key_pos, value_pos = node.key_pos, node.value_pos
-                else:
-                    item_pos = node.item_pos
-            if n > indent:
-                raise Unsupported("a more indented line after a value")
-            if is_map:
-                if dash:
-                    raise Unsupported("a sequence entry in a mapping")
-                hot = ind
+    for line, (lead, key, rest) in chain(((line, (lead, key, rest)),), it):
+        if lead != hot or not key:
+            n = lead.find("-")  # the row's indentation, if it is a '- ' entry
+            if n < 0:  # 'key: ...' (or a blank or comment line)
+                if not key:
+                    if not rest or rest[0] == "#":
+                        continue
+                    raise Unsupported("a line that is not 'key: value' or '- item'")
+                n = len(lead)
+                if pending:
+                    pending = False
+                    if n > indent:  # a mapping is the value
+                        if depth >= _MAX_DEPTH:
+                            raise Unsupported("nested too deeply")
+                        child = _mapping((line, n + 1))
+                        if is_map:
+                            node[pending_key] = child
+                            value_pos[pending_key] = child.pos
+                        else:
+                            node[-1] = child
+                            item_pos[-1] = child.pos
+                        stack.append((node, indent, is_map, key_pos, value_pos, item_pos))
+                        node, indent, is_map, key_pos, value_pos = child, n, True, child.key_pos, child.value_pos
+                        depth += 1
+                while n < indent or (n == indent and not is_map):
+                    if not stack:
+                        raise Unsupported("a line after the end of the root")
+                    node, indent, is_map, key_pos, value_pos, item_pos = stack.pop()
+                    depth -= 1
+                if n > indent:
+                    raise Unsupported("a more indented line after a value")
+                hot = lead
                 col = n + 1
-            else:  # '- ...' in the sequence `node`
-                column = n + len(dash)
+            else:  # '- ...'
+                if pending:
+                    pending = False
+                    if n > indent or (n == indent and is_map):  # a sequence is the value
+                        if depth >= _MAX_DEPTH:
+                            raise Unsupported("nested too deeply")
+                        child = _sequence((line, n + 1))
+                        if is_map:
+                            node[pending_key] = child
+                            value_pos[pending_key] = child.pos
+                        else:
+                            node[-1] = child
+                            item_pos[-1] = child.pos
+                        stack.append((node, indent, is_map, key_pos, value_pos, item_pos))
+                        node, indent, is_map, item_pos = child, n, False, child.item_pos
+                        depth += 1
+                while n < indent:
+                    if not stack:
+                        raise Unsupported("a line after the end of the root")
+                    node, indent, is_map, key_pos, value_pos, item_pos = stack.pop()
+                    depth -= 1
+                if n > indent or is_map:
+                    raise Unsupported("a '- ' entry where it cannot be")
+                column = len(lead)  # of what follows the '- '
                 if key:  # '- key: value' starts a mapping at the key
                     if depth >= _MAX_DEPTH:
                         raise Unsupported("nested too deeply")
                     child = _mapping((line, column + 1))
                     node.append(child)
                     item_pos.append(child.pos)
-                    stack.append((node, indent, False))
-                    node, indent, is_map = child, column, True
-                    key_pos, value_pos = node.key_pos, node.value_pos
+                    stack.append((node, indent, False, key_pos, value_pos, item_pos))
+                    node, indent, is_map, key_pos, value_pos = child, column, True, child.key_pos, child.value_pos
                     depth += 1
                     hot = " " * column
                     col = column + 1  # and on to its first key, below
@@ -241,17 +266,19 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
         key_pos[key] = (line, col)
         if rest:
             first = rest[0]
-            if first not in slow_start:
-                if " #" in rest:
-                    rest = rest[:rest.index(" #")]
-                if rest[-1] == " ":
-                    rest = rest.rstrip(" ")
-                if ": " in rest or rest[-1] == ":":
-                    raise Unsupported("':' in a plain value")
+            if first not in slow_start:  # a plain value that is a string
+                if " #" in rest or ": " in rest or rest[-1] in " :":
+                    rest = _fast_plain(rest)
                 node[key] = rest
-                value_pos[key] = (line, col + len(key) + len(sep))
+                value_pos[key] = (line, col + len(key) + 2)
                 continue
-            if first != "#":
+            column = col + len(key) + 1  # 0-based, of the value
+            if first == " ":
+                value = rest.lstrip(" ")
+                column += len(rest) - len(value)
+                rest = value
+                first = rest[:1]
+            if rest and first != "#":
                 if first == '"' and rest[-1] == '"' and rest.count('"') == 2 and "\\" not in rest:
                     node[key] = rest[1:-1]  # the common "text", alone on its line
                 elif first == "|":
@@ -262,9 +289,9 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                 else:
                     value = typed.get(rest, missing)  # a plain scalar met before, such as a date
                     if value is missing:
-                        value = _value(rest, line, col - 1 + len(key) + len(sep), depth + 1)
+                        value = _value(rest, line, column, depth + 1)
                     node[key] = value
-                value_pos[key] = (line, col + len(key) + len(sep))
+                value_pos[key] = (line, column + 1)
                 continue
         node[key] = None
         value_pos[key] = (line, col + len(key) + 1)  # just after the ':'
