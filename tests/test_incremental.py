@@ -81,3 +81,17 @@ def test_nothing_changed_rewrites_no_award_file(built_example: Path, tmp_path: P
     assert tree(site / "output") == before
     award_files = [f for f in before if f.startswith("awards/")]
     assert result.kept >= len(award_files)
+
+
+def test_first_incremental_build_links_but_never_changes_the_live_site(tmp_path: Path):
+    site = tmp_path / "site"
+    shutil.copy(REPO / "badgesite.yaml", site.mkdir() or site / "badgesite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    build(site, site / "output")  # first build: no spare folder yet
+    before = tree(site / "output")
+    CHANGES["award revoked"](site)
+    result = build(site, site / "output")  # starts from hard links to output/
+    assert result.kept > 0
+    assert tree(site / ".output.spare") == before  # the previous site, untouched by the new build
+    clean = build(site, tmp_path / "clean", clean=True)
+    assert tree(site / "output") == tree(tmp_path / "clean") and clean.kept == 0

@@ -6,6 +6,7 @@ artifact from the frozen Site -> write them into a staging folder -> swap it in.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 import hashlib
 import json
 import logging
@@ -57,6 +58,8 @@ class Context:
     sources: dict[str, bytes] = field(default_factory=dict)  # badge id -> original image bytes
     issuer_image: str | None = None
     has_credentials: bool = False  # OB 3.0 credentials are published in this build
+    award_counts: dict[str, int] = field(default_factory=dict)  # badge id -> number of awards
+    views: dict = field(default_factory=dict)  # memo of per-badge page data, see pages
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
@@ -75,9 +78,11 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     context.has_credentials = signing_key is not None
     staging = Staging(output, reuse=not clean)
     try:
+        base = global_fingerprint(context, signing_key)
         for rel, data in plan(context, signing_key):
             staging.write(rel, data)
-        write_awards(context, staging, signing_key, jobs)
+        write_cards(context, staging, base)
+        write_awards(context, staging, signing_key, base, jobs)
         staging.commit()
     except BaseException:
         staging.abort()
@@ -109,13 +114,14 @@ def global_fingerprint(ctx: Context, signing_key) -> str:
         from .ob3 import signing_ring
 
         key_id = signing_ring(ctx.site.root, signing_key).id
-    return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials)
+    # An award page names other badges too (what its badge requires and leads to), so
+    # any badge change remakes every award: badge edits are rare, awards are many.
+    badges = [(b, hashlib.sha256(ctx.sources[b.id]).hexdigest()) for b in ctx.site.badges.values()]
+    return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials, badges)
 
 
-def award_jobs(ctx: Context, signing_key) -> list[tuple[Award, str]]:
-    base = global_fingerprint(ctx, signing_key)
-    badge_prints = {b.id: _fingerprint(b, hashlib.sha256(ctx.sources[b.id]).hexdigest()) for b in ctx.site.badges.values()}
-    return [(a, _fingerprint(base, badge_prints[a.badge], a)) for a in ctx.site.awards.values()]
+def award_jobs(ctx: Context, base: str) -> list[tuple[Award, str]]:
+    return [(a, _fingerprint(base, a)) for a in ctx.site.awards.values()]
 
 
 def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
@@ -154,16 +160,18 @@ def _write_chunk(chunk: list[tuple[Award, str]]) -> tuple[dict[str, str], int]:
             if parent not in made:
                 parent.mkdir(parents=True, exist_ok=True)
                 made.add(parent)
-            target.write_bytes(data)
+            tmp = target.with_name(target.name + ".~tmp")
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
             files[rel] = fingerprint
             written += 1
     return files, written
 
 
-def write_awards(ctx: Context, staging: Staging, signing_key, jobs: int | None = None) -> None:
+def write_awards(ctx: Context, staging: Staging, signing_key, base: str, jobs: int | None = None) -> None:
     global _WORKER
     todo = []
-    for award, fingerprint in award_jobs(ctx, signing_key):
+    for award, fingerprint in award_jobs(ctx, base):
         paths = award_paths(ctx, award, signing_key)
         fresh = [staging.fresh(rel, fingerprint) for rel in paths]
         if any(fresh):
@@ -196,6 +204,7 @@ def make_context(site: Site) -> Context:
     renderer = Renderer(Path(site.root), config.theme, urls, config.language,
                         {"site": site, "config": config, "urls": urls, "version": __version__})
     context = Context(site, urls, renderer)
+    context.award_counts = dict(Counter(a.badge for a in site.awards.values()))
     root = Path(site.root)
     problems = Diagnostics()
     for badge in site.badges.values():
@@ -260,7 +269,15 @@ def _badge_images(ctx: Context) -> Iterator[Artifact]:
         if badge.image_type == "svg":
             yield ctx.urls.badge_image(badge.id, "svg"), ctx.sources[badge.id]
         yield ctx.urls.badge_image(badge.id, "png"), ctx.images[badge.id]
-        yield ctx.urls.badge_card(badge.id), pages.share_card(ctx, badge)
+
+
+def write_cards(ctx: Context, staging: Staging, base: str) -> None:
+    """The 1200x630 share cards: slow to draw, so made only when their inputs change."""
+    for badge in ctx.site.badges.values():
+        rel = ctx.urls.badge_card(badge.id)
+        fingerprint = _fingerprint(base, "card", badge.id)
+        if staging.fresh(rel, fingerprint):
+            staging.write(rel, pages.share_card(ctx, badge), fingerprint)
 
 
 def _award_artifacts(ctx: Context, award: Award) -> Iterator[Artifact]:

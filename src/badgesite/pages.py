@@ -30,7 +30,7 @@ def _badge_view(ctx: "Context", badge: Badge, language: str) -> dict:
         "json": urls.badge_json(badge.id),
         "requires": [site.badges[r] for r in badge.requires if r in site.badges],
         "leads_to": site.leads_to(badge.id),
-        "award_count": sum(1 for a in site.awards.values() if a.badge == badge.id),
+        "award_count": ctx.award_counts.get(badge.id, 0),
     }
 
 
@@ -93,6 +93,15 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
     yield urls.catalogue_json, catalogue(ctx)
 
 
+def _award_badge_view(ctx: "Context", badge: Badge, language: str) -> dict:
+    """The badge part of an award page: the same for every award of the badge, so made once."""
+    key = (badge.id, language)
+    view = ctx.views.get(key)
+    if view is None:
+        view = ctx.views[key] = _badge_view(ctx, badge, language)
+    return view
+
+
 def render_award(ctx: "Context", award: Award) -> bytes:
     from .build import linkedin_url
 
@@ -105,7 +114,7 @@ def render_award(ctx: "Context", award: Award) -> bytes:
         downloads.append(("SVG", urls.award_baked(award.id, "svg")))
     credential = urls.credential(award.id) if getattr(ctx, "has_credentials", False) else None
     return ctx.renderer.render(
-        "award.html", page, language, award=award, **_badge_view(ctx, badge, language),
+        "award.html", page, language, award=award, **_award_badge_view(ctx, badge, language),
         assertion=urls.award_json(award.id), downloads=downloads, credential=credential,
         linkedin=linkedin_url(ctx, award, badge), card=urls.badge_card(badge.id),
         revocations=urls.revocations_json, alternates={})

@@ -6,7 +6,6 @@ output folder, with forward slashes; `url(path)` makes them absolute.
 """
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -122,10 +121,11 @@ class Urls:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    """A link from one output file to another that works under any base path."""
-    start = posixpath.dirname(from_path) or "."
+    """A link from one output file to another that works under any base path.
+
+    Both paths are relative to the output root, so the link climbs to the root
+    and descends again: simple, and cheap enough for 100,000 pages.
+    """
     target = to_path[: -len("index.html")] if to_path.endswith("index.html") else to_path
-    rel = posixpath.relpath(target or ".", start)
-    if to_path.endswith("index.html") or target.endswith("/") or not target:
-        rel = rel.rstrip("/") + "/" if rel != "." else "./"
-    return rel
+    climb = "../" * from_path.count("/")
+    return (climb + target) or "./"

@@ -110,6 +110,7 @@ class Staging:
         self.path = _beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
         self.previous: dict[str, str] = {}
+        self._dirs: set[Path] = set()
         spare, spare_manifest = _beside(output, "spare"), _beside(output, "spare.manifest.json")
         manifest = _read_manifest(spare_manifest) if reuse and spare.is_dir() else None
         spare_manifest.unlink(missing_ok=True)  # from here on the spare folder is being changed
@@ -119,10 +120,29 @@ class Staging:
         else:
             shutil.rmtree(spare, ignore_errors=True)
             self.path.mkdir()
+            current = _read_manifest(_beside(output, "manifest.json")) if reuse and output.is_dir() else None
+            if current:
+                self.previous = self._link_from(output, current)
         self.files: dict[str, str] = {}  # path -> fingerprint, of the new site
-        self._dirs: set[Path] = set()
         self.written = 0
         self.kept = 0
+
+    def _link_from(self, output: Path, manifest: dict[str, str]) -> dict[str, str]:
+        """Start from hard links to the live site's files (no copying). Every write
+        replaces a file by rename, so the live site's files are never changed."""
+        linked: dict[str, str] = {}
+        for rel, fingerprint in manifest.items():
+            target = self.path / rel
+            parent = target.parent
+            if parent not in self._dirs:
+                parent.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(parent)
+            try:
+                os.link(output / rel, target)
+            except OSError:
+                continue  # a file someone removed by hand, or a file system without links
+            linked[rel] = fingerprint
+        return linked
 
     def fresh(self, rel: str, fingerprint: str) -> bool:
         """True when `rel` must be written; False when the staging folder already holds it."""

@@ -53,11 +53,6 @@ _MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection; its items are one deep
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\n"
 _BAD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 
-# One line: its lead (indentation, then a sequence entry's '-' and spaces), a
-# plain key (then ': ' or a ':' that ends the line), and the rest of the line.
-# A key here holds no ':' or '#' and no space before its ':'; _check_key checks
-# the rest. (Possessive quantifiers: nothing here needs backtracking.)
-_ROW = re.compile(r"( *+(?:- ++|-(?=\n))?+)(?:([^\s:#][^\n:#]*+):(?: |(?=\n)))?+(.*+)\n")
 
 _SQ = re.compile(r"'((?:[^']|'')*)'")
 _DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -87,12 +82,22 @@ _constructor = SafeConstructor()
 
 # First characters of a plain value that need a closer look than the fast path's.
 _PLAIN_CHECK = frozenset("-?:,]}#&*!>%@`.")
-# First characters that send a value off the fast path: ' ' (more spaces after
-# the ':'), '#' (no value), quotes,
-# flow and block indicators, other indicators, and any a resolver might type.
+# First characters that keep a value off the fast path: ' ' (more spaces after
+# the ':'), '#' (no value), quotes, flow and block indicators, other indicators,
+# and any a resolver might type.
 _SLOW_START = frozenset(" #\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c}
 
 _KEY_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators no plain key may start with
+# One line: its lead (indentation, then a sequence entry's '-' and spaces), a
+# plain key (then ': ', or a ':' that ends the line), and the rest of the line:
+# as `plain` when it is a plain scalar that is surely a string (a fast first
+# character, no ':' or '#', no trailing space), as `quoted` when it is a quoted
+# scalar with no escapes in it, or else as `rest`.
+# A key here holds no ':' or '#' and no space before its ':'; _check_key checks
+# the rest. (Possessive quantifiers: nothing here needs backtracking.)
+_ROW = re.compile(r"( *+(?:- ++|-(?=\n))?+)(?:([^\s:#][^\n:#]*+):(?: |(?=\n)))?+"
+                  r"(?:([^\n%s][^\n:#]*+)(?<! )(?=\n)|(\"[^\"\\\n]*+\"|'[^'\n]*+')(?=\n)|(.*+))\n"
+                  % re.escape("".join(sorted(_SLOW_START))))
 _MISSING = object()
 _typed: dict[str, object] = {}  # plain text a resolver might type -> its value
 _good_keys: set[str] = set()  # keys known to be plain strings
@@ -122,27 +127,28 @@ def parse(text: str, path: str, line_offset: int = 0):
             gc.enable()
 
 
-def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
+def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int):
     """Build the document from its rows in one pass, with a stack of open collections.
 
     `node` is the innermost open collection, at column `indent`, `depth` levels
     down. After an entry with nothing after its `key:` or `-`, `pending` says that
     a more indented block (or, after a key, a sequence at the key's column) may be
-    its value; if none follows, the value stays None. A row indented by `hot`
-    (spaces) with a key and no '-' simply continues the mapping `node`, whose
-    keys are at 1-based column `col`; `hot` is "x" when no row can.
+    its value; if none follows, the value stays None. A row whose lead is `hot`
+    (the spaces before the keys of the mapping `node`) and that has a key simply
+    continues `node`, whose keys are at 1-based column `col`; `hot` is "x" when
+    no row can.
     """
     it = enumerate(rows, offset)  # (line number, row)
-    for line, (lead, key, rest) in it:
-        if "-" in lead or key or (rest and rest[0] != "#"):
+    for line, (lead, key, plain, quoted, rest) in it:
+        if key or plain or quoted or "-" in lead or (rest and rest[0] != "#"):
             break
     else:
         return None
     if not lead and not key and rest.startswith("---") and (len(rest) == 3 or rest[3] == " "):
         if not _TRAIL.match(rest, 3):
             raise Unsupported("content after ---")
-        for line, (lead, key, rest) in it:
-            if "-" in lead or key or (rest and rest[0] != "#"):
+        for line, (lead, key, plain, quoted, rest) in it:
+            if key or plain or quoted or "-" in lead or (rest and rest[0] != "#"):
                 break
         else:
             return None
@@ -166,16 +172,16 @@ def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
     pending_key = None
     lines = None  # the text's lines, split only for block scalars
     good_keys = _good_keys
-    slow_start = _SLOW_START
     typed = _typed
     missing = _MISSING
+    new_mapping = dict.__new__
 
-    for line, (lead, key, rest) in chain(((line, (lead, key, rest)),), it):
+    for line, (lead, key, plain, quoted, rest) in chain(((line, (lead, key, plain, quoted, rest)),), it):
         if lead != hot or not key:
             n = lead.find("-")  # the row's indentation, if it is a '- ' entry
             if n < 0:  # 'key: ...' (or a blank or comment line)
                 if not key:
-                    if not rest or rest[0] == "#":
+                    if not plain and not quoted and (not rest or rest[0] == "#"):
                         continue
                     raise Unsupported("a line that is not 'key: value' or '- item'")
                 n = len(lead)
@@ -184,7 +190,10 @@ def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
                     if n > indent:  # a mapping is the value
                         if depth >= _MAX_DEPTH:
                             raise Unsupported("nested too deeply")
-                        child = _mapping((line, n + 1))
+                        child = new_mapping(PosDict)  # as _mapping, inline for speed
+                        child.pos = (line, n + 1)
+                        child.key_pos = {}
+                        child.value_pos = {}
                         if is_map:
                             node[pending_key] = child
                             value_pos[pending_key] = child.pos
@@ -225,12 +234,15 @@ def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
                     node, indent, is_map, key_pos, value_pos, item_pos = stack.pop()
                     depth -= 1
                 if n > indent or is_map:
-                    raise Unsupported("a '- ' entry where it cannot be")
+                    raise Unsupported("a '- ' entry where none can be")
                 column = len(lead)  # of what follows the '- '
                 if key:  # '- key: value' starts a mapping at the key
                     if depth >= _MAX_DEPTH:
                         raise Unsupported("nested too deeply")
-                    child = _mapping((line, column + 1))
+                    child = new_mapping(PosDict)  # as _mapping, inline for speed
+                    child.pos = (line, column + 1)
+                    child.key_pos = {}
+                    child.value_pos = {}
                     node.append(child)
                     item_pos.append(child.pos)
                     stack.append((node, indent, False, key_pos, value_pos, item_pos))
@@ -240,21 +252,23 @@ def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
                     col = column + 1  # and on to its first key, below
                 else:
                     hot = "x"
-                    if not rest or rest[0] == "#":
+                    if plain:
+                        node.append(plain)
+                    elif quoted:
+                        node.append(quoted[1:-1])
+                    elif not rest or rest[0] == "#":
                         node.append(None)
                         item_pos.append((line, n + 2))  # just after the '-'
                         pending = True
                         continue
-                    if rest[0] == "|":
+                    elif rest[0] == "|":
                         if lines is None:
                             lines = text.split("\n")
                         value, end = _literal(lines, line - offset, rest, indent)
                         node.append(value)
                         next(islice(it, end, end), None)  # skip its lines
-                    elif rest[0] in slow_start:
-                        node.append(_value(rest, line, column, depth + 1))
                     else:
-                        node.append(_fast_plain(rest))
+                        node.append(_value(rest, line, column, depth + 1))
                     item_pos.append((line, column + 1))
                     continue
 
@@ -264,35 +278,35 @@ def _document(text: str, rows: list[tuple[str, str, str]], offset: int):
         if key in node:
             raise Unsupported("duplicate key")
         key_pos[key] = (line, col)
-        if rest:
+        if plain:  # a plain string alone on its line: the most common value
+            node[key] = plain
+            value_pos[key] = (line, col + len(key) + 2)
+            continue
+        if quoted:  # "text" or 'text' alone on its line, with nothing to unescape
+            node[key] = quoted[1:-1]
+            value_pos[key] = (line, col + len(key) + 2)
+            continue
+        value = typed.get(rest, missing)  # a plain scalar met before, such as a date
+        if value is not missing:
+            node[key] = value
+            value_pos[key] = (line, col + len(key) + 2)
+            continue
+        column = col + len(key) + 1  # 0-based, of the value
+        if rest[:1] == " ":  # more spaces after the ':'
+            value = rest.lstrip(" ")
+            column += len(rest) - len(value)
+            rest = value
+        if rest and rest[0] != "#":
             first = rest[0]
-            if first not in slow_start:  # a plain value that is a string
-                if " #" in rest or ": " in rest or rest[-1] in " :":
-                    rest = _fast_plain(rest)
-                node[key] = rest
-                value_pos[key] = (line, col + len(key) + 2)
-                continue
-            column = col + len(key) + 1  # 0-based, of the value
-            if first == " ":
-                value = rest.lstrip(" ")
-                column += len(rest) - len(value)
-                rest = value
-                first = rest[:1]
-            if rest and first != "#":
-                if first == '"' and rest[-1] == '"' and rest.count('"') == 2 and "\\" not in rest:
-                    node[key] = rest[1:-1]  # the common "text", alone on its line
-                elif first == "|":
-                    if lines is None:
-                        lines = text.split("\n")
-                    node[key], end = _literal(lines, line - offset, rest, col - 1)
-                    next(islice(it, end, end), None)  # skip its lines
-                else:
-                    value = typed.get(rest, missing)  # a plain scalar met before, such as a date
-                    if value is missing:
-                        value = _value(rest, line, column, depth + 1)
-                    node[key] = value
-                value_pos[key] = (line, column + 1)
-                continue
+            if first == "|":
+                if lines is None:
+                    lines = text.split("\n")
+                node[key], end = _literal(lines, line - offset, rest, col - 1)
+                next(islice(it, end, end), None)  # skip its lines
+            else:
+                node[key] = _value(rest, line, column, depth + 1)
+            value_pos[key] = (line, column + 1)
+            continue
         node[key] = None
         value_pos[key] = (line, col + len(key) + 1)  # just after the ':'
         pending = True
@@ -354,17 +368,6 @@ def _plain(text: str):
         _typed.clear()
     _typed[text] = value
     return value
-
-
-def _fast_plain(v: str) -> str:
-    """A plain value `v` (the rest of its line) that starts with a character no
-    resolver or indicator cares about."""
-    if " #" in v:
-        v = v[:v.index(" #")]
-    v = v.rstrip(" ")
-    if ": " in v or v[-1] == ":":
-        raise Unsupported("':' in a plain value")
-    return v
 
 
 def _value(v: str, line: int, column: int, depth: int):
