@@ -140,10 +140,15 @@ BROKEN = {
 def test_broken_site_is_reported_precisely(tmp_path: Path, case: str):
     files, expected = BROKEN[case]
     root = make_site(tmp_path / "site", files)
-    code, out, err = run_cli("check", "--site", str(root))
-    assert code == 1, err
-    assert expected in err, f"expected {expected!r} in:\n{err}"
-    assert "Traceback" not in err + out
+    (root / "output").mkdir()
+    (root / "output/index.html").write_text("the last good site")
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, "--site", str(root))
+        assert code == 1, err
+        assert expected in err, f"{command}: expected {expected!r} in:\n{err}"
+        assert "Traceback" not in err + out
+    assert [p.name for p in (root / "output").iterdir()] == ["index.html"]
+    assert (root / "output/index.html").read_text() == "the last good site"
 
 
 def _tree(folder: Path) -> dict[str, str]:

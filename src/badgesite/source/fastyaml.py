@@ -87,17 +87,17 @@ _PLAIN_CHECK = frozenset("-?:,]}#&*!>%@`.")
 # and any a resolver might type.
 _SLOW_START = frozenset(" #\"'[{|") | _PLAIN_CHECK | {c for c in _RESOLVERS if c}
 
-_KEY_START = frozenset("-?:,[]{}#&*!|>'\"%@`")  # indicators no plain key may start with
 # One line: its lead (indentation, then a sequence entry's '-' and spaces), a
 # plain key (then ': ', or a ':' that ends the line), and the rest of the line:
 # as `plain` when it is a plain scalar that is surely a string (a fast first
 # character, no ':' or '#', no trailing space), as `quoted` when it is a quoted
 # scalar with no escapes in it, or else as `rest`.
-# A key here holds no ':' or '#' and no space before its ':'; _check_key checks
-# the rest. (Possessive quantifiers: nothing here needs backtracking.)
-_ROW = re.compile(r"( *+(?:- ++|-(?=\n))?+)(?:([^\s:#][^\n:#]*+):(?: |(?=\n)))?+"
-                  r"(?:([^\n%s][^\n:#]*+)(?<! )(?=\n)|(\"[^\"\\\n]*+\"|'[^'\n]*+')(?=\n)|(.*+))\n"
-                  % re.escape("".join(sorted(_SLOW_START))))
+# A key here starts as a plain scalar may, holds no ':' or '#', and is followed
+# by ': '; _check_key checks the rest. (Possessive quantifiers: nothing here
+# needs backtracking.)
+_ROW = re.compile(r"( *+(?:- ++|-(?=\n))?+)(?:([^\s\-?:,\[\]{}#&*!|>'\"%@`][^\n:#]*+):(?: |(?=\n)))?+"
+                  r"(?:([^\n" + re.escape("".join(sorted(_SLOW_START))) + r"][^\n:#]*+)(?<! )(?=\n)"
+                  r"|(\"[^\"\\\n]*+\"|'[^'\n]*+')(?=\n)|(.*+))\n")
 _MISSING = object()
 _typed: dict[str, object] = {}  # plain text a resolver might type -> its value
 _good_keys: set[str] = set()  # keys known to be plain strings
@@ -334,10 +334,9 @@ def _sequence(pos) -> PosList:
 
 
 def _check_key(key: str) -> None:
-    """A key from _ROW must also start as a plain scalar may, not end in a space,
-    not look like a document marker, fit in a simple key, and read as a string."""
-    if (key[0] in _KEY_START or key[-1] == " " or len(key) > 1000 or key.startswith("...")
-            or not isinstance(_plain(key), str)):
+    """A key from _ROW must also not end in a space, not look like a document
+    marker, fit in a simple key, and read as a string."""
+    if key[-1] == " " or len(key) > 1000 or key.startswith("...") or not isinstance(_plain(key), str):
         raise Unsupported("the key is not a plain string")
     if len(_good_keys) > 10_000:
         _good_keys.clear()
