@@ -140,9 +140,12 @@ def feed(ctx: "Context") -> bytes:
     urls, site = ctx.urls, ctx.site
     updated = f"{build_date(site).isoformat()}T00:00:00Z"
     entries = []
+    latest: dict[str, object] = {}
+    for award in site.awards.values():
+        if award.badge not in latest or award.issued > latest[award.badge]:
+            latest[award.badge] = award.issued
     for badge in site.badges.values():
-        awards = [a.issued for a in site.awards.values() if a.badge == badge.id]
-        when = f"{max(awards, default=build_date(site)).isoformat()}T00:00:00Z"
+        when = f"{latest.get(badge.id, build_date(site)).isoformat()}T00:00:00Z"
         link = urls.page_url(urls.badge_page(badge.id))
         entries.append(
             f"  <entry>\n    <id>{escape(link)}</id>\n    <title>{escape(badge.name)}</title>\n"

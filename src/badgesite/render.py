@@ -122,6 +122,16 @@ def format_date(day: dt.date | None, months: list[str] | None, pattern: str) -> 
     return pattern.format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
+def _bytecode_cache(site_root: Path):
+    """Compiled templates kept in .badgesite-cache/ (safe to delete; keyed by source)."""
+    folder = site_root / ".badgesite-cache" / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only site folder builds without the cache
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 class Renderer:
     def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict):
         self.dirs = theme_dirs(site_root, theme)
@@ -130,7 +140,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True)
+            keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root))
         self.env.filters["markdown"] = markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["qr_svg"] = qr_svg

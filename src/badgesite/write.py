@@ -190,16 +190,21 @@ class Staging:
         self.kept += len(files) - count
 
     def _prune(self) -> None:
-        """Delete what the reused folder holds that the new site does not."""
+        """Delete what the reused folder holds that the new site does not, and the
+        folders that this leaves empty."""
+        emptied: set[Path] = set()
         for rel in self.previous:
             if rel not in self.files:
-                (self.path / rel).unlink(missing_ok=True)
-        if self.previous:
-            for folder in sorted((p for p in self.path.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts)):
+                target = self.path / rel
+                target.unlink(missing_ok=True)
+                emptied.add(target.parent)
+        for folder in sorted(emptied, key=lambda p: -len(p.parts)):
+            while folder != self.path:
                 try:
-                    folder.rmdir()  # only empty folders go
+                    folder.rmdir()  # only an empty folder goes
                 except OSError:
-                    pass
+                    break
+                folder = folder.parent
 
     def commit(self) -> None:
         output = self.output

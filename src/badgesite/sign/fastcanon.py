@@ -1,0 +1,455 @@
+"""A fast RDFC-1.0 path for the fixed shapes of badgesite's documents; pyld stays the reference.
+
+`canonize(doc)` returns exactly the N-Quads that `canon.canonize(doc)` (pyld 3.3:
+expand -> node map -> toRDF -> URDNA2015) returns, or None when the document is not
+one it handles, and then the caller uses pyld. tests/test_fastcanon.py proves the
+equality over the example site and hundreds of generated credentials.
+
+How it stays equal to pyld without re-implementing JSON-LD:
+- Contexts are never interpreted here. Every active context is one that pyld's own
+  context processing returns (canon._Processor, memoised, frozen loader), reached
+  through the same steps as pyld's `_expand`: revert a type-scoped context when
+  entering a node object, apply the property-scoped context, apply the type-scoped
+  contexts of the node's types in sorted order (propagate false). What is read from
+  those contexts (a term's IRI, @type coercion, @container, @language) is compiled
+  once per context and term, and cached for the life of the process.
+- Only the plain subset of JSON-LD is walked: node objects, strings, numbers,
+  booleans, arrays (@set semantics), `id`/`type` aliases, @id / @vocab / datatype
+  coercion. Anything else returns None: an undefined term (safe mode must still name
+  it, through pyld), a keyword key, a value object, @list/@graph/@language/@index
+  containers, reverse or @json terms, language-tagged strings, blank node
+  identifiers in the input, relative or odd IRIs, control characters, integers
+  beyond 2**53, a @context list not in SUPPORTED_CONTEXTS.
+- RDFC-1.0 labelling is done only in its simple case: every blank node gets a unique
+  Hash First Degree Quads result. When two collide (e.g. two identical evidence
+  items without an id), None, and pyld runs the Hash N-Degree Quads step.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from typing import Any
+
+from . import canon
+
+__all__ = ["SUPPORTED_CONTEXTS", "canonize"]
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
+# The @context lists badgesite writes (credential, status list) and their proof configs.
+SUPPORTED_CONTEXTS = frozenset({(VC_V2, OB_V303, OB_EXTENSIONS), (VC_V2, OB_V303), (VC_V2,)})
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING, XSD_BOOLEAN = XSD + "string", XSD + "boolean"
+XSD_INTEGER, XSD_DOUBLE = XSD + "integer", XSD + "double"
+
+# What safe mode accepts as an IRI, in one pass: canon._ABS_IRI_RE (an absolute IRI) and
+# not canon._BAD_IRI_CHARS (nothing N-Quads would have to escape); not a blank node.
+_IRI_RE = re.compile(r'[A-Za-z][A-Za-z0-9+\-.]*:[^\s\x00-\x20<>"{}|^`\\]*')
+_BAD_LITERAL_CHARS = canon._BAD_LITERAL_CHARS  # safe mode refuses these control characters
+# a string that needs a closer look: control characters, or what pyld.nquads.escape escapes
+_SPECIAL = re.compile(r'[\x00-\x1f\x7f\\"]')
+_DOUBLE_RE = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
+
+
+class _Unsupported(Exception):
+    """The document is not one the fast path handles: use pyld."""
+
+
+def _double(value: float) -> str:
+    # pyld jsonld._canonicalize_double: canonical lexical form of xsd:double (2.5E0)
+    return _DOUBLE_RE.sub(r"\1E\2\3", f"{value:1.15E}")
+
+
+def _checked_iri(iri: Any) -> str:
+    if not isinstance(iri, str) or _IRI_RE.fullmatch(iri) is None:
+        raise _Unsupported(iri)
+    return iri
+
+
+def _expand_iri(ctx, value: Any, vocab: bool) -> str:
+    """pyld JsonLdProcessor._expand_iri with base None, for absolute results only."""
+    if not isinstance(value, str) or value.startswith("@"):
+        raise _Unsupported(value)  # keywords and keyword-like values
+    mappings = ctx["mappings"]
+    if vocab and value in mappings:
+        mapping = mappings[value]
+        if mapping is None:
+            raise _Unsupported(value)
+        return _checked_iri(mapping["@id"])
+    colon = value.find(":")
+    if colon > 0:
+        prefix, suffix = value[:colon], value[colon + 1:]
+        if prefix == "_":
+            raise _Unsupported(value)  # blank node identifiers: pyld relabels them
+        if not suffix.startswith("//"):
+            mapping = mappings.get(prefix)
+            if mapping and mapping.get("_prefix"):
+                return _checked_iri(mapping["@id"] + suffix)
+        return _checked_iri(value)
+    if vocab and "@vocab" in ctx:
+        return _checked_iri(ctx["@vocab"] + value)
+    raise _Unsupported(value)  # relative IRI (base is None): safe mode refuses it
+
+
+# --- compiled contexts ---------------------------------------------------------------------
+# _Base: the context a node object starts from (after revert and property-scoped context)
+# _Node: the same after the node's type-scoped contexts; where its entries are expanded
+# _Term: one entry key of a _Node
+
+
+def _process(active_ctx, local_ctx, **flags):
+    try:
+        return _PROC._process_context(active_ctx, local_ctx, _OPTIONS, **flags)
+    except Exception as exc:  # noqa: BLE001 - any pyld complaint: let pyld report it
+        raise _Unsupported(str(exc)) from None
+
+
+def _aliases(ctx, keyword: str) -> tuple:
+    return tuple(sorted(k for k, m in ctx["mappings"].items() if m is not None and m["@id"] == keyword))
+
+
+class _Base:
+    __slots__ = ("ctx", "root", "type_keys", "nodes", "type_iris")
+
+    def __init__(self, ctx, root: bool = False) -> None:
+        self.ctx = ctx
+        self.root = root
+        # entry keys that expand to @type here (pyld _prepare_nested_context looks for them)
+        self.type_keys = _aliases(ctx, "@type")
+        self.nodes: dict[tuple, _Node] = {}
+        self.type_iris: dict[str, str] = {}
+
+    def node(self, types: tuple) -> _Node:
+        node = self.nodes.get(types)
+        if node is None:
+            # pyld _prepare_nested_context: type-scoped contexts, sorted, looked up in the
+            # context before any of them applied, processed with propagate=False
+            ctx = self.ctx
+            for name in sorted(types):
+                mapping = self.ctx["mappings"].get(name)
+                scoped = mapping.get("@context") if mapping else None
+                if scoped is not None and scoped is not False:
+                    ctx = _process(ctx, scoped, propagate=False)
+            node = _Node(ctx)
+            if node.type_keys != self.type_keys:
+                raise _Unsupported("@type aliased differently before and after type scoping")
+            if self.root:
+                node.terms["@context"] = _SKIP
+            self.nodes[types] = node
+        return node
+
+    def type_iri(self, name: Any) -> str:
+        # @type values expand with vocab=True in the type-scoped context (this one)
+        iri = self.type_iris.get(name)
+        if iri is None:
+            iri = self.type_iris[name] = "<" + _expand_iri(self.ctx, name, vocab=True) + ">"
+        return iri
+
+
+ID, TYPE, PROPERTY, SKIP = "id", "type", "property", "skip"
+
+
+class _Node:
+    __slots__ = ("ctx", "terms", "id_keys", "type_keys")
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self.terms: dict[str, _Term] = {}
+        self.id_keys = _aliases(ctx, "@id")
+        self.type_keys = _aliases(ctx, "@type")
+
+    def term(self, key: str) -> _Term:
+        term = self.terms.get(key)
+        if term is None:
+            term = self.terms[key] = _Term(self.ctx, key)
+        return term
+
+
+class _Term:
+    __slots__ = ("kind", "predicate", "coerce", "datatype", "ctx", "scoped", "has_previous", "bases")
+
+    def __init__(self, ctx, key: str | None) -> None:
+        if key is None:
+            self.kind = SKIP  # the root's @context
+            return
+        # pyld _expand_object: the key expands in the node's context; a term that is not
+        # defined there (or maps to null) is dropped by pyld and refused by safe mode
+        mapping = ctx["mappings"].get(key) if type(key) is str and not key.startswith("@") else None
+        if mapping is None:
+            raise _Unsupported(key)
+        iri = mapping["@id"]
+        self.kind = ID if iri == "@id" else TYPE if iri == "@type" else PROPERTY
+        self.bases: dict[bool, _Base] = {}
+        if self.kind != PROPERTY:
+            return
+        self.predicate = "<" + _checked_iri(iri) + ">"
+        if mapping["reverse"] or mapping.get("@nest") is not None or mapping.get("@type") == "@json":
+            raise _Unsupported(key)
+        # the value is expanded in term_ctx: the property-scoped context applied with
+        # propagate=True, override_protected=True (pyld _expand_object "term_ctx")
+        term_ctx = ctx
+        if mapping.get("@context") is not None:
+            term_ctx = _process(ctx, mapping["@context"], propagate=True, override_protected=True)
+        value_mapping = term_ctx["mappings"].get(key)
+        if value_mapping is None or value_mapping["@id"] != iri or value_mapping["reverse"]:
+            raise _Unsupported(key)
+        for m in (mapping, value_mapping):
+            if any(c != "@set" for c in m.get("@container") or ()):
+                raise _Unsupported(key)  # @list, @graph, @language, @index, @id, @type maps
+        coerce = value_mapping.get("@type")
+        self.coerce = coerce if coerce in ("@id", "@vocab") else None
+        self.datatype = None
+        if coerce is not None and self.coerce is None:
+            if coerce in ("@json", "@none") or coerce.startswith("@"):
+                raise _Unsupported(key)
+            self.datatype = _checked_iri(coerce)
+        if coerce is None:
+            # pyld _expand_value: strings get the term's (or the default) language/direction
+            language = value_mapping["@language"] if "@language" in value_mapping else term_ctx.get("@language")
+            direction = value_mapping["@direction"] if "@direction" in value_mapping else term_ctx.get("@direction")
+            if language is not None or direction is not None:
+                raise _Unsupported(key)
+        self.ctx = term_ctx
+        self.scoped = value_mapping.get("@context")  # property-scoped context of a nested node
+        self.has_previous = bool(term_ctx.get("previousContext"))
+
+    def base(self, element: dict) -> _Base:
+        """The _Base of a node object that is this term's value (pyld `_expand`, steps
+        'type-scoped context should be reverted' and 'apply property-scoped context')."""
+        revert = self.has_previous
+        if revert and len(element) <= 2:
+            mappings = self.ctx["mappings"]
+            for k in element:
+                m = mappings.get(k)
+                iri = m["@id"] if m else None
+                if iri == "@value":
+                    raise _Unsupported(k)
+                if iri == "@id" and len(element) == 1:
+                    revert = False  # a subject reference keeps the type-scoped context
+        base = self.bases.get(revert)
+        if base is None:
+            ctx = self.ctx["previousContext"] if revert else self.ctx
+            if self.scoped is not None:
+                ctx = _process(ctx, self.scoped, override_protected=True)
+            base = self.bases[revert] = _Base(ctx)
+        return base
+
+
+_SKIP = _Term(None, None)
+_PROC = canon._Processor()
+_OPTIONS = {**canon._options(None), "isFrame": False, "keepFreeFloatingNodes": False}
+_ROOTS: dict[tuple, _Base] = {}
+
+
+def _root(contexts: tuple) -> _Base:
+    base = _ROOTS.get(contexts)
+    if base is None:
+        initial = _PROC._get_initial_context(_OPTIONS)
+        base = _ROOTS[contexts] = _Base(_process(initial, list(contexts)), root=True)
+    return base
+
+
+# --- JSON-LD -> RDF --------------------------------------------------------------------------
+
+
+_LONG: dict[str, str] = {}
+
+
+def _escaped(value: str) -> str:
+    if _SPECIAL.search(value) is not None:
+        if _BAD_LITERAL_CHARS.search(value) is not None:
+            raise _Unsupported(value)  # safe mode refuses control characters
+        # pyld.nquads.escape, in its order
+        value = (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+                 .replace("\r", "\\r").replace('"', '\\"'))
+    return value
+
+
+class _Dataset:
+    """The quads of one document: subjects/objects are '<iri>', literals, or blank nodes (ints).
+    A set, as pyld's node map keeps each (subject, property, value) once."""
+
+    __slots__ = ("quads", "blanks")
+
+    def __init__(self) -> None:
+        self.quads: set[tuple] = set()
+        self.blanks = 0
+
+    def node(self, base: _Base, element: dict, root: bool = False) -> str | int:
+        """Emit a node object's quads; returns its subject ('<iri>' or a blank node)."""
+        types: tuple = ()
+        type_key = None
+        for key in base.type_keys:
+            if key in element:
+                if type_key is not None:
+                    raise _Unsupported("two @type entries")
+                type_key = key
+                value = element[key]
+                types = tuple(value) if type(value) is list else (value,)
+                if not all(type(t) is str for t in types):
+                    raise _Unsupported("@type values must be strings")
+        node = base.node(types)
+        subject: str | int | None = None
+        for key in node.id_keys:
+            if key in element:
+                if subject is not None:
+                    raise _Unsupported("two @id entries")
+                # pyld: @id values expand document-relative (vocab false, base None)
+                subject = "<" + _expand_iri(node.ctx, element[key], vocab=False) + ">"
+        if subject is None:
+            subject = self.blanks  # a node object without @id: a new blank node
+            self.blanks += 1
+        add = self.quads.add
+        for name in types:
+            add((subject, RDF_TYPE, base.type_iri(name)))  # (raises on non-strings)
+        empty = not types
+        terms = node.terms
+        for key, value in element.items():
+            term = terms.get(key) or node.term(key)
+            if term.kind != PROPERTY:
+                continue  # id and type done above; the root's @context
+            if type(value) is list:
+                for item in value:
+                    if item is not None:  # pyld drops null values (no safe-mode complaint)
+                        add((subject, term.predicate, self.value(term, item)))
+                        empty = False
+            elif value is not None:
+                add((subject, term.predicate, self.value(term, value)))
+                empty = False
+        if root and empty:
+            raise _Unsupported("the document expands to nothing")
+        return subject
+
+    def value(self, term: _Term, value: Any) -> str | int:
+        """The RDF object of one value, serialised: pyld _expand_value, _object_to_rdf and
+        nquads.serialize_nquad (the object part)."""
+        kind = type(value)
+        if kind is str:
+            if term.coerce is not None:
+                return "<" + _expand_iri(term.ctx, value, vocab=term.coerce == "@vocab") + ">"
+            datatype = term.datatype
+            if datatype is None:
+                literal = _LONG.get(value)  # long texts (criteria, descriptions) recur
+                if literal is None:
+                    literal = '"' + _escaped(value) + '"'  # xsd:string is not written
+                    if len(value) > 200:
+                        if len(_LONG) > 2048:
+                            _LONG.clear()
+                        _LONG[value] = literal
+                return literal
+            if datatype == XSD_DOUBLE:
+                raise _Unsupported(value)  # pyld parses the string as a float: not for us
+            if datatype == XSD_STRING:
+                return '"' + _escaped(value) + '"'
+            return '"' + _escaped(value) + '"^^<' + datatype + ">"
+        if kind is dict:
+            return self.node(term.base(value), value)
+        datatype = term.datatype
+        if kind is bool:
+            lexical, datatype = ("true" if value else "false"), datatype or XSD_BOOLEAN
+        elif kind is float:
+            if not math.isfinite(value) or abs(value) > canon.MAX_SAFE_INTEGER:
+                raise _Unsupported(value)
+            if not value.is_integer():
+                lexical, datatype = _double(value), datatype or XSD_DOUBLE
+            elif datatype == XSD_DOUBLE:
+                lexical = _double(value)
+            else:
+                lexical, datatype = str(int(value)), datatype or XSD_INTEGER
+        elif kind is int:
+            if abs(value) > canon.MAX_SAFE_INTEGER:
+                raise _Unsupported(value)  # safe mode refuses it (JavaScript cannot hold it)
+            if datatype == XSD_DOUBLE:
+                lexical = _double(float(value))
+            else:
+                lexical, datatype = str(value), datatype or XSD_INTEGER
+        else:
+            raise _Unsupported(value)  # nested arrays, and anything that is not JSON
+        if datatype == XSD_STRING:
+            return '"' + lexical + '"'
+        return '"' + lexical + '"^^<' + datatype + ">"
+
+
+# --- RDFC-1.0 ----------------------------------------------------------------------------------
+
+
+def _first_degree_hashes(quads: set, blanks: int) -> list[str]:
+    """RDFC-1.0 4.6 Hash First Degree Quads of every blank node (by its number)."""
+    # 4.4.3 step 2: the blank node to quads map (a quad is listed once per blank node
+    # component, as pyld does)
+    mentions: list[list[tuple]] = [[] for _ in range(blanks)]
+    for quad in quads:
+        s, _, o = quad
+        if type(s) is int:
+            mentions[s].append(quad)
+        if type(o) is int:
+            mentions[o].append(quad)
+    # step 5.3 and 4.6 Hash First Degree Quads: each quad of the blank node serialised
+    # with it as _:a and any other blank node as _:z, sorted, concatenated, SHA-256
+    hashes = []
+    for blank, found in enumerate(mentions):
+        lines = []
+        for s, p, o in found:
+            if type(s) is int:
+                s = "_:a" if s == blank else "_:z"
+            if type(o) is int:
+                o = "_:a" if o == blank else "_:z"
+            lines.append(f"{s} {p} {o} .\n")
+        lines.sort()
+        hashes.append(hashlib.sha256("".join(lines).encode("utf-8")).hexdigest())
+    return hashes
+
+
+def _label(quads: set, blanks: int) -> str | None:
+    """The canonical N-Quads of the dataset, or None if it needs Hash N-Degree Quads."""
+    hashes = {digest: blank for blank, digest in enumerate(_first_degree_hashes(quads, blanks))}
+    # 4.4.3 step 5.4: a hash shared by several blank nodes needs Hash N-Degree Quads (step 6):
+    # pyld's job. (Every blank node is some quad's subject or object, so none is missing.)
+    if len(hashes) != blanks:
+        return None
+    # step 5.4.2: canonical identifiers issued in code point order of the unique hashes
+    label = [""] * blanks
+    for i, digest in enumerate(sorted(hashes)):
+        label[hashes[digest]] = f"_:c14n{i}"
+    # step 7: every quad with its blank nodes relabelled, as sorted N-Quads lines
+    lines = []
+    for s, p, o in quads:
+        if type(s) is int:
+            s = label[s]
+        if type(o) is int:
+            o = label[o]
+        lines.append(f"{s} {p} {o} .\n")
+    lines.sort()
+    return "".join(lines)
+
+
+def _dataset(doc: Any) -> _Dataset | None:
+    """The document's quads (JSON-LD -> RDF), or None if the fast path does not handle it."""
+    if not isinstance(doc, dict):
+        return None
+    contexts = doc.get("@context")
+    if isinstance(contexts, str):
+        contexts = (contexts,)
+    elif isinstance(contexts, list) and all(isinstance(c, str) for c in contexts):
+        contexts = tuple(contexts)
+    else:
+        return None  # no @context, or an inline one
+    if contexts not in SUPPORTED_CONTEXTS:
+        return None
+    dataset = _Dataset()
+    try:
+        dataset.node(_root(contexts), doc, root=True)
+    except (_Unsupported, RecursionError):
+        return None
+    return dataset
+
+
+def canonize(doc: Any) -> str | None:
+    """RDFC-1.0 N-Quads equal to `canon.canonize(doc)`, or None if the fast path
+    does not handle this document (then use pyld)."""
+    dataset = _dataset(doc)
+    return None if dataset is None else _label(dataset.quads, dataset.blanks)
