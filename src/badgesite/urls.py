@@ -123,9 +123,15 @@ class Urls:
 def relative(from_path: str, to_path: str) -> str:
     """A link from one output file to another that works under any base path.
 
-    Both paths are relative to the output root, so the link climbs to the root
-    and descends again: simple, and cheap enough for 100,000 pages.
+    Both paths are relative to the output root: drop the folders they share,
+    climb out of the rest of `from_path`'s folders, descend into `to_path`.
+    Plain string work, cheap enough for 100,000 pages.
     """
     target = to_path[: -len("index.html")] if to_path.endswith("index.html") else to_path
-    climb = "../" * from_path.count("/")
-    return (climb + target) or "./"
+    here = from_path.split("/")[:-1]
+    there = target.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    link = "../" * (len(here) - shared) + "/".join(there[shared:])
+    return link or "./"
