@@ -164,7 +164,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path: Path):
     code, _, err = run_cli("build", "--site", str(root))
     assert code == 1 and "no badge 'nope'" in err and "output/ was not changed" in err
     assert _tree(root / "output") == before
-    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".output.")) == ["badgesite.yaml", "content", "output"]
+    assert sorted(p.name for p in root.iterdir() if not p.name.startswith(".")) == ["badgesite.yaml", "content", "output"]
     assert not [p for p in root.iterdir() if p.name.startswith((".output.staging", ".output.old"))]
 
 

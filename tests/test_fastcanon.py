@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import marshal
 import datetime as dt
 import shutil
 import string
@@ -51,7 +52,11 @@ def check(doc: dict) -> str:
         assert str(routed.value) == str(exc)
         return "refused"
     dataset = fastcanon._dataset(doc)
-    assert dataset is not None, "a shape badgesite produces fell back to pyld"
+    if dataset is None:
+        # blank node identifiers in the input (an evidence URL '_:x') are left to pyld
+        assert "'_:" in repr(doc), "a shape badgesite produces fell back to pyld"
+        assert fastcanon.canonize(doc) is None and canon.canonize(doc) == expected
+        return "fallback"
     fast = fastcanon.canonize(doc)
     if fast is None:
         # the only other reason: blank nodes whose first-degree hashes collide
@@ -152,14 +157,14 @@ def texts(min_size=0, max_size=40):
     return st.lists(PIECE, min_size=min_size, max_size=max_size).map("".join)
 
 
-TEXT = st.one_of(texts(), texts(200, 1500),
-                 st.builds(lambda c, n: c * n, st.sampled_from(["ab\"\\", "x", "é\n"]), st.integers(500, 3000)))
+TEXT = st.one_of(texts(), st.builds(lambda a, b, n: (a + b) * n, texts(1, 20), texts(0, 20), st.integers(10, 150)))
 SOME_TEXT = texts(1, 60)
 OPTIONAL = st.one_of(st.none(), SOME_TEXT)
 SLUG = st.from_regex(r"[a-z0-9][a-z0-9-]{0,20}", fullmatch=True)
 HEX = st.text("0123456789abcdef", min_size=32, max_size=64)
 DATES = st.dates(dt.date(1970, 1, 1), dt.date(2999, 12, 31))
-URL = st.one_of(st.builds(lambda s, p: f"https://{s}.example/{p}", SLUG, SLUG),
+GOOD_URL = st.builds(lambda s, p: f"https://{s}.example/{p}", SLUG, SLUG)
+URL = st.one_of(GOOD_URL,
                 st.sampled_from(["http://data.europa.eu/esco/skill/20d22ce8", "urn:uuid:6f1c2d3e-0000-4000-8000-000000000000",
                                  "did:web:example.org", "https://example.org/a b", "relative/path", "mailto:a@example.org",
                                  "https://example.org/ü?x=1#frag"]),
@@ -181,7 +186,7 @@ badges = st.builds(
     study_load=st.one_of(st.none(), st.builds(StudyLoad, ects=ECTS)),
     eqf=st.one_of(st.none(), st.integers(1, 8)), nlqf=st.one_of(st.none(), st.integers(1, 8)),
     alignment=st.lists(alignments, max_size=4).map(tuple))
-evidence = st.builds(Evidence, url=st.one_of(st.none(), URL), name=OPTIONAL, narrative=OPTIONAL, description=OPTIONAL)
+evidence = st.builds(Evidence, url=st.one_of(st.none(), GOOD_URL, GOOD_URL, GOOD_URL, URL), name=OPTIONAL, narrative=OPTIONAL, description=OPTIONAL)
 configs = st.builds(
     Config, base_url=BASE_URLS, language=LANGUAGES,
     issuer=st.builds(Issuer, name=SOME_TEXT, url=URL, email=OPTIONAL, description=OPTIONAL))
@@ -201,13 +206,14 @@ def awards(draw, badge_id: str):
 
 @st.composite
 def credentials(draw):
+    """1-3 credentials of one badge (so remembered issuer and achievement quads are reused)."""
     badge = draw(badges)
-    award = draw(awards(badge.id))
+    members = draw(st.lists(awards(badge.id), min_size=1, max_size=3, unique_by=lambda a: a.id))
     config = draw(configs)
-    site = Site(root="/nonexistent", config=config, badges={badge.id: badge}, awards={award.id: award})
+    site = Site(root="/nonexistent", config=config, badges={badge.id: badge}, awards={a.id: a for a in members})
     urls = Urls(config.base_url, config.language)
     image = draw(st.sampled_from([None, "issuer.png", "issuer.svg"]))
-    return award, ob3.credential(award, site, urls, image)
+    return [(award, ob3.credential(award, site, urls, image)) for award in members]
 
 
 GENERATED = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow,
@@ -217,9 +223,9 @@ GENERATED = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 @GENERATED
 @given(credentials())
 def test_generated_credentials_canonicalise_as_pyld(made):
-    award, doc = made
-    event(check(doc))
-    assert check(proof_config(doc, ob3.date_time(award.issued))) == "fast"
+    for award, doc in made:
+        event(check(doc))
+        assert check(proof_config(doc, ob3.date_time(award.issued))) == "fast"
 
 
 @settings(max_examples=60, deadline=None)
@@ -341,6 +347,20 @@ FAST_EDGES = {
 @pytest.mark.parametrize("name", sorted(FAST_EDGES))
 def test_edge_shapes_on_the_fast_path(credential, name):
     FAST_EDGES[name](credential)
+    assert check(credential) == "fast"
+
+
+def test_remembered_node_objects_are_renumbered(credential):
+    achievement = credential["credentialSubject"]["achievement"]
+    achievement["alignment"] = [{"type": ["Alignment"], "targetName": f"skill {i}", "targetUrl": "https://example.org/s",
+                                 "targetDescription": "x" * 300} for i in range(3)]
+    assert check(credential) == "fast"  # walked, then remembered
+    assert any(key[1] == marshal.dumps(achievement, 2) for key in fastcanon._SUBTREES)
+    # reused after a different number of blank nodes (identifiers come first)
+    identifier = credential["credentialSubject"]["identifier"][0]
+    credential["credentialSubject"]["identifier"] = [identifier, {**identifier, "salt": "other"}, {**identifier, "salt": "3"}]
+    assert check(credential) == "fast"
+    credential["credentialSubject"] = {"type": "AchievementSubject", "achievement": achievement}
     assert check(credential) == "fast"
 
 

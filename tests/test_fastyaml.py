@@ -274,7 +274,7 @@ SPECIAL = [
     "[a]", "[a, b]", "{a: b}", "{}", "[]", "'a'", '"a"', "a'b", 'a"b', "a,b", "a]", "a}", "a\\b",
     "\u00e9", "\u4e2d\u6587", "\U0001F600", "\u00a0", "a\u00a0", " a", "a ", "a  b", "",
 ]
-PLAIN_ALPHABET = "abcxyzNYT019 -_.:#/@'\",[]{}&*!?|>%\\\u00e9\u4e2d"
+PLAIN_ALPHABET = "abcxyzNYT019 -_.:#/@'\",[]{}&*!?|>%\\\u00e9\u4e2d\u00a0\u3000"
 
 
 def plain_text():
@@ -284,7 +284,8 @@ def plain_text():
 def keys():
     return st.one_of(st.sampled_from(["id", "badge", "name", "issued", "a", "b", "c", "k-1", "x_y", "\u00e9",
                                       "key word", "yes", "1", "~", "<<", "a#b", "a:b", "-a", ".a", "...", "?a",
-                                      "'q'", '"q"', "[a]", "a ", "Null", "2026-01-01"]),
+                                      "'q'", '"q"', "[a]", "a ", "Null", "2026-01-01", "\u00a0k", "k\u00a0",
+                                      "k\u3000", "a]b", "a'b", "x y z"]),
                      st.text("abcKz_-. 0\u00e9", min_size=1, max_size=6))
 
 

@@ -133,12 +133,7 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
             name, url = fa.text("name", required=True), fa.url("url", required=True)
             if name and url:
                 alignments.append(Alignment(name, url, fa.text("description"), fa.text("framework"), fa.text("code")))
-        awarders = []
-        for item, pos in f.items("awarders", allow_single=True):
-            if not isinstance(item, str) or not EMAIL.match(item.strip()):
-                f.error("awarders", f"awarder {item!r} is not an e-mail address", pos=pos)
-            else:
-                awarders.append(item.strip().lower())
+        awarders = f.email_list("awarders")
         requires = []
         for item, pos in f.items("requires", allow_single=True):
             requires.append((item, pos))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .errors import Diagnostics
 from .model import Config, Issuer
-from .source.fields import EMAIL, Fields
+from .source.fields import Fields
 from .source.files import SourceError, read_text
 from .source.yamlpos import PosDict, YamlError, load
 
@@ -63,12 +63,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
                             image=fi.text("image"), linkedin_organization_id=str(org) if org is not None else None,
                             color=color)
 
-    awarders = []
-    for item, pos in f.items("awarders", allow_single=True):
-        if not isinstance(item, str) or not EMAIL.match(item.strip()):
-            f.error("awarders", f"awarder {item!r} is not an e-mail address", pos=pos)
-        else:
-            awarders.append(item.strip().lower())
+    awarders = f.email_list("awarders")
 
     language = f.text("language") or "en"
     if not LANGUAGE.match(language):

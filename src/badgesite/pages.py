@@ -6,7 +6,6 @@ Catalogue pages exist in every language of the site; award pages are unlisted
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 from xml.sax.saxutils import escape
@@ -268,7 +267,3 @@ def _wrap_px(draw, text: str, font, width: int, max_lines: int = 1) -> list[str]
             item = item[:-2] + "…"
         fitted.append(item)
     return fitted
-
-
-def json_ld(value) -> str:  # pragma: no cover - kept for themes
-    return json.dumps(value, sort_keys=True)

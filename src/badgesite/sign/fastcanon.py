@@ -27,6 +27,7 @@ How it stays equal to pyld without re-implementing JSON-LD:
 from __future__ import annotations
 
 import hashlib
+import marshal
 import math
 import re
 from typing import Any
@@ -170,7 +171,7 @@ class _Node:
 
 
 class _Term:
-    __slots__ = ("kind", "predicate", "coerce", "datatype", "ctx", "scoped", "has_previous", "bases")
+    __slots__ = ("kind", "predicate", "spaced", "coerce", "datatype", "ctx", "scoped", "has_previous", "bases")
 
     def __init__(self, ctx, key: str | None) -> None:
         if key is None:
@@ -187,6 +188,7 @@ class _Term:
         if self.kind != PROPERTY:
             return
         self.predicate = "<" + _checked_iri(iri) + ">"
+        self.spaced = " " + self.predicate + " "
         if mapping["reverse"] or mapping.get("@nest") is not None or mapping.get("@type") == "@json":
             raise _Unsupported(key)
         # the value is expanded in term_ctx: the property-scoped context applied with
@@ -257,6 +259,9 @@ def _root(contexts: tuple) -> _Base:
 
 
 _LONG: dict[str, str] = {}
+_SUBTREES: dict[tuple, tuple] = {}  # (_Base, marshalled node object) -> its quads
+_SUBTREES_MAX = 256
+_SUBTREE_MIN = 512  # bytes; smaller node objects are as quick to walk as to look up
 
 
 def _escaped(value: str) -> str:
@@ -270,14 +275,45 @@ def _escaped(value: str) -> str:
 
 
 class _Dataset:
-    """The quads of one document: subjects/objects are '<iri>', literals, or blank nodes (ints).
-    A set, as pyld's node map keeps each (subject, property, value) once."""
+    """The quads of one document, each kept once (as pyld's node map keeps each subject,
+    property, value once): those without blank nodes as finished N-Quads lines, the others
+    as (subject, '<predicate>', object) with blank nodes as ints ('<iri>' or literal else)."""
 
-    __slots__ = ("quads", "blanks")
+    __slots__ = ("lines", "quads", "blanks", "memo")
 
-    def __init__(self) -> None:
+    def __init__(self, memo: bool = True) -> None:
+        self.lines: set[str] = set()
         self.quads: set[tuple] = set()
         self.blanks = 0
+        self.memo = memo
+
+    def subtree(self, base: _Base, element: dict) -> str | int:
+        """node(), with the quads of a large node object with an id remembered: the issuer
+        and the achievement recur in every credential of a badge. The key is the exact
+        content (marshal: distinguishes str/int/float/bool/list/tuple, refuses subclasses)
+        and the context; blank nodes inside are renumbered on reuse."""
+        try:
+            content = marshal.dumps(element, 2)
+        except ValueError:
+            return self.node(base, element)
+        if len(content) < _SUBTREE_MIN:
+            return self.node(base, element)
+        key = (base, content)
+        found = _SUBTREES.get(key)
+        if found is None:
+            part = _Dataset(memo=False)
+            found = (part.node(base, element), tuple(part.lines), tuple(part.quads), part.blanks)
+            if len(_SUBTREES) >= _SUBTREES_MAX:
+                _SUBTREES.clear()
+            _SUBTREES[key] = found
+        subject, lines, quads, blanks = found
+        self.lines.update(lines)
+        offset = self.blanks
+        self.blanks += blanks
+        add = self.quads.add
+        for s, p, o in quads:
+            add((s + offset if type(s) is int else s, p, o + offset if type(o) is int else o))
+        return subject + offset if type(subject) is int else subject
 
     def node(self, base: _Base, element: dict, root: bool = False) -> str | int:
         """Emit a node object's quads; returns its subject ('<iri>' or a blank node)."""
@@ -290,8 +326,9 @@ class _Dataset:
                 type_key = key
                 value = element[key]
                 types = tuple(value) if type(value) is list else (value,)
-                if not all(type(t) is str for t in types):
-                    raise _Unsupported("@type values must be strings")
+                for name in types:
+                    if type(name) is not str:
+                        raise _Unsupported("@type values must be strings")
         node = base.node(types)
         subject: str | int | None = None
         for key in node.id_keys:
@@ -300,25 +337,31 @@ class _Dataset:
                     raise _Unsupported("two @id entries")
                 # pyld: @id values expand document-relative (vocab false, base None)
                 subject = "<" + _expand_iri(node.ctx, element[key], vocab=False) + ">"
+        quads, lines = self.quads, self.lines
         if subject is None:
             subject = self.blanks  # a node object without @id: a new blank node
             self.blanks += 1
-        add = self.quads.add
-        for name in types:
-            add((subject, RDF_TYPE, base.type_iri(name)))  # (raises on non-strings)
+            for name in types:
+                quads.add((subject, RDF_TYPE, base.type_iri(name)))
+        else:
+            for name in types:
+                lines.add(subject + " " + RDF_TYPE + " " + base.type_iri(name) + " .\n")
         empty = not types
         terms = node.terms
+        value_of = self.value
+        iri_subject = type(subject) is str
         for key, value in element.items():
             term = terms.get(key) or node.term(key)
-            if term.kind != PROPERTY:
+            if term.kind is not PROPERTY:
                 continue  # id and type done above; the root's @context
-            if type(value) is list:
-                for item in value:
-                    if item is not None:  # pyld drops null values (no safe-mode complaint)
-                        add((subject, term.predicate, self.value(term, item)))
-                        empty = False
-            elif value is not None:
-                add((subject, term.predicate, self.value(term, value)))
+            for item in value if type(value) is list else (value,):
+                if item is None:
+                    continue  # pyld drops null values (no safe-mode complaint)
+                obj = value_of(term, item)
+                if iri_subject and type(obj) is str:
+                    lines.add(subject + term.spaced + obj + " .\n")
+                else:
+                    quads.add((subject, term.predicate, obj))
                 empty = False
         if root and empty:
             raise _Unsupported("the document expands to nothing")
@@ -347,6 +390,8 @@ class _Dataset:
                 return '"' + _escaped(value) + '"'
             return '"' + _escaped(value) + '"^^<' + datatype + ">"
         if kind is dict:
+            if self.memo and "id" in value:
+                return self.subtree(term.base(value), value)
             return self.node(term.base(value), value)
         datatype = term.datatype
         if kind is bool:
@@ -404,7 +449,7 @@ def _first_degree_hashes(quads: set, blanks: int) -> list[str]:
     return hashes
 
 
-def _label(quads: set, blanks: int) -> str | None:
+def _label(lines: set, quads: set, blanks: int) -> str | None:
     """The canonical N-Quads of the dataset, or None if it needs Hash N-Degree Quads."""
     hashes = {digest: blank for blank, digest in enumerate(_first_degree_hashes(quads, blanks))}
     # 4.4.3 step 5.4: a hash shared by several blank nodes needs Hash N-Degree Quads (step 6):
@@ -416,7 +461,7 @@ def _label(quads: set, blanks: int) -> str | None:
     for i, digest in enumerate(sorted(hashes)):
         label[hashes[digest]] = f"_:c14n{i}"
     # step 7: every quad with its blank nodes relabelled, as sorted N-Quads lines
-    lines = []
+    lines = list(lines)
     for s, p, o in quads:
         if type(s) is int:
             s = label[s]
@@ -452,4 +497,4 @@ def canonize(doc: Any) -> str | None:
     """RDFC-1.0 N-Quads equal to `canon.canonize(doc)`, or None if the fast path
     does not handle this document (then use pyld)."""
     dataset = _dataset(doc)
-    return None if dataset is None else _label(dataset.quads, dataset.blanks)
+    return None if dataset is None else _label(dataset.lines, dataset.quads, dataset.blanks)

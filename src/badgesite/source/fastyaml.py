@@ -25,9 +25,11 @@ scalars, nested flow collections, tabs, directives, `...`, several documents, a
 scalar document, characters outside printable Unicode, nesting as deep as
 yamlpos's limit, and anything else in doubt.
 
-Speed: one regex pass splits every line into indentation, '- ', key and rest (in
-C), then one loop over those rows builds the result with a stack of open
-collections; plain values that no resolver can type never leave that loop.
+Speed (about 10x yamlpos on a generated 10,000-award ledger, bench/yaml_speed.py):
+one regex pass (in C) splits every line into its lead, key and value, and sorts
+out the values that need no further look (plain strings no resolver can type,
+quoted text without escapes); one loop over those rows then builds the result
+with a stack of open collections. Garbage collection is paused meanwhile.
 """
 from __future__ import annotations
 
@@ -52,7 +54,6 @@ _MAX_DEPTH = yamlpos.MAX_DEPTH - 2  # deepest collection; its items are one deep
 # (tab, CR, NEL, LS, PS, BOM, control characters, lone surrogates) is Unsupported.
 _ASCII_OK = bytes(range(0x20, 0x7F)) + b"\n"
 _BAD_CHAR = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-
 
 _SQ = re.compile(r"'((?:[^']|'')*)'")
 _DQ = re.compile(r'"((?:[^"\\]|\\.)*)"')
@@ -117,7 +118,7 @@ def parse(text: str, path: str, line_offset: int = 0):
     elif _BAD_CHAR.search(text):
         raise Unsupported("a character outside the fast subset")
     # The result is a tree of new containers without cycles: collecting garbage
-    # while it grows only costs time (a third of it for a large ledger).
+    # while it grows finds nothing and costs time (a tenth to a third of it).
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -143,6 +143,16 @@ class Fields:
             return None
         return value.lower()
 
+    def email_list(self, key: str) -> tuple[str, ...]:
+        """A list of e-mail addresses (a single one is fine too), lower-cased."""
+        result = []
+        for item, pos in self.items(key, allow_single=True):
+            if not isinstance(item, str) or not EMAIL.match(item.strip()):
+                self.error(key, f"{item!r} in '{key}' is not an e-mail address", pos=pos)
+            else:
+                result.append(item.strip().lower())
+        return tuple(result)
+
     def url(self, key: str, required: bool = False) -> str | None:
         value = self.text(key, required, max_len=2000)
         if value is None:
