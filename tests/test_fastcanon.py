@@ -54,7 +54,7 @@ def check(doc: dict) -> str:
     dataset = fastcanon._dataset(doc)
     if dataset is None:
         # blank node identifiers in the input (an evidence URL '_:x') are left to pyld
-        assert "'_:" in repr(doc), "a shape badgesite produces fell back to pyld"
+        assert blank_node_id(doc), f"a shape badgesite produces fell back to pyld: {doc!r}"
         assert fastcanon.canonize(doc) is None and canon.canonize(doc) == expected
         return "fallback"
     fast = fastcanon.canonize(doc)
@@ -67,6 +67,12 @@ def check(doc: dict) -> str:
     assert fast == expected
     assert canon.canonize(doc) == expected
     return "fast"
+
+
+def blank_node_id(node) -> bool:
+    if isinstance(node, dict):
+        return any(isinstance(v, str) and v.startswith("_:") or blank_node_id(v) for v in node.values())
+    return isinstance(node, list) and any(blank_node_id(v) for v in node)
 
 
 def proof_config(doc: dict, created: str) -> dict:
@@ -186,7 +192,8 @@ badges = st.builds(
     study_load=st.one_of(st.none(), st.builds(StudyLoad, ects=ECTS)),
     eqf=st.one_of(st.none(), st.integers(1, 8)), nlqf=st.one_of(st.none(), st.integers(1, 8)),
     alignment=st.lists(alignments, max_size=4).map(tuple))
-evidence = st.builds(Evidence, url=st.one_of(st.none(), GOOD_URL, GOOD_URL, GOOD_URL, URL), name=OPTIONAL, narrative=OPTIONAL, description=OPTIONAL)
+evidence = st.builds(Evidence, url=st.one_of(st.none(), *[GOOD_URL] * 6, URL), name=OPTIONAL, narrative=OPTIONAL,
+                     description=OPTIONAL)
 configs = st.builds(
     Config, base_url=BASE_URLS, language=LANGUAGES,
     issuer=st.builds(Issuer, name=SOME_TEXT, url=URL, email=OPTIONAL, description=OPTIONAL))

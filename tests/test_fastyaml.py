@@ -47,7 +47,7 @@ def assert_same(fast, slow, where: str = "$") -> None:
 def outcome(text: str, line_offset: int = 0) -> str:
     """Check one text; say which way it went (for hypothesis.event)."""
     try:
-        slow = yamlpos.load(text, "x.yaml", line_offset)
+        slow = yamlpos.load_full(text, "x.yaml", line_offset)
     except YamlError:
         slow = YamlError
     try:
@@ -61,18 +61,18 @@ def outcome(text: str, line_offset: int = 0) -> str:
 
 def assert_fast(text: str, line_offset: int = 0) -> None:
     """The fast path takes this text, and agrees with yamlpos."""
-    slow = yamlpos.load(text, "x.yaml", line_offset)
+    slow = yamlpos.load_full(text, "x.yaml", line_offset)
     fast = fastyaml.parse(text, "x.yaml", line_offset)  # no Unsupported
     assert_same(fast, slow)
 
 
 def test_the_comparison_sees_positions():
-    one = yamlpos.load("a: 1\nb: [x]\n", "x")
-    two = yamlpos.load("a: 1\nb:  [x]\n", "x")
+    one = yamlpos.load_full("a: 1\nb: [x]\n", "x")
+    two = yamlpos.load_full("a: 1\nb:  [x]\n", "x")
     with pytest.raises(AssertionError):
         assert_same(one, two)
     with pytest.raises(AssertionError):
-        assert_same(yamlpos.load("a: 1\n", "x"), yamlpos.load("a: 1.0\n", "x"))
+        assert_same(yamlpos.load_full("a: 1\n", "x"), yamlpos.load_full("a: 1.0\n", "x"))
 
 
 # -- the real ledgers and the bench ledger ------------------------------------------
@@ -492,7 +492,7 @@ def test_generated_ledgers(data):
 def test_generated_clean_ledgers_take_the_fast_path(data):
     text = Ledger(data, clean=True).document()
     try:
-        slow = yamlpos.load(text, "x.yaml")
+        slow = yamlpos.load_full(text, "x.yaml")
     except YamlError:
         assume(False)  # the clean grammar can still write a duplicate key or an invalid date
     assert_same(fastyaml.parse(text, "x.yaml"), slow)  # no Unsupported
@@ -525,4 +525,13 @@ def test_mutated_ledgers(data):
             index = at % len(lines)
             lines.insert(index, lines[index])
             text = "\n".join(lines)
+    event(outcome(text))
+
+
+@settings(max_examples=500, **COMMON)
+@given(st.lists(st.sampled_from(["a", "b", "0", "1", "-", " ", "  ", ":", ": ", "#", " #", "\n", "\n  ", "\n- ",
+                                 "'", '"', "\\", "|", ">", "[", "]", "{", "}", ",", "&", "*", "!", "?", "%", ".",
+                                 "~", "yes", "2026-01-02", "\u00e9", "\u00a0", "\t", "\r\n", "---", "..."]),
+                max_size=30).map("".join))
+def test_random_texts(text):
     event(outcome(text))

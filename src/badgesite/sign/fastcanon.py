@@ -20,6 +20,8 @@ How it stays equal to pyld without re-implementing JSON-LD:
   containers, reverse or @json terms, language-tagged strings, blank node
   identifiers in the input, relative or odd IRIs, control characters, integers
   beyond 2**53, a @context list not in SUPPORTED_CONTEXTS.
+- The quads of a large node object with an id (the issuer, the achievement: the same in
+  every credential of a badge) are remembered per exact content and reused.
 - RDFC-1.0 labelling is done only in its simple case: every blank node gets a unique
   Hash First Degree Quads result. When two collide (e.g. two identical evidence
   items without an id), None, and pyld runs the Hash N-Degree Quads step.
