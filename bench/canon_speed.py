@@ -35,7 +35,9 @@ def documents(root: Path) -> tuple[list[dict], list[dict], list[dict]]:
         raise SystemExit(f"{root}: the site does not load: {diagnostics.errors[:3]}")
     ctx = make_context(site)
     urls = ctx.urls
-    image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
+    image = None
+    if ctx.issuer_image:  # as ob3.award_artifacts names it
+        image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png")
     credentials = []
     for award in site.awards.values():
         badge = site.badges[award.badge]

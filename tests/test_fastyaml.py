@@ -1,13 +1,16 @@
-"""fastyaml.parse must return exactly what yamlpos.load returns, or raise Unsupported.
+"""fastyaml.parse must return exactly what the reference loader yamlpos.load_full
+returns, or raise Unsupported.
 
 Exactly: the same values of the same types, and the same positions in every
-PosDict and PosList. Whenever yamlpos.load raises YamlError, fastyaml must raise
+PosDict and PosList. Whenever load_full raises YamlError, fastyaml must raise
 Unsupported (it never reports errors, nor returns a value for invalid YAML).
 """
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -104,7 +107,7 @@ def test_ledger_edits_written_by_badgesite_take_the_fast_path():
         ledger_edit.entry_text({
             "id": "py-2026-0001", "badge": "python-basics",
             "recipient": {"identity": ledger_edit.Quoted("sha256$9f2c"), "salt": ledger_edit.Quoted("b41e07c2")},
-            "name": "Leah de Vries", "issued": __import__("datetime").date(2026, 11, 20),
+            "name": "Leah de Vries", "issued": dt.date(2026, 11, 20),
             "awarded_by": "marianne@stadslab.example",
             "evidence": [{"url": "https://video.example/leah", "name": "Video blog: museum"}],
             "narrative": "Visited the museum.\nTwice, in fact: \"twice\".\n\n  Indented line.",
@@ -115,10 +118,15 @@ def test_ledger_edits_written_by_badgesite_take_the_fast_path():
     assert_fast(text)
 
 
-@pytest.mark.parametrize("path", sorted(
-    p for p in REPO.rglob("*.y*ml")
-    if p.suffix in (".yaml", ".yml") and not {".venv", "node_modules", "output", "build", ".git"} & set(p.parts)),
-    ids=lambda p: str(p.relative_to(REPO)))
+def yaml_files() -> list[Path]:
+    found = []
+    for folder, subfolders, files in os.walk(REPO):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d not in ("node_modules", "output", "build")]
+        found += [Path(folder, name) for name in files if name.endswith((".yaml", ".yml"))]
+    return sorted(found)
+
+
+@pytest.mark.parametrize("path", yaml_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_every_yaml_file_in_the_repo(path):
     outcome(path.read_text(encoding="utf-8"))
 
@@ -243,6 +251,19 @@ def test_outside_the_subset(text):
     with pytest.raises(fastyaml.Unsupported):
         fastyaml.parse(text, "x.yaml")
     outcome(text)  # and yamlpos is the judge of the rest
+
+
+@pytest.mark.parametrize("text", [EXAMPLE, "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: [x\n", "a:\n\tb: 1\n", ""])
+def test_yamlpos_load_agrees_with_the_reference(text):
+    """yamlpos.load takes the fast path when it can: same results, same errors."""
+    try:
+        expected = yamlpos.load_full(text, "x.yaml", 4)
+    except YamlError as exc:
+        with pytest.raises(YamlError) as raised:
+            yamlpos.load(text, "x.yaml", 4)
+        assert raised.value.diagnostic == exc.diagnostic
+    else:
+        assert_same(yamlpos.load(text, "x.yaml", 4), expected)
 
 
 def test_gc_state_is_restored():

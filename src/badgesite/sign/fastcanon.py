@@ -82,7 +82,7 @@ def _expand_iri(ctx, value: Any, vocab: bool) -> str:
         mapping = mappings[value]
         if mapping is None:
             raise _Unsupported(value)
-        return _checked_iri(mapping["@id"])
+        return _checked_iri(mapping.get("@id"))
     colon = value.find(":")
     if colon > 0:
         prefix, suffix = value[:colon], value[colon + 1:]
@@ -112,7 +112,7 @@ def _process(active_ctx, local_ctx, **flags):
 
 
 def _aliases(ctx, keyword: str) -> tuple:
-    return tuple(sorted(k for k, m in ctx["mappings"].items() if m is not None and m["@id"] == keyword))
+    return tuple(sorted(k for k, m in ctx["mappings"].items() if m is not None and m.get("@id") == keyword))
 
 
 class _Base:
@@ -184,14 +184,14 @@ class _Term:
         mapping = ctx["mappings"].get(key) if type(key) is str and not key.startswith("@") else None
         if mapping is None:
             raise _Unsupported(key)
-        iri = mapping["@id"]
+        iri = mapping.get("@id")
         self.kind = ID if iri == "@id" else TYPE if iri == "@type" else PROPERTY
         self.bases: dict[bool, _Base] = {}
         if self.kind != PROPERTY:
             return
         self.predicate = "<" + _checked_iri(iri) + ">"
         self.spaced = " " + self.predicate + " "
-        if mapping["reverse"] or mapping.get("@nest") is not None or mapping.get("@type") == "@json":
+        if mapping.get("reverse") or mapping.get("@nest") is not None or mapping.get("@type") == "@json":
             raise _Unsupported(key)
         # the value is expanded in term_ctx: the property-scoped context applied with
         # propagate=True, override_protected=True (pyld _expand_object "term_ctx")
@@ -199,7 +199,7 @@ class _Term:
         if mapping.get("@context") is not None:
             term_ctx = _process(ctx, mapping["@context"], propagate=True, override_protected=True)
         value_mapping = term_ctx["mappings"].get(key)
-        if value_mapping is None or value_mapping["@id"] != iri or value_mapping["reverse"]:
+        if value_mapping is None or value_mapping.get("@id") != iri or value_mapping.get("reverse"):
             raise _Unsupported(key)
         for m in (mapping, value_mapping):
             if any(c != "@set" for c in m.get("@container") or ()):
@@ -229,7 +229,7 @@ class _Term:
             mappings = self.ctx["mappings"]
             for k in element:
                 m = mappings.get(k)
-                iri = m["@id"] if m else None
+                iri = m.get("@id") if m else None
                 if iri == "@value":
                     raise _Unsupported(k)
                 if iri == "@id" and len(element) == 1:

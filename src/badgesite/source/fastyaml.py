@@ -1,11 +1,12 @@
-"""A fast path for `yamlpos.load` on the block-style YAML that ledgers are written in.
+"""A fast path for loading the block-style YAML that ledgers are written in.
 
-`parse(text, path, line_offset)` returns exactly what `yamlpos.load(text, path,
-line_offset)` returns (the same values and types, and the same positions in every
-PosDict and PosList), but only for a small subset of YAML. It raises `Unsupported`
-as soon as it meets anything outside that subset; the caller then uses
-`yamlpos.load`, which also produces every error message. So this module never
-reports an error: invalid YAML is always `Unsupported`.
+`parse(text, path, line_offset)` returns exactly what the reference loader
+`yamlpos.load_full(text, path, line_offset)` returns (the same values and types,
+and the same positions in every PosDict and PosList), but only for a small subset
+of YAML. It raises `Unsupported` as soon as it meets anything outside that subset;
+the caller (`yamlpos.load`) then uses the reference loader, which also produces
+every error message. So this module never reports an error: invalid YAML is
+always `Unsupported`.
 
 The subset, one line at a time:
   - block mappings and block sequences by indentation (spaces only), including a
@@ -25,7 +26,7 @@ scalars, nested flow collections, tabs, directives, `...`, several documents, a
 scalar document, characters outside printable Unicode, nesting as deep as
 yamlpos's limit, and anything else in doubt.
 
-Speed (about 10x yamlpos on a generated 10,000-award ledger, bench/yaml_speed.py):
+Speed (about 10x load_full on a generated 10,000-award ledger, bench/yaml_speed.py):
 one regex pass (in C) splits every line into its lead, key and value, and sorts
 out the values that need no further look (plain strings no resolver can type,
 quoted text without escapes); one loop over those rows then builds the result
@@ -105,7 +106,7 @@ _good_keys: set[str] = set()  # keys known to be plain strings
 
 
 def parse(text: str, path: str, line_offset: int = 0):
-    """What yamlpos.load(text, path, line_offset) returns, or raise Unsupported.
+    """What yamlpos.load_full(text, path, line_offset) returns, or raise Unsupported.
 
     `path` is not used: errors are yamlpos's to report."""
     if len(text) > yamlpos.MAX_BYTES:
@@ -131,13 +132,12 @@ def parse(text: str, path: str, line_offset: int = 0):
 def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int):
     """Build the document from its rows in one pass, with a stack of open collections.
 
-    `node` is the innermost open collection, at column `indent`, `depth` levels
-    down. After an entry with nothing after its `key:` or `-`, `pending` says that
-    a more indented block (or, after a key, a sequence at the key's column) may be
-    its value; if none follows, the value stays None. A row whose lead is `hot`
-    (the spaces before the keys of the mapping `node`) and that has a key simply
-    continues `node`, whose keys are at 1-based column `col`; `hot` is "x" when
-    no row can.
+    `node` is the innermost open collection, at column `indent`. After an entry
+    with nothing after its `key:` or `-`, `pending` says that a more indented
+    block (or, after a key, a sequence at the key's column) may be its value; if
+    none follows, the value stays None. A row whose lead is `hot` (the spaces
+    before the keys of the mapping `node`) and that has a key simply continues
+    `node`, whose keys are at 1-based column `col`; `hot` is "x" when no row can.
     """
     it = enumerate(rows, offset)  # (line number, row)
     for line, (lead, key, plain, quoted, rest) in it:
@@ -167,8 +167,7 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
         item_pos = node.item_pos
     hot = "x"
     col = 0
-    stack = []
-    depth = 0
+    stack = []  # the open collections around `node` (as many as its depth)
     pending = False
     pending_key = None
     lines = None  # the text's lines, split only for block scalars
@@ -179,45 +178,43 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
 
     for line, (lead, key, plain, quoted, rest) in chain(((line, (lead, key, plain, quoted, rest)),), it):
         if lead != hot or not key:
-            n = lead.find("-")  # the row's indentation, if it is a '- ' entry
-            if n < 0:  # 'key: ...' (or a blank or comment line)
+            if "-" not in lead:  # 'key: ...' (or a blank or comment line)
                 if not key:
                     if not plain and not quoted and (not rest or rest[0] == "#"):
                         continue
                     raise Unsupported("a line that is not 'key: value' or '- item'")
-                n = len(lead)
+                n = len(lead)  # the row's indentation
                 if pending:
                     pending = False
                     if n > indent:  # a mapping is the value
-                        if depth >= _MAX_DEPTH:
+                        if len(stack) >= _MAX_DEPTH:
                             raise Unsupported("nested too deeply")
                         child = new_mapping(PosDict)  # as _mapping, inline for speed
-                        child.pos = (line, n + 1)
-                        child.key_pos = {}
-                        child.value_pos = {}
+                        child.pos = pos = (line, n + 1)
                         if is_map:
                             node[pending_key] = child
-                            value_pos[pending_key] = child.pos
+                            value_pos[pending_key] = pos
                         else:
                             node[-1] = child
-                            item_pos[-1] = child.pos
+                            item_pos[-1] = pos
                         stack.append((node, indent, is_map, key_pos, value_pos, item_pos))
-                        node, indent, is_map, key_pos, value_pos = child, n, True, child.key_pos, child.value_pos
-                        depth += 1
+                        child.key_pos = key_pos = {}
+                        child.value_pos = value_pos = {}
+                        node, indent, is_map = child, n, True
                 while n < indent or (n == indent and not is_map):
                     if not stack:
                         raise Unsupported("a line after the end of the root")
                     node, indent, is_map, key_pos, value_pos, item_pos = stack.pop()
-                    depth -= 1
                 if n > indent:
                     raise Unsupported("a more indented line after a value")
                 hot = lead
                 col = n + 1
             else:  # '- ...'
+                n = lead.index("-")  # the row's indentation
                 if pending:
                     pending = False
                     if n > indent or (n == indent and is_map):  # a sequence is the value
-                        if depth >= _MAX_DEPTH:
+                        if len(stack) >= _MAX_DEPTH:
                             raise Unsupported("nested too deeply")
                         child = _sequence((line, n + 1))
                         if is_map:
@@ -228,27 +225,24 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                             item_pos[-1] = child.pos
                         stack.append((node, indent, is_map, key_pos, value_pos, item_pos))
                         node, indent, is_map, item_pos = child, n, False, child.item_pos
-                        depth += 1
                 while n < indent:
                     if not stack:
                         raise Unsupported("a line after the end of the root")
                     node, indent, is_map, key_pos, value_pos, item_pos = stack.pop()
-                    depth -= 1
                 if n > indent or is_map:
                     raise Unsupported("a '- ' entry where none can be")
                 column = len(lead)  # of what follows the '- '
                 if key:  # '- key: value' starts a mapping at the key
-                    if depth >= _MAX_DEPTH:
+                    if len(stack) >= _MAX_DEPTH:
                         raise Unsupported("nested too deeply")
                     child = new_mapping(PosDict)  # as _mapping, inline for speed
-                    child.pos = (line, column + 1)
-                    child.key_pos = {}
-                    child.value_pos = {}
+                    child.pos = pos = (line, column + 1)
                     node.append(child)
-                    item_pos.append(child.pos)
+                    item_pos.append(pos)
                     stack.append((node, indent, False, key_pos, value_pos, item_pos))
-                    node, indent, is_map, key_pos, value_pos = child, column, True, child.key_pos, child.value_pos
-                    depth += 1
+                    child.key_pos = key_pos = {}
+                    child.value_pos = value_pos = {}
+                    node, indent, is_map = child, column, True
                     hot = " " * column
                     col = column + 1  # and on to its first key, below
                 else:
@@ -269,7 +263,7 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                         node.append(value)
                         next(islice(it, end, end), None)  # skip its lines
                     else:
-                        node.append(_value(rest, line, column, depth + 1))
+                        node.append(_value(rest, line, column, len(stack) + 1))
                     item_pos.append((line, column + 1))
                     continue
 
@@ -305,7 +299,7 @@ def _document(text: str, rows: list[tuple[str, str, str, str, str]], offset: int
                 node[key], end = _literal(lines, line - offset, rest, col - 1)
                 next(islice(it, end, end), None)  # skip its lines
             else:
-                node[key] = _value(rest, line, column, depth + 1)
+                node[key] = _value(rest, line, column, len(stack) + 1)
             value_pos[key] = (line, column + 1)
             continue
         node[key] = None
