@@ -4,7 +4,8 @@
 
 For each size it generates a synthetic site (bench/generate.py), then measures as
 separate processes (wall time, CPU time, peak RSS):
-  clean      badgesite build --clean
+  clean      badgesite build --clean (no signing key: OB 2.0 only)
+  clean+ob3  the same with a signing key: also signed OB 3.0 credentials
   unchanged  badgesite build, nothing changed
   one-added  badgesite build after appending one award to the ledger
   hugo       hugo on the equivalent site (bench/hugo_site.py), clean
@@ -58,13 +59,29 @@ for rel, data in files:
 """
 
 
-def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str]) -> dict[str, tuple]:
+def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
+    """A throwaway signing key for the benchmark site, kept outside it (keys init)."""
+    path = work / f"{site.name}-signing-key.pem"
+    path.unlink(missing_ok=True)
+    subprocess.run(badgesite + ["keys", "init", "-q", "--site", str(site), "--out", str(path)],
+                   check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool) -> dict[str, tuple]:
     site = work / f"site-{size}"
     if site.exists():
         shutil.rmtree(site)
     generate(site, size)
     build = badgesite + ["build", "-q", "--site", str(site)]
     results: dict[str, tuple] = {}
+    env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
+    if ob3:
+        os.environ["BADGESITE_SIGNING_KEY"] = str(test_key(work, site, badgesite))
+        results["clean+ob3"] = median([measure(build + ["--clean"]) for _ in range(runs)])
+        os.environ.pop("BADGESITE_SIGNING_KEY")
+    if env_key:
+        os.environ["BADGESITE_SIGNING_KEY"] = env_key
     results["clean"] = median([measure(build + ["--clean"]) for _ in range(runs)])
     results["unchanged"] = median([measure(build) for _ in range(runs)])
     samples = []
@@ -96,6 +113,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1 for the largest sizes")
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
+    parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     badgesite = [sys.executable, "-m", "badgesite.cli"]
@@ -103,15 +121,17 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         runs = args.runs if size < 100_000 else 1
         print(f"benchmarking {size} awards ({runs} run{'s' * (runs > 1)} each)…", file=sys.stderr, flush=True)
-        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite)))
+        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
         for case, (wall, cpu, rss) in results.items():
             print(f"{size:>8} {case:<10} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f}")
-    print(f"\n{'awards':>8} {'clean/hugo':>11} {'clean/floor':>12} {'one-added s':>12} {'unchanged s':>12}")
+    print(f"\n{'awards':>8} {'clean/hugo':>11} {'+ob3/hugo':>10} {'clean/floor':>12} {'one-added s':>12} {'unchanged s':>12}")
     for size, r in rows:
         hugo = f"{r['clean'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
-        print(f"{size:>8} {hugo:>11} {r['clean'][0] / r['floor'][0]:>12.2f} {r['one-added'][0]:>12.2f} {r['unchanged'][0]:>12.2f}")
+        signed = f"{r['clean+ob3'][0] / r['hugo'][0]:.2f}" if "hugo" in r and "clean+ob3" in r else "-"
+        print(f"{size:>8} {hugo:>11} {signed:>10} {r['clean'][0] / r['floor'][0]:>12.2f} "
+              f"{r['one-added'][0]:>12.2f} {r['unchanged'][0]:>12.2f}")
 
 
 if __name__ == "__main__":
