@@ -28,7 +28,7 @@ KEYS_FILE = "keys.yaml"
 KEY_ID = re.compile(r"^key-([1-9][0-9]{0,5})$")
 # A PEM private key block (PKCS#8, OpenSSH, RSA, EC, encrypted…) with a real base64 body,
 # also written on one line with \n escapes (as in JSON or YAML). A text that only
-# mentions the armour ('BEGIN PRIVATE KEY' in documentation or code) is not a key.
+# mentions the armour (the PEM header line quoted in documentation or code) is not a key.
 _B64 = rb"(?:[A-Za-z0-9+/=]|\\[nr]|\s)"
 _GAP = rb"(?:\s|\\[nr]){0,4}"
 PRIVATE_PEM = re.compile(

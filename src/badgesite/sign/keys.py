@@ -92,7 +92,7 @@ def generate() -> Ed25519PrivateKey:
 
 
 def load_private_key(value: str | bytes) -> Ed25519PrivateKey:
-    """An Ed25519 private key from unencrypted PEM (PKCS#8, 'BEGIN PRIVATE KEY')."""
+    """An Ed25519 private key from unencrypted PEM (PKCS#8 PEM armour)."""
     if isinstance(value, str):
         data = value.encode("utf-8", "replace")
     elif isinstance(value, (bytes, bytearray, memoryview)):
@@ -101,7 +101,7 @@ def load_private_key(value: str | bytes) -> Ed25519PrivateKey:
         raise SigningKeyError(f"expected a PEM string, got {type(value).__name__}")
     data = data.strip()
     if b"-----BEGIN" not in data:
-        raise SigningKeyError("not a PEM private key (no '-----BEGIN PRIVATE KEY-----' line)")
+        raise SigningKeyError("not a PEM private key (no PEM header line for a private key)")
     if b"ENCRYPTED" in data:
         raise SigningKeyError("the private key is encrypted; badgesite needs an unencrypted PKCS#8 PEM")
     try:
