@@ -95,3 +95,16 @@ def test_first_incremental_build_links_but_never_changes_the_live_site(tmp_path:
     assert tree(site / ".output.spare") == before  # the previous site, untouched by the new build
     clean = build(site, tmp_path / "clean", clean=True)
     assert tree(site / "output") == tree(tmp_path / "clean") and clean.kept == 0
+
+
+def test_unchanged_build_after_a_clean_one_takes_the_live_files(built_example: Path, tmp_path: Path):
+    """The spare folder is two builds old; what it lacks is linked from the live site."""
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site, symlinks=True)
+    CHANGES["config"](site)  # every award page changes
+    build(site, site / "output", clean=True)
+    before = tree(site / "output")
+    result = build(site, site / "output")
+    assert result.written <= 20 and result.kept >= len(before) - 20
+    assert tree(site / "output") == before
+    assert tree(site / ".output.spare") == before  # the live files were linked, never rewritten

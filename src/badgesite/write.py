@@ -13,6 +13,9 @@ files whose fingerprint changed since then, deletes the ones that are gone, and
 swaps. A manifest is written only after its folder is complete, and removed
 before the folder is touched, so an interrupted build can never make a stale
 file look current: without a trustworthy manifest, the build starts from empty.
+A file that the spare folder lacks but the live site holds, current, is taken from
+the live site as a hard link; nothing is ever written in place, so the live site's
+files never change under a running server.
 """
 from __future__ import annotations
 
@@ -120,39 +123,44 @@ class Staging:
         else:
             shutil.rmtree(spare, ignore_errors=True)
             self.path.mkdir()
-            current = _read_manifest(_beside(output, "manifest.json")) if reuse and output.is_dir() else None
-            if current:
-                self.previous = self._link_from(output, current)
+        # The live site's files can be taken too, as hard links (never written in place:
+        # every write replaces a file by rename), when the spare one is out of date.
+        live = _read_manifest(_beside(output, "manifest.json")) if reuse and output.is_dir() else None
+        self.live: dict[str, str] = live or {}
         self.files: dict[str, str] = {}  # path -> fingerprint, of the new site
         self.written = 0
         self.kept = 0
 
-    def _link_from(self, output: Path, manifest: dict[str, str]) -> dict[str, str]:
-        """Start from hard links to the live site's files (no copying). Every write
-        replaces a file by rename, so the live site's files are never changed."""
-        linked: dict[str, str] = {}
-        for rel, fingerprint in manifest.items():
-            target = self.path / rel
-            parent = target.parent
-            if parent not in self._dirs:
-                parent.mkdir(parents=True, exist_ok=True)
-                self._dirs.add(parent)
-            try:
-                os.link(output / rel, target)
-            except OSError:
-                continue  # a file someone removed by hand, or a file system without links
-            linked[rel] = fingerprint
-        return linked
+    def _parent(self, target: Path) -> None:
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+
+    def _link_live(self, rel: str) -> bool:
+        target = self.path / rel
+        self._parent(target)
+        tmp = target.with_name(target.name + ".~lnk")
+        try:
+            os.link(self.output / rel, tmp)
+            os.replace(tmp, target)
+        except OSError:
+            return False  # removed by hand, or a file system without links
+        return True
+
+    def _reuse(self, rel: str, fingerprint: str) -> bool:
+        """Keep what the staging folder holds, or link the live file, when it is current."""
+        if self.previous.get(rel) == fingerprint or (self.live.get(rel) == fingerprint and self._link_live(rel)):
+            self.files[rel] = fingerprint
+            self.kept += 1
+            return True
+        return False
 
     def fresh(self, rel: str, fingerprint: str) -> bool:
         """True when `rel` must be written; False when the staging folder already holds it."""
         if rel in self.files:
             raise WriteError(f"two outputs claim the same file: {rel}")
-        if self.previous.get(rel) == fingerprint:
-            self.files[rel] = fingerprint
-            self.kept += 1
-            return False
-        return True
+        return not self._reuse(rel, fingerprint)
 
     def write(self, rel: str, data: bytes, fingerprint: str | None = None) -> None:
         if rel in self.files:
@@ -164,16 +172,11 @@ class Staging:
             import hashlib
 
             fingerprint = hashlib.sha256(data).hexdigest()
-            if self.previous.get(rel) == fingerprint:
-                self.files[rel] = fingerprint
-                self.kept += 1
+            if self._reuse(rel, fingerprint):
                 return
         self.files[rel] = fingerprint
         target = self.path / rel
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
+        self._parent(target)
         tmp = target.with_name(target.name + ".~tmp")
         with open(tmp, "wb") as handle:
             handle.write(data)
