@@ -15,7 +15,8 @@ import zlib
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
-OB_NAMESPACE = "https://purl.imsglobal.org/ob/v2p0"
+OB_NAMESPACE = "https://purl.imsglobal.org/ob/v2p0"  # <openbadges:assertion>
+OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"  # <openbadges:credential>, OB 3.0 baking
 SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
 
@@ -94,7 +95,8 @@ def bake_svg(svg: str, text: str, verify_url: str | None, element: str = "assert
     tag = match.group(0)
     tag = re.sub(r"\s+xmlns:openbadges=(\"[^\"]*\"|'[^']*')", "", tag)
     closing = "/>" if tag.endswith("/>") else ">"
-    tag = tag[: -len(closing)].rstrip() + f' xmlns:openbadges="{OB_NAMESPACE}"' + closing
+    namespace = OB3_NAMESPACE if element == "credential" else OB_NAMESPACE
+    tag = tag[: -len(closing)].rstrip() + f' xmlns:openbadges="{namespace}"' + closing
     body = svg[match.end():]
     body = re.sub(r"<openbadges:(assertion|credential)\b.*?</openbadges:\1>\s*", "", body, flags=re.S)
     verify = f' verify="{_attr(verify_url)}"' if verify_url else ""

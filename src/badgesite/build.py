@@ -41,7 +41,6 @@ class BuildResult:
     files: int
     awards: int
     badges: int
-    notes: list[str] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     written: int = 0  # files made in this build
     kept: int = 0  # files reused unchanged from an earlier build
@@ -222,6 +221,7 @@ def make_context(site: Site) -> Context:
         raise BadgesiteError(problems.sorted())
     if config.issuer.image:
         context.issuer_image = config.issuer.image
+    renderer.env.globals["issuer_logo"] = issuer_image_path(context)  # output path of the logo, or None
     return context
 
 
@@ -242,9 +242,7 @@ def _static(ctx: Context) -> Iterator[Artifact]:
     for name, path in ctx.renderer.static_files().items():
         yield ctx.urls.asset(name), path.read_bytes()
     if ctx.issuer_image:
-        data = (Path(ctx.site.root) / ctx.issuer_image).read_bytes()
-        ext = "svg" if ctx.issuer_image.lower().endswith(".svg") else "png"
-        yield ctx.urls.issuer_image(ext), data
+        yield issuer_image_path(ctx), (Path(ctx.site.root) / ctx.issuer_image).read_bytes()
 
 
 def issuer_image_path(ctx: Context) -> str | None:

@@ -174,8 +174,5 @@ class Site:
     badges: dict[str, Badge]  # by id, sorted
     awards: dict[str, Award]  # by id, in ledger order
 
-    def awards_of(self, badge_id: str) -> list[Award]:
-        return [a for a in self.awards.values() if a.badge == badge_id]
-
     def leads_to(self, badge_id: str) -> list[Badge]:
         return [b for b in self.badges.values() if badge_id in b.requires]

@@ -296,7 +296,7 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
     yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
     if badge.image_type == "svg":
         svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, None, element="credential")
-        yield urls.credential_baked(award.id, "svg"), ob3_svg_namespace(svg).encode("utf-8")
+        yield urls.credential_baked(award.id, "svg"), svg.encode("utf-8")
 
 
 def artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
@@ -343,13 +343,3 @@ def _sign(doc: dict, ring, urls: Urls, created: str, where, what: str) -> dict:
     except (CanonicalizationError, ValueError) as exc:
         raise BadgesiteError([Diagnostic(where.path, where.line, where.col,
                                          f"{what} cannot be signed as Open Badges 3.0: {exc}")]) from None
-
-
-OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"
-
-
-def ob3_svg_namespace(svg: str) -> str:
-    """OB 3.0 baking puts <openbadges:credential> in the v3p0 namespace (bake.py writes v2p0)."""
-    from .bake import OB_NAMESPACE
-
-    return svg.replace(f'xmlns:openbadges="{OB_NAMESPACE}"', f'xmlns:openbadges="{OB3_NAMESPACE}"', 1)
