@@ -48,7 +48,7 @@ def documents(root: Path) -> tuple[list[dict], list[dict], list[dict]]:
         "created": doc["validFrom"], "verificationMethod": urls.did + "#key-1", "proofPurpose": "assertionMethod",
     }) for doc in credentials]
     lists = [ob3.status_list_credential(ledger, number, awards, urls)
-             for (ledger, number), awards in ob3.status_lists(site).items()]
+             for (ledger, number), awards in ob3.status_lists(site.awards.values()).items()]
     return credentials, configs, lists
 
 

@@ -312,7 +312,7 @@ def test_award_paths_name_exactly_what_award_artifacts_make(example):
     ctx = make_context(site)
     for award in site.awards.values():
         made = [path for path, _ in ob3.award_artifacts(ctx, award, key)]
-        assert made == ob3.award_paths(ctx, award)
+        assert made == ob3.award_paths(ctx.urls, award.id, site.badges[award.badge].image_type)
 
 
 def test_ob3_step_time_per_credential(example):

@@ -34,9 +34,22 @@ AWARD_KEYS = ("id", "badge", "recipient", "name", "issued", "awarded_by", "crite
 def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
     root = root.resolve()
     diagnostics = Diagnostics()
+    loaded = load_badges(root, diagnostics)
+    if loaded is None:
+        return None, diagnostics
+    config, badges, broken = loaded
+    awards = validate_awards(config, badges, broken, read_ledger(root, diagnostics), diagnostics)
+    if diagnostics:
+        return None, diagnostics
+    return Site(str(root), config, badges, awards), diagnostics
+
+
+def load_badges(root: Path, diagnostics: Diagnostics) -> tuple[Config, dict[str, Badge], set[str]] | None:
+    """Everything but the awards: (config, badges sorted by id, ids of broken badges), or
+    None when the config itself is broken. Problems go to `diagnostics`."""
     config = load_config(root, diagnostics)
     if config is None:
-        return None, diagnostics
+        return None
     if config.issuer.image:
         _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics)
     from .keys import site_key_problems  # a private key in the site would be committed or published
@@ -45,10 +58,7 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
     files, ids = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics)
     broken = ids - set(badges)  # already reported; awards of them are not
-    awards = validate_awards(config, badges, broken, read_ledger(root, diagnostics), diagnostics)
-    if diagnostics:
-        return None, diagnostics
-    return Site(str(root), config, dict(sorted(badges.items())), awards), diagnostics
+    return config, dict(sorted(badges.items())), broken
 
 
 # -- badges -------------------------------------------------------------------

@@ -1,12 +1,22 @@
 """The pipeline, and the only module that knows its order.
 
 load + validate (nothing is written when anything is wrong) -> plan every
-artifact from the frozen Site -> write them into a staging folder -> swap it in.
+artifact from the frozen Site -> write what changed into a staging folder ->
+swap it in.
+
+Builds are incremental by fingerprint, never by file date. Three depths:
+- nothing changed: the digest of every input (the site folder, the theme, the
+  signing key, the package version) equals the last build's, so nothing is done;
+- awards changed: only changed ledger files are read again (and in them only the
+  entries whose text changed, see ledgercache); only awards whose fingerprint
+  changed are made again; the site-wide pages are made again and written when
+  their bytes differ;
+- anything else changed (a badge, the config, a template, the key): every award
+  is made again.
+A clean build makes everything, into an empty folder. All three give the same bytes.
 """
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
 import hashlib
 import json
 import logging
@@ -18,16 +28,18 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 from . import __version__, bake, ob2, pages
-from .assemble import load_site
-from .errors import BadgesiteError, Diagnostics
+from .assemble import load_badges, load_site
+from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
+from .ledgercache import LedgerFile, Store, Tally, from_record, from_site, load_ledgers, tally
 from .model import Award, Badge, Site
 from .render import Renderer
 from .urls import EXTENSIONS, Urls
-from .write import Staging
+from .write import Staging, put, read_state
 
 log = logging.getLogger(__name__)
 Artifact = tuple[str, bytes]
+CACHE_DIR = ".badgesite-cache"
 
 
 def dump_json(doc) -> bytes:
@@ -50,48 +62,117 @@ class BuildResult:
 class Context:
     """What every step of a build shares."""
 
-    site: Site
+    site: Site  # in a build, site.awards is empty: awards are read per ledger file (ledgers)
     urls: Urls
     renderer: Renderer
     images: dict[str, bytes] = field(default_factory=dict)  # badge id -> PNG bytes (rasterised for SVG)
     sources: dict[str, bytes] = field(default_factory=dict)  # badge id -> original image bytes
     issuer_image: str | None = None
     has_credentials: bool = False  # OB 3.0 credentials are published in this build
-    award_counts: dict[str, int] = field(default_factory=dict)  # badge id -> number of awards
+    ledgers: list[LedgerFile] = field(default_factory=list)
+    tally: Tally = field(default_factory=Tally)  # counts, dates and revocations of all awards
     views: dict = field(default_factory=dict)  # memo of per-badge page data, see pages
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
           jobs: int | None = None) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
-    when the content has errors. Without `clean`, files whose inputs did not change
-    since the last build are kept instead of being made again."""
+    when the content has errors. Without `clean`, only what changed since the last
+    build is made again."""
     root = Path(root).resolve()
-    site, diagnostics = load_site(root)
-    if site is None:
-        raise BadgesiteError(diagnostics.sorted())
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
         raise BadgesiteError(f"the output folder {output} would contain the site itself")
+    inputs = input_digest(root, output, signing_key)
+    if not clean:
+        last = (read_state(output).get("live") or {}).get("build")
+        if isinstance(last, dict) and last.get("inputs") == inputs:
+            return _unchanged(output, last)
+    store = Store(root / CACHE_DIR / "ledgers")
+    site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
     context = make_context(site)
     context.has_credentials = signing_key is not None
-    staging = Staging(output, reuse=not clean)
+    context.ledgers, context.tally = ledgers, tally(ledgers)
+    staging = Staging(output, clean=clean)
     try:
-        base = global_fingerprint(context, signing_key)
-        for rel, data in plan(context, signing_key):
-            staging.write(rel, data)
-        write_cards(context, staging, base)
-        write_awards(context, staging, signing_key, base, jobs)
-        staging.commit()
+        record = _make(context, staging, store, signing_key, jobs)
+        record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
+        staging.commit(record)
     except BaseException:
         staging.abort()
         raise
-    result = BuildResult(output, len(staging.files), len(site.awards), len(site.badges), diagnostics=diagnostics)
-    result.written, result.kept = staging.written, staging.kept
+    store.keep_only({ledger.key for ledger in ledgers} | set((staging.previous or {}).get("ledgers", {}).values()))
+    result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
+    result.written = staging.written
+    result.kept = result.files - result.written
     return result
 
 
-# -- per-award work: fingerprinted, and spread over worker processes --------------
+def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
+    """The site without its awards, and its ledger files: from the cache where they
+    are known, else (and whenever there is any problem, and in a clean build) the
+    reference way, which also fills the cache."""
+    diagnostics = Diagnostics()
+    loaded = load_badges(root, diagnostics) if trust_cache else None
+    ledgers = None
+    if loaded is not None and not diagnostics:
+        config, badges, broken = loaded
+        last = (read_state(output).get("live") or {}).get("build") or {}
+        previous = last.get("ledgers") if isinstance(last.get("ledgers"), dict) else {}
+        ledgers = load_ledgers(root, config, badges, broken, store, previous)
+    if ledgers is None:
+        full, diagnostics = load_site(root)
+        if full is None:
+            raise BadgesiteError(diagnostics.sorted())
+        config, badges = full.config, full.badges
+        ledgers = from_site(full, store, set())
+    return Site(str(root), config, badges, {}), ledgers, diagnostics
+
+
+def _unchanged(output: Path, last: dict) -> BuildResult:
+    diagnostics = Diagnostics([Diagnostic(*d) for d in last.get("warnings", [])])
+    return BuildResult(output, last["files"], last["awards"], last["badges"], diagnostics=diagnostics,
+                       written=0, kept=last["files"])
+
+
+def _dump_diagnostic(d: Diagnostic) -> list:
+    return [d.path, d.line, d.col, d.message, d.severity, d.hint]
+
+
+def input_digest(root: Path, output: Path, signing_key) -> str:
+    """One hash of everything a build reads: every file in the site folder (but the
+    output, the cache and what the private-key scan skips), the installed theme, the
+    signing key's public half and the package version. Paths count relative to their
+    folder, so a copied site is still the same site."""
+    from .keys import _skipped
+
+    digest = hashlib.sha256(f"{__version__}\0".encode())
+    if signing_key is not None:
+        from .sign import keys as ed25519
+
+        digest.update(b"key\0" + ed25519.public_raw(getattr(signing_key, "private", signing_key)))
+    folders = [root, Path(__file__).parent / "themes"]
+    for folder in folders:
+        for current, dirs, files in os.walk(folder):
+            here = Path(current)
+            dirs[:] = sorted(d for d in dirs if not _skipped(d) and d != CACHE_DIR and here / d != output
+                             and not os.path.islink(here / d))
+            for name in sorted(files):
+                path = here / name
+                if here == output.parent and name.startswith(f".{output.name}."):
+                    continue  # the build's own records beside output/
+                digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
+                if path.is_symlink():
+                    digest.update(b"link\0" + os.fsencode(os.readlink(path)))
+                else:
+                    try:
+                        digest.update(hashlib.sha256(path.read_bytes()).digest())
+                    except OSError:
+                        digest.update(b"unreadable")
+    return digest.hexdigest()
+
+
+# -- making the site: what changed since the live build -----------------------------
 
 def _fingerprint(*parts) -> str:
     digest = hashlib.sha256()
@@ -102,7 +183,7 @@ def _fingerprint(*parts) -> str:
 
 
 def global_fingerprint(ctx: Context, signing_key) -> str:
-    """Everything besides the award and its badge that an award's files depend on."""
+    """Everything besides the award itself that an award's files depend on."""
     theme = hashlib.sha256()
     for folder in ctx.renderer.dirs:
         for file in sorted(folder.rglob("*")):
@@ -119,8 +200,21 @@ def global_fingerprint(ctx: Context, signing_key) -> str:
     return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials, badges)
 
 
-def award_jobs(ctx: Context, base: str) -> list[tuple[Award, str]]:
-    return [(a, _fingerprint(base, a)) for a in ctx.site.awards.values()]
+def award_fingerprint(base: str, ledger: str, position: int, record: list) -> str:
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{base}\0{ledger}\0{position}\0{text}".encode("utf-8")).hexdigest()
+
+
+def award_paths(urls: Urls, award_id: str, image_type: str, credentials: bool) -> list[str]:
+    """The files award_files() makes, named without making them."""
+    paths = [urls.award_json(award_id), urls.award_baked(award_id, "png"), urls.award_page(award_id)]
+    if image_type == "svg":
+        paths.append(urls.award_baked(award_id, "svg"))
+    if credentials:
+        from . import ob3
+
+        paths += ob3.award_paths(urls, award_id, image_type)
+    return paths
 
 
 def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
@@ -133,66 +227,155 @@ def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
     yield ctx.urls.award_page(award.id), pages.render_award(ctx, award)
 
 
-def award_paths(ctx: Context, award: Award, signing_key) -> list[str]:
-    """The files award_files() makes, named without making them."""
-    urls, badge = ctx.urls, ctx.site.badges[award.badge]
-    paths = [urls.award_json(award.id), urls.award_baked(award.id, "png"), urls.award_page(award.id)]
-    if badge.image_type == "svg":
-        paths.append(urls.award_baked(award.id, "svg"))
-    if signing_key is not None:
-        from . import ob3
+def _make(ctx: Context, staging: Staging, store: Store, signing_key, jobs: int | None) -> dict:
+    """Write into the staging folder what differs from the live site; return what the
+    next build needs to know of this one."""
+    urls, badges = ctx.urls, ctx.site.badges
+    base = global_fingerprint(ctx, signing_key)
+    credentials = signing_key is not None
+    last = staging.previous  # what the staging folder holds, when it is a copy of the live site
+    same_base = last is not None and last.get("base") == base
+    image_types = {b.id: b.image_type for b in badges.values()}
+    record = {"base": base, "credentials": credentials, "image_types": image_types, "awards": ctx.tally.total,
+              "badges": len(badges), "ledgers": {l.path: l.key for l in ctx.ledgers}, "site": {}, "status": {}}
+    gone: set[str] = set()  # paths of the live site that this build does not make
 
-        paths += ob3.award_paths(ctx, award)
+    # site-wide files: cheap, made every time, written when their bytes differ
+    for rel, data in plan(ctx, signing_key):
+        digest = hashlib.sha256(data).hexdigest()
+        if rel in record["site"]:
+            raise BadgesiteError(f"two outputs claim the same file: {rel}")
+        record["site"][rel] = digest
+        if last is None or last["site"].get(rel) != digest:
+            staging.write(rel, data)
+    if last is not None:
+        gone |= set(last["site"]) - set(record["site"])
+
+    # share cards: slow to draw, so made only when what they show may have changed
+    record["cards"] = [urls.badge_card(b) for b in badges]
+    for badge in badges.values():
+        if not same_base or urls.badge_card(badge.id) not in last.get("cards", []):
+            staging.write(urls.badge_card(badge.id), pages.share_card(ctx, badge))
+    if last is not None:
+        gone |= set(last.get("cards", [])) - set(record["cards"])
+
+    # per ledger file: its awards' files and its status lists, where anything changed
+    todo: list[Award] = []
+    files = len(record["site"]) + len(record["cards"])
+    unknown = False  # the live site holds award files that this build cannot name
+    for ledger in ctx.ledgers:
+        kept = same_base and last["ledgers"].get(ledger.path) == ledger.key
+        if kept:
+            record["status"][ledger.path] = last["status"].get(ledger.path, {})
+            continue
+        old = _old_fingerprints(last, ledger.path, store, urls)
+        if old is None and last is not None:
+            unknown = True
+        new_paths: set[str] = set()
+        items = ledger.items()
+        for position, item in enumerate(items):
+            r = item[4]
+            paths = award_paths(urls, r[0], image_types[r[1]], credentials)
+            new_paths.update(paths)
+            fingerprint = award_fingerprint(base, ledger.stem, position, r)
+            if old is None or old[0].get(r[0]) != fingerprint:
+                todo.append(from_record(r, ledger.path, ledger.stem, position, item[2], item[3]))
+        if old is not None:
+            gone |= old[1] - new_paths
+        status = record["status"][ledger.path] = {}
+        if credentials and items:
+            from . import ob3
+
+            for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.awards()):
+                status[rel] = digest = hashlib.sha256(data).hexdigest()
+                previous = (last or {}).get("status", {}).get(ledger.path, {})
+                if previous.get(rel) != digest:
+                    staging.write(rel, data)
+    if last is not None:
+        for path, key in last["ledgers"].items():
+            if path not in record["ledgers"]:
+                old = _old_fingerprints(last, path, store, urls)
+                if old is None:
+                    unknown = True
+                else:
+                    gone |= old[1]
+        for path, status in last.get("status", {}).items():
+            if path not in record["status"]:
+                gone |= set(status)
+            else:
+                gone |= set(status) - set(record["status"][path])
+    for status in record["status"].values():
+        files += len(status)
+    for badge_id, count in ctx.tally.counts.items():
+        files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
+    record["files"] = files
+    _write_awards(ctx, staging, signing_key, todo, jobs)
+    staging.delete(sorted(gone))
+    if unknown:
+        staging.sweep(_all_paths(ctx, record, credentials))
+    return record
+
+
+def _all_paths(ctx: Context, record: dict, credentials: bool) -> set[str]:
+    """Every file of the new site (only needed when the live one holds files nobody can name)."""
+    paths = set(record["site"]) | set(record["cards"])
+    for status in record["status"].values():
+        paths |= set(status)
+    for ledger in ctx.ledgers:
+        for award_id, badge_id in ledger.summary["awards"]:
+            paths.update(award_paths(ctx.urls, award_id, record["image_types"][badge_id], credentials))
     return paths
 
 
-_WORKER: tuple | None = None  # (context, staging folder, key), inherited by forked workers
+def _old_fingerprints(last: dict | None, path: str, store: Store, urls: Urls) -> tuple[dict[str, str], set[str]] | None:
+    """(award id -> fingerprint, paths) of a ledger file in the live build, or None when
+    that is not known (no live build, or its cache is gone)."""
+    if last is None:
+        return None
+    key = last["ledgers"].get(path)
+    if key is None:
+        return {}, set()
+    items = store.read(key, "awards")
+    if items is None:
+        return None
+    stem = Path(path).stem
+    fingerprints, paths = {}, set()
+    for position, item in enumerate(items["items"]):
+        r = item[4]
+        fingerprints[r[0]] = award_fingerprint(last["base"], stem, position, r)
+        paths.update(award_paths(urls, r[0], last["image_types"].get(r[1], "png"), last["credentials"]))
+    return fingerprints, paths
 
 
-def _write_chunk(chunk: list[tuple[Award, str]]) -> tuple[dict[str, str], int]:
-    ctx, folder, signing_key = _WORKER
-    files, written, made = {}, 0, set()
-    for award, fingerprint in chunk:
+_WORKER: tuple | None = None  # (context, staging folder, twin folder, key), inherited by forked workers
+
+
+def _write_chunk(chunk: list[Award]) -> list[str]:
+    ctx, folder, twin, signing_key = _WORKER
+    written, made = [], set()
+    for award in chunk:
         for rel, data in award_files(ctx, award, signing_key):
-            target = folder / rel
-            parent = target.parent
-            if parent not in made:
-                parent.mkdir(parents=True, exist_ok=True)
-                made.add(parent)
-            tmp = target.with_name(target.name + ".~tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-            files[rel] = fingerprint
-            written += 1
-    return files, written
+            put(folder, twin, rel, data, made)
+            written.append(rel)
+    return written
 
 
-def write_awards(ctx: Context, staging: Staging, signing_key, base: str, jobs: int | None = None) -> None:
+def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[Award], jobs: int | None = None) -> None:
+    """Make the files of these awards, spread over worker processes when there are many."""
     global _WORKER
-    todo = []
-    for award, fingerprint in award_jobs(ctx, base):
-        paths = award_paths(ctx, award, signing_key)
-        fresh = [staging.fresh(rel, fingerprint) for rel in paths]
-        if any(fresh):
-            for rel, was_fresh in zip(paths, fresh):
-                if not was_fresh:  # written again with the others of its award
-                    del staging.files[rel]
-                    staging.kept -= 1
-            todo.append((award, fingerprint))
     if not todo:
         return
     jobs = jobs or os.cpu_count() or 1
-    _WORKER = (ctx, staging.path, signing_key)
+    _WORKER = (ctx, staging.path, staging.twin, signing_key)
     try:
         if jobs > 1 and len(todo) >= 200 and "fork" in multiprocessing.get_all_start_methods():
             size = max(50, len(todo) // (jobs * 8))
             chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for files, written in pool.imap_unordered(_write_chunk, chunks):
-                    staging.written_by_worker(files, written)
+                for written in pool.imap_unordered(_write_chunk, chunks):
+                    staging.written_by_worker(written)
         else:
-            files, written = _write_chunk(todo)
-            staging.written_by_worker(files, written)
+            staging.written_by_worker(_write_chunk(todo))
     finally:
         _WORKER = None
 
@@ -203,7 +386,6 @@ def make_context(site: Site) -> Context:
     renderer = Renderer(Path(site.root), config.theme, urls, config.language,
                         {"site": site, "config": config, "urls": urls, "version": __version__})
     context = Context(site, urls, renderer)
-    context.award_counts = dict(Counter(a.badge for a in site.awards.values()))
     root = Path(site.root)
     problems = Diagnostics()
     for badge in site.badges.values():
@@ -234,7 +416,7 @@ def plan(ctx: Context, signing_key=None) -> Iterator[Artifact]:
     if signing_key is not None:
         from . import ob3
 
-        yield from ob3.site_artifacts(ctx, signing_key)
+        yield ob3.did_artifact(ctx, signing_key)  # status lists are made per ledger file
     yield from pages.render_pages(ctx)
 
 
@@ -254,7 +436,7 @@ def issuer_image_path(ctx: Context) -> str | None:
 def _ob2_documents(ctx: Context) -> Iterator[Artifact]:
     site, urls = ctx.site, ctx.urls
     yield urls.issuer_json, dump_json(ob2.issuer(site.config, urls, issuer_image_path(ctx)))
-    yield urls.revocations_json, dump_json(ob2.revocation_list(site, urls))
+    yield urls.revocations_json, dump_json(ob2.revocation_list(ctx.tally.revoked, urls))
     for badge in site.badges.values():
         yield urls.badge_json(badge.id), dump_json(ob2.badge_class(badge, site.config, urls))
     for name in EXTENSIONS:
@@ -267,15 +449,6 @@ def _badge_images(ctx: Context) -> Iterator[Artifact]:
         if badge.image_type == "svg":
             yield ctx.urls.badge_image(badge.id, "svg"), ctx.sources[badge.id]
         yield ctx.urls.badge_image(badge.id, "png"), ctx.images[badge.id]
-
-
-def write_cards(ctx: Context, staging: Staging, base: str) -> None:
-    """The 1200x630 share cards: slow to draw, so made only when their inputs change."""
-    for badge in ctx.site.badges.values():
-        rel = ctx.urls.badge_card(badge.id)
-        fingerprint = _fingerprint(base, "card", badge.id)
-        if staging.fresh(rel, fingerprint):
-            staging.write(rel, pages.share_card(ctx, badge), fingerprint)
 
 
 def _award_artifacts(ctx: Context, award: Award) -> Iterator[Artifact]:
@@ -304,9 +477,3 @@ def linkedin_url(ctx: Context, award: Award, badge: Badge) -> str:
         params.update(expirationYear=award.expires.year, expirationMonth=award.expires.month)
     params.update(certUrl=ctx.urls.page_url(ctx.urls.award_page(award.id)), certId=award.id)
     return "https://www.linkedin.com/profile/add?" + urlencode(params)
-
-
-def build_date(site: Site) -> dt.date:
-    """The newest date in the content: used where a feed needs an 'updated' time, never the clock."""
-    dates = [a.issued for a in site.awards.values()] + [a.revoked.date for a in site.awards.values() if a.revoked]
-    return max(dates, default=dt.date(2000, 1, 1))

@@ -131,17 +131,16 @@ def assertion(award: Award, urls: Urls) -> dict:
 
 
 # OB 2.0 RevocationList
-def revocation_list(site: Site, urls: Urls) -> dict:
-    revoked = [a for a in site.awards.values() if a.revoked]
+def revocation_list(revoked: list[tuple[str, str, str]], urls: Urls) -> dict:
+    """From (award id, date YYYY-MM-DD, reason) of every revoked award."""
     return {
         "@context": OB2_CONTEXT,
         "type": "RevocationList",
         "id": urls.url(urls.revocations_json),
         "issuer": urls.url(urls.issuer_json),
         "revokedAssertions": [
-            {"id": urls.url(urls.award_json(a.id)), "revocationReason": a.revoked.reason,
-             "revokedOn": a.revoked.date.isoformat()}
-            for a in sorted(revoked, key=lambda a: a.id)
+            {"id": urls.url(urls.award_json(award_id)), "revocationReason": reason, "revokedOn": date}
+            for award_id, date, reason in sorted(revoked)
         ],
     }
 

@@ -166,10 +166,10 @@ def status_entry(award: Award, urls: Urls) -> dict:
             "statusListIndex": str(index), "statusListCredential": url}
 
 
-def status_lists(site: Site) -> dict[tuple[str, int], list[Award]]:
+def status_lists(awards: Iterable[Award]) -> dict[tuple[str, int], list[Award]]:
     """(ledger, list number) -> its awards, for every list some award points into."""
     lists: dict[tuple[str, int], list[Award]] = {}
-    for award in site.awards.values():
+    for award in awards:
         lists.setdefault((award.ledger, status_position(award)[0]), []).append(award)
     return dict(sorted(lists.items()))
 
@@ -258,23 +258,35 @@ def _ob2_link(award: Award, urls: Urls) -> dict:
 # -- signing and baking: the build step ---------------------------------------------------------
 
 def site_artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
-    """The DID document and the signed status lists: regenerated on every build."""
+    """The DID document and the signed status lists of all the site's awards."""
+    yield did_artifact(ctx, signing_key)
+    yield from status_artifacts(ctx, signing_key, ctx.site.awards.values())
+
+
+def did_artifact(ctx, signing_key) -> tuple[str, bytes]:
     from .build import dump_json
 
-    site, urls = ctx.site, ctx.urls
-    ring = signing_ring(site.root, signing_key)
-    yield urls.did_document, dump_json(did_document(urls, ring.keys))
-    for (ledger, number), awards in status_lists(site).items():
-        doc = status_list_credential(ledger, number, awards, urls)
-        signed = _sign(doc, ring, urls, status_list_created(awards), awards[0].source, f"status list of '{ledger}'")
+    ring = signing_ring(ctx.site.root, signing_key)
+    return ctx.urls.did_document, dump_json(did_document(ctx.urls, ring.keys))
+
+
+def status_artifacts(ctx, signing_key, awards: Iterable[Award]) -> Iterator[tuple[str, bytes]]:
+    """The signed status lists that these awards point into (give all awards of a ledger file)."""
+    from .build import dump_json
+
+    urls = ctx.urls
+    ring = signing_ring(ctx.site.root, signing_key)
+    for (ledger, number), listed in status_lists(awards).items():
+        doc = status_list_credential(ledger, number, listed, urls)
+        signed = _sign(doc, ring, urls, status_list_created(listed), listed[0].source, f"status list of '{ledger}'")
         yield urls.status_list(ledger, number), dump_json(signed)
 
 
-def award_paths(ctx, award: Award) -> list[str]:
+def award_paths(urls: Urls, award_id: str, image_type: str) -> list[str]:
     """The files award_artifacts() makes, named without making them."""
-    paths = [ctx.urls.credential(award.id), ctx.urls.credential_baked(award.id, "png")]
-    if ctx.site.badges[award.badge].image_type == "svg":
-        paths.append(ctx.urls.credential_baked(award.id, "svg"))
+    paths = [urls.credential(award_id), urls.credential_baked(award_id, "png")]
+    if image_type == "svg":
+        paths.append(urls.credential_baked(award_id, "svg"))
     return paths
 
 

@@ -29,7 +29,7 @@ def _badge_view(ctx: "Context", badge: Badge, language: str) -> dict:
         "json": urls.badge_json(badge.id),
         "requires": [site.badges[r] for r in badge.requires if r in site.badges],
         "leads_to": site.leads_to(badge.id),
-        "award_count": ctx.award_counts.get(badge.id, 0),
+        "award_count": ctx.tally.counts.get(badge.id, 0),
     }
 
 
@@ -76,7 +76,7 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
                                  awards_url=None, card=urls.badge_card(badge.id),
                                  alternates={l: urls.badge_page(badge.id, l) for l in languages})
         page = urls.issuer_page(language)
-        yield page, r.render("issuer.html", page, language, views=views,
+        yield page, r.render("issuer.html", page, language, views=views, award_total=ctx.tally.total,
                              alternates={l: urls.issuer_page(l) for l in languages})
         page = urls.paths_page(language)
         yield page, r.render("paths.html", page, language, paths=paths, standalone=standalone,
@@ -134,17 +134,12 @@ def sitemap(ctx: "Context") -> bytes:
 
 def feed(ctx: "Context") -> bytes:
     """An Atom feed of the badges; 'updated' comes from the content, never the clock."""
-    from .build import build_date
-
-    urls, site = ctx.urls, ctx.site
-    updated = f"{build_date(site).isoformat()}T00:00:00Z"
+    urls, site, tally = ctx.urls, ctx.site, ctx.tally
+    newest = tally.newest or "2000-01-01"
+    updated = f"{newest}T00:00:00Z"
     entries = []
-    latest: dict[str, object] = {}
-    for award in site.awards.values():
-        if award.badge not in latest or award.issued > latest[award.badge]:
-            latest[award.badge] = award.issued
     for badge in site.badges.values():
-        when = f"{latest.get(badge.id, build_date(site)).isoformat()}T00:00:00Z"
+        when = f"{tally.latest.get(badge.id, newest)}T00:00:00Z"
         link = urls.page_url(urls.badge_page(badge.id))
         entries.append(
             f"  <entry>\n    <id>{escape(link)}</id>\n    <title>{escape(badge.name)}</title>\n"

@@ -6,16 +6,22 @@ call, so a build killed at any moment (even kill -9) leaves the old site or the
 new one, whole. Elsewhere two renames are used, and the next build repairs the
 tiny window between them.
 
-Incremental builds double-buffer: the site before the current one is kept
-beside output/ as `.output.spare`, with a manifest (path -> fingerprint) of what
-it holds. The next build takes it as its staging folder and rewrites only the
-files whose fingerprint changed since then, deletes the ones that are gone, and
-swaps. A manifest is written only after its folder is complete, and removed
-before the folder is touched, so an interrupted build can never make a stale
-file look current: without a trustworthy manifest, the build starts from empty.
-A file that the spare folder lacks but the live site holds, current, is taken from
-the live site as a hard link; nothing is ever written in place, so the live site's
-files never change under a running server.
+Incremental builds double-buffer, so that their cost follows what changed, not
+the size of the site. Beside output/ lie:
+
+  .output.spare        a second copy of a recent site (files hard-linked, never
+                       written in place), taken as the next build's staging folder
+  .output.state.json   which generation each folder holds, the paths that the live
+                       generation changed, and what the build wants to remember
+
+A build brings the spare folder up to date with the live site by re-linking only
+the paths that the live generation changed, writes and deletes only what it
+changes itself, and swaps. A build that starts from nothing (the first, or
+`--clean`) links every file it writes into a twin folder, which becomes the spare:
+the next build is incremental at once. Before the swap the record is marked as
+pending and the spare as being changed; only after it are they described anew. So
+an interrupted build can never make a stale folder look current: without a
+trustworthy record, a build starts over.
 """
 from __future__ import annotations
 
@@ -24,11 +30,12 @@ import errno
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-MANIFEST_VERSION = 1
+STATE_VERSION = 2
 
 
 class WriteError(Exception):
@@ -73,7 +80,7 @@ def recover(output: Path) -> None:
         return
     for leftover in sorted(parent.glob(f".{name}.*")):
         kind, _, pid = leftover.name[len(name) + 2:].partition("-")
-        if kind not in ("staging", "old") or not pid.isdigit():
+        if kind not in ("staging", "old", "twin", "trash") or not pid.isdigit():
             continue
         if int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue  # another build is running
@@ -83,155 +90,243 @@ def recover(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _read_manifest(path: Path) -> dict[str, str] | None:
+def read_state(output: Path) -> dict:
+    """The state record, {} when there is none to trust (none, or a swap was interrupted);
+    `spare` is None when there is no spare folder to trust."""
     try:
-        data = json.loads(path.read_text("utf-8"))
+        state = json.loads(_beside(output, "state.json").read_text("utf-8"))
     except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION or not isinstance(data.get("files"), dict):
-        return None
-    return data["files"]
+        return {}
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        return {}
+    live, spare = state.get("live"), state.get("spare")
+    if state.get("pending") or not isinstance(live, dict) or not isinstance(live.get("generation"), int) \
+            or not output.is_dir():
+        return {}
+    if not isinstance(spare, dict) or not isinstance(spare.get("generation"), int) \
+            or not _beside(output, "spare").is_dir():
+        state["spare"] = None
+    return state
 
 
-def _write_manifest(path: Path, files: dict[str, str]) -> None:
+def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
+    path = _beside(output, "state.json")
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps({"version": MANIFEST_VERSION, "files": files}, separators=(",", ":")), "utf-8")
+    state = {"version": STATE_VERSION, "pending": pending, "live": live, "spare": spare}
+    tmp.write_text(json.dumps(state, separators=(",", ":")), "utf-8")
     os.replace(tmp, path)
+
+
+class _Trash:
+    """Folders deleted in a background thread while the build goes on (joined at the end)."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.threads: list[threading.Thread] = []
+
+    def add(self, folder: Path) -> None:
+        if not folder.exists():
+            return
+        bin_ = _beside(self.output, f"trash-{os.getpid()}")
+        bin_.mkdir(exist_ok=True)
+        trash = bin_ / str(len(self.threads))
+        os.rename(folder, trash)
+        thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True)
+        thread.start()
+        self.threads.append(thread)
+
+    def join(self) -> None:
+        for thread in self.threads:
+            thread.join()
+        if self.threads:
+            shutil.rmtree(_beside(self.output, f"trash-{os.getpid()}"), ignore_errors=True)
+            self.threads = []
+
+
+def put(folder: Path, twin: Path | None, rel: str, data: bytes, made: set) -> None:
+    """Write one file by rename (never in place), and link it into the twin folder."""
+    target = folder / rel
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    tmp = target.with_name(target.name + ".~tmp")
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+    os.replace(tmp, target)
+    if twin is not None:
+        copy = twin / rel
+        if copy.parent not in made:
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            made.add(copy.parent)
+        os.link(target, copy)
+
+
+def _link_into(source: Path, folder: Path, rel: str, made: set) -> None:
+    """Make folder/rel the same file as source/rel (or remove it when source has none)."""
+    target = folder / rel
+    if not (source / rel).is_file():
+        target.unlink(missing_ok=True)
+        return
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    tmp = target.with_name(target.name + ".~lnk")
+    tmp.unlink(missing_ok=True)
+    os.link(source / rel, tmp)
+    os.replace(tmp, target)
+
+
+def _clone(source: Path, folder: Path) -> int:
+    """A copy of the tree `source` in `folder`, every file hard-linked."""
+    count = 0
+    for current, dirs, files in os.walk(source):
+        rel = os.path.relpath(current, source)
+        into = folder / rel if rel != "." else folder
+        into.mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.link(os.path.join(current, name), into / name)
+            count += 1
+    return count
 
 
 class Staging:
     """A folder beside output/ that becomes output/ on commit().
 
-    `fresh()` tells whether a file must be (re)written: with reuse, files whose
-    fingerprint matches what the spare folder already holds are kept as they are.
+    `incremental` is True when the folder starts as an exact copy of the live site
+    (the spare folder brought up to date): the build then writes and deletes only
+    what changed. Otherwise it starts empty and the build writes everything.
     """
 
-    def __init__(self, output: Path, reuse: bool = True):
+    def __init__(self, output: Path, clean: bool = False):
         self.output = output
         recover(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.path = _beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
-        self.previous: dict[str, str] = {}
-        self._dirs: set[Path] = set()
-        spare, spare_manifest = _beside(output, "spare"), _beside(output, "spare.manifest.json")
-        manifest = _read_manifest(spare_manifest) if reuse and spare.is_dir() else None
-        spare_manifest.unlink(missing_ok=True)  # from here on the spare folder is being changed
-        if manifest is not None:
-            os.rename(spare, self.path)
-            self.previous = manifest
-        else:
-            shutil.rmtree(spare, ignore_errors=True)
-            self.path.mkdir()
-        # The live site's files can be taken too, as hard links (never written in place:
-        # every write replaces a file by rename), when the spare one is out of date.
-        live = _read_manifest(_beside(output, "manifest.json")) if reuse and output.is_dir() else None
-        self.live: dict[str, str] = live or {}
-        self.files: dict[str, str] = {}  # path -> fingerprint, of the new site
+        self.trash = _Trash(output)
+        self.state = {} if clean else read_state(output)
+        self.live: dict | None = self.state.get("live")
+        spare_path = _beside(output, "spare")
+        spare = self.state.get("spare")
+        self.changed: set[str] = set()  # paths written or deleted by this build
         self.written = 0
-        self.kept = 0
+        self.twin: Path | None = None
+        if self.live is not None:
+            _write_state(output, self.live, None)  # from here on the spare folder is being changed
+            if spare is not None:
+                os.rename(spare_path, self.path)
+                self._bring_up_to_date(spare["generation"])
+            else:
+                self.trash.add(spare_path)
+                _clone(output, self.path)
+            self.incremental = True
+        else:
+            if _beside(output, "state.json").exists():
+                _beside(output, "state.json").unlink()
+            self.trash.add(spare_path)
+            self.path.mkdir()
+            self.twin = _beside(output, f"twin-{os.getpid()}")
+            shutil.rmtree(self.twin, ignore_errors=True)
+            self.twin.mkdir()
+            self.incremental = False
 
-    def _parent(self, target: Path) -> None:
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
+    @property
+    def previous(self) -> dict | None:
+        """What the build that made the live site recorded, when the staging folder is
+        a copy of that site; None when the build starts from nothing."""
+        if self.incremental and self.live is not None and isinstance(self.live.get("build"), dict):
+            return self.live["build"]
+        return None
 
-    def _link_live(self, rel: str) -> bool:
-        target = self.path / rel
-        self._parent(target)
-        tmp = target.with_name(target.name + ".~lnk")
-        try:
-            os.link(self.output / rel, tmp)
-            os.replace(tmp, target)
-        except OSError:
-            return False  # removed by hand, or a file system without links
-        return True
+    def _bring_up_to_date(self, generation: int) -> None:
+        live = self.live
+        if generation == live["generation"]:
+            return
+        if generation == live["generation"] - 1 and isinstance(live.get("changed"), list):
+            made: set = set()
+            for rel in live["changed"]:
+                _link_into(self.output, self.path, rel, made)
+            _remove_empty(self.path, live["changed"])
+            return
+        shutil.rmtree(self.path)
+        _clone(self.output, self.path)
 
-    def _reuse(self, rel: str, fingerprint: str) -> bool:
-        """Keep what the staging folder holds, or link the live file, when it is current."""
-        if self.previous.get(rel) == fingerprint or (self.live.get(rel) == fingerprint and self._link_live(rel)):
-            self.files[rel] = fingerprint
-            self.kept += 1
-            return True
-        return False
-
-    def fresh(self, rel: str, fingerprint: str) -> bool:
-        """True when `rel` must be written; False when the staging folder already holds it."""
-        if rel in self.files:
-            raise WriteError(f"two outputs claim the same file: {rel}")
-        return not self._reuse(rel, fingerprint)
-
-    def write(self, rel: str, data: bytes, fingerprint: str | None = None) -> None:
-        if rel in self.files:
-            raise WriteError(f"two outputs claim the same file: {rel}")
+    def write(self, rel: str, data: bytes) -> None:
         parts = Path(rel).parts
         if ".." in parts or Path(rel).is_absolute() or not parts:
             raise WriteError(f"output path leaves the output folder: {rel}")
-        if fingerprint is None:
-            import hashlib
-
-            fingerprint = hashlib.sha256(data).hexdigest()
-            if self._reuse(rel, fingerprint):
-                return
-        self.files[rel] = fingerprint
-        target = self.path / rel
-        self._parent(target)
-        tmp = target.with_name(target.name + ".~tmp")
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
+        put(self.path, self.twin, rel, data, set())
+        self.changed.add(rel)
         self.written += 1
 
-    def written_by_worker(self, files: dict[str, str], count: int) -> None:
-        """Record files that a worker process wrote (or kept) in this staging folder."""
-        for rel in files:
-            if rel in self.files:
-                raise WriteError(f"two outputs claim the same file: {rel}")
-        self.files.update(files)
-        self.written += count
-        self.kept += len(files) - count
+    def written_by_worker(self, paths: list[str]) -> None:
+        """Record files that a worker process wrote in this staging folder (and its twin)."""
+        self.changed.update(paths)
+        self.written += len(paths)
 
-    def _prune(self) -> None:
-        """Delete what the reused folder holds that the new site does not, and the
-        folders that this leaves empty."""
-        emptied: set[Path] = set()
-        for rel in self.previous:
-            if rel not in self.files:
-                target = self.path / rel
-                target.unlink(missing_ok=True)
-                emptied.add(target.parent)
-        for folder in sorted(emptied, key=lambda p: -len(p.parts)):
-            while folder != self.path:
-                try:
-                    folder.rmdir()  # only an empty folder goes
-                except OSError:
-                    break
-                folder = folder.parent
+    def delete(self, paths) -> None:
+        """Remove files of the previous site that the new one does not have."""
+        paths = list(paths)
+        for rel in paths:
+            (self.path / rel).unlink(missing_ok=True)
+        _remove_empty(self.path, paths)
+        self.changed.update(paths)
 
-    def commit(self) -> None:
+    def sweep(self, keep: set[str]) -> None:
+        """Delete every file that is not in `keep`: for a copied site whose files are not
+        all known by name (its build cache was deleted)."""
+        stale = []
+        for current, _, files in os.walk(self.path):
+            for name in files:
+                rel = os.path.relpath(os.path.join(current, name), self.path).replace(os.sep, "/")
+                if rel not in keep:
+                    stale.append(rel)
+        self.delete(stale)
+
+    def commit(self, record: dict) -> None:
+        """Swap the staging folder in; `record` is kept in the state for the next build."""
         output = self.output
         if output.is_symlink():
             raise WriteError(f"{output} is a symbolic link; refusing to replace it")
-        self._prune()
-        current_manifest = _beside(output, "manifest.json")
-        spare, spare_manifest = _beside(output, "spare"), _beside(output, "spare.manifest.json")
-        old_files = _read_manifest(current_manifest) if output.exists() else None
-        current_manifest.unlink(missing_ok=True)
+        generation = (self.live["generation"] if self.live else 0) + 1
+        live = {"generation": generation, "changed": sorted(self.changed) if self.incremental else None,
+                "build": record}
+        _write_state(output, self.live, None, pending=True)  # until the swap is done, trust nothing
+        spare_path = _beside(output, "spare")
         if output.exists() and _exchange(self.path, output):
-            # self.path now holds the previous site: keep it as the next build's spare
-            if old_files is not None:
-                os.rename(self.path, spare)
-                _write_manifest(spare_manifest, old_files)
-            else:
-                shutil.rmtree(self.path, ignore_errors=True)
+            old = self.path  # now holds the previous site
         else:
             old = _beside(output, f"old-{os.getpid()}")
             if output.exists():
                 os.rename(output, old)
             os.rename(self.path, output)
-            shutil.rmtree(old, ignore_errors=True)
-        _write_manifest(current_manifest, self.files)
+        spare = None
+        if self.twin is not None:
+            self.trash.add(old)
+            os.rename(self.twin, spare_path)
+            spare = {"generation": generation}
+        elif old.exists() and self.live is not None:
+            os.rename(old, spare_path)
+            spare = {"generation": self.live["generation"]}
+        else:
+            self.trash.add(old)
+        _write_state(output, live, spare)
+        self.trash.join()
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
+        if self.twin is not None:
+            shutil.rmtree(self.twin, ignore_errors=True)
+        self.trash.join()
+
+
+def _remove_empty(root: Path, paths) -> None:
+    """Remove the folders of `paths` (under root) that are left empty."""
+    folders = {(root / rel).parent for rel in paths}
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        while folder != root and root in folder.parents:
+            try:
+                folder.rmdir()  # only an empty folder goes
+            except OSError:
+                break
+            folder = folder.parent

@@ -1,0 +1,305 @@
+"""The awards of each ledger file, validated once per content and remembered.
+
+A build needs every award's facts, but a site of 100,000 awards should not pay
+for parsing and validating all of them when one was added. Each ledger file is
+remembered in `.badgesite-cache/ledgers/` under a key made of its bytes and of
+everything its validation depends on (the config and the badges):
+
+  <key>.summary.json   what site-wide files need: ids and badges, revocations, dates
+  <key>.awards.json    every award as a compact record, with the text of its entry
+
+A changed file is split into its entries (each top-level `- ` item); an entry
+whose text is the same as in the file's previous version keeps its record, so
+only new or edited entries are parsed and validated. Anything unusual (a
+problem in any entry, a duplicate id, a file that is not a plain list of
+entries) gives None, and the build takes the reference path: the whole-site
+`load_site`, which reports every problem with its position. Every cache file
+carries the SHA-256 of its content; a damaged or foreign one is ignored, never
+trusted, and the cache folder is safe to delete.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import AWARD_ID, _award
+from .errors import Diagnostics
+from .model import Award, Badge, Config, Evidence, Recipient, Revocation, Site, Where
+from .source.fields import Fields
+from .source.files import SourceError, read_text, relpath
+from .source.ledger import LEDGER_NAME, LedgerEntry, ledger_files
+from .source.yamlpos import PosDict, PosList, YamlError, load
+
+CACHE_VERSION = 1
+ENTRY_START = re.compile(r"-(?:[ \t]|\r?\n|$)")
+QUIET_LINE = re.compile(r"[ \t]*(?:#.*)?\r?\n?$")  # blank or a comment
+
+
+# -- records: an award as compact JSON -------------------------------------------------
+
+def to_record(a: Award) -> list:
+    return [a.id, a.badge, a.recipient.identity, a.recipient.salt, a.issued.isoformat(), a.awarded_by, a.name,
+            list(a.criteria_met), [[e.url, e.name, e.narrative, e.description] for e in a.evidence], a.narrative,
+            a.expires.isoformat() if a.expires else None,
+            [a.revoked.date.isoformat(), a.revoked.reason] if a.revoked else None]
+
+
+def from_record(r: list, path: str, ledger: str, position: int, line: int, col: int) -> Award:
+    date = dt.date.fromisoformat
+    return Award(id=r[0], badge=r[1], recipient=Recipient(r[2], r[3]), issued=date(r[4]), awarded_by=r[5],
+                 name=r[6], criteria_met=tuple(r[7]), evidence=tuple(Evidence(*e) for e in r[8]), narrative=r[9],
+                 expires=date(r[10]) if r[10] else None,
+                 revoked=Revocation(date(r[11][0]), r[11][1]) if r[11] else None,
+                 ledger=ledger, position=position, source=Where(path, line, col))
+
+
+def summarise(records: list[list]) -> dict:
+    """What the site-wide files need of one ledger file's awards."""
+    latest: dict[str, str] = {}
+    newest = None
+    for r in records:
+        if r[1] not in latest or r[4] > latest[r[1]]:
+            latest[r[1]] = r[4]
+        newest = max(newest or r[4], r[4], r[11][0] if r[11] else r[4])
+    return {"awards": [[r[0], r[1]] for r in records], "latest": latest, "newest": newest,
+            "revoked": [[r[0], r[11][0], r[11][1]] for r in records if r[11]]}
+
+
+# -- one ledger file -------------------------------------------------------------------
+
+@dataclass
+class LedgerFile:
+    path: str  # relative to the site folder
+    stem: str  # the ledger's name: status lists are named by it
+    key: str  # content + validation context: the name of its cache files
+    summary: dict
+    _store: "Store" = field(repr=False, default=None)
+    _items: list | None = field(repr=False, default=None)  # [entry sha, first line, line, col, record]
+    _reload: object = field(repr=False, default=None)  # validates the file again when its records are lost
+
+    def items(self) -> list:
+        """Every entry as [entry sha, first line, line, col, record], in file order."""
+        if self._items is None:
+            data = self._store.read(self.key, "awards")
+            if data is None:  # damaged or deleted since the summary was read
+                again = self._reload() if self._reload else None
+                if again is None or again.summary != self.summary:
+                    raise LookupError(f"{self.path} changed during the build")
+                data = {"items": again.items()}
+            self._items = data["items"]
+        return self._items
+
+    def records(self) -> list[list]:
+        return [item[4] for item in self.items()]
+
+    def awards(self) -> list[Award]:
+        return [from_record(r, self.path, self.stem, position, line, col)
+                for position, (_, _, line, col, r) in enumerate(self.items())]
+
+
+class Store:
+    """The cache folder; every file is `sha256 hex \\n json`, checked when read."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def _path(self, key: str, kind: str) -> Path:
+        return self.folder / f"{key}.{kind}.json"
+
+    def read(self, key: str, kind: str) -> dict | None:
+        if self.folder is None:
+            return None
+        try:
+            raw = self._path(key, kind).read_bytes()
+            check, _, body = raw.partition(b"\n")
+            if hashlib.sha256(body).hexdigest().encode() != check:
+                return None
+            data = json.loads(body)
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.pop("version", None) != CACHE_VERSION:
+            return None
+        return data
+
+    def write(self, key: str, kind: str, data: dict) -> None:
+        if self.folder is None:
+            return
+        body = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False, separators=(",", ":")).encode()
+        path = self._path(key, kind)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Delete the cache files of ledger versions that no build refers to any more."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.name.split(".", 1)[0] not in keys:
+                path.unlink(missing_ok=True)
+
+
+def validation_digest(config: Config, badges: dict[str, Badge], broken: set[str]) -> str:
+    """Everything an award's validation depends on besides its own entry."""
+    return hashlib.sha256(repr((CACHE_VERSION, config, badges, sorted(broken))).encode()).hexdigest()
+
+
+def _chunks(text: str) -> list[tuple[int, str]] | None:
+    """(first line, text) of every top-level entry of a ledger file, or None when the
+    file is not a plain block list that can be split that way."""
+    lines = text.splitlines(keepends=True)
+    chunks: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(lines, 1):
+        if ENTRY_START.match(line):
+            chunks.append((number, [line]))
+        elif chunks:
+            chunks[-1][1].append(line)
+        elif not QUIET_LINE.match(line):
+            return None  # something before the first entry: not for the fast path
+    return [(start, "".join(body)) for start, body in chunks]
+
+
+def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: set[str],
+                 store: Store, previous: dict[str, str]) -> list[LedgerFile] | None:
+    """Every ledger file, from the cache where its content is known; None when any
+    file needs the reference path (a problem to report, or an unusual shape).
+
+    `previous` maps ledger paths to their keys in the last build: a changed file
+    keeps the records of the entries whose text did not change.
+    """
+    vdigest = validation_digest(config, badges, broken)
+    result: list[LedgerFile] = []
+    seen: set[str] = set()
+    for file in ledger_files(root):
+        rel = relpath(root, file)
+        if not LEDGER_NAME.match(file.stem):
+            return None
+        try:
+            text = read_text(root, file)
+        except SourceError:
+            return None
+        key = hashlib.sha256(f"{vdigest}\0{rel}\0".encode() + text.encode("utf-8")).hexdigest()
+        summary = store.read(key, "summary")
+        if summary is not None:
+            ledger = LedgerFile(rel, file.stem, key, summary, store)
+            ledger._reload = lambda rel=rel, stem=file.stem, key=key, text=text: _validate_file(
+                rel, stem, key, text, config, badges, broken, vdigest, Store(None), None)
+        else:
+            ledger = _validate_file(rel, file.stem, key, text, config, badges, broken, vdigest,
+                                    store, previous.get(rel))
+            if ledger is None:
+                return None
+        for award_id, _ in ledger.summary["awards"]:
+            if award_id in seen:
+                return None  # a duplicate: the reference path says where both are
+            seen.add(award_id)
+        result.append(ledger)
+    return result
+
+
+def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, previous_key):
+    """One changed ledger file: new and edited entries validated, the others remembered."""
+    chunks = _chunks(text)
+    if chunks is None:
+        return None
+    known: dict[str, list] = {}
+    if previous_key:
+        old = store.read(previous_key, "awards")
+        if old is not None and old.get("vdigest") == vdigest:
+            known = {item[0]: item for item in old["items"] if item[0]}
+    items = []
+    for position, (start, chunk) in enumerate(chunks):
+        digest = hashlib.sha256(chunk.encode("utf-8")).hexdigest()
+        reused = known.get(digest)
+        if reused is not None:
+            items.append([digest, start, start + reused[2] - reused[1], reused[3], reused[4]])
+            continue
+        try:
+            data = load(chunk, rel, start - 1)
+        except YamlError:
+            return None
+        if not isinstance(data, PosList) or len(data) != 1 or not isinstance(data[0], PosDict):
+            return None
+        line, col = data.ipos(0)
+        diagnostics = Diagnostics()
+        f = Fields(data[0], rel, diagnostics)
+        award_id = f.text("id", required=True, max_len=1000)
+        if award_id is None or not AWARD_ID.match(award_id):
+            return None
+        f.context = f"award '{award_id}': "
+        award = _award(f, award_id, LedgerEntry(rel, stem, position, data[0], line, col), config, badges, broken)
+        if award is None or diagnostics:
+            return None
+        items.append([digest, start, line, col, to_record(award)])
+    summary = summarise([item[4] for item in items])
+    store.write(key, "awards", {"vdigest": vdigest, "items": items})
+    store.write(key, "summary", summary)
+    ledger = LedgerFile(rel, stem, key, summary, store)
+    ledger._items = items
+    return ledger
+
+
+def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:
+    """The ledger files of a site loaded the reference way (load_site), remembered for next time."""
+    vdigest = validation_digest(site.config, site.badges, broken)
+    root = Path(site.root)
+    by_path: dict[str, list[Award]] = {}
+    for award in site.awards.values():
+        by_path.setdefault(award.source.path, []).append(award)
+    result = []
+    for file in ledger_files(root):
+        rel = relpath(root, file)
+        if rel not in by_path and not file.is_file():
+            continue
+        awards = sorted(by_path.get(rel, []), key=lambda a: a.position)
+        text = read_text(root, file)
+        key = hashlib.sha256(f"{vdigest}\0{rel}\0".encode() + text.encode("utf-8")).hexdigest()
+        chunks = _chunks(text)
+        if chunks is None or len(chunks) != len(awards):
+            chunks = [(0, None)] * len(awards)  # entries that cannot be told apart are not remembered one by one
+        items = [[hashlib.sha256(chunk.encode("utf-8")).hexdigest() if chunk is not None else None, start,
+                  a.source.line, a.source.col, to_record(a)] for a, (start, chunk) in zip(awards, chunks)]
+        summary = summarise([item[4] for item in items])
+        store.write(key, "awards", {"vdigest": vdigest, "items": items})
+        store.write(key, "summary", summary)
+        ledger = LedgerFile(rel, file.stem, key, summary, store)
+        ledger._items = items
+        result.append(ledger)
+    return result
+
+
+@dataclass
+class Tally:
+    """What the site-wide pages and lists say about all awards together."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # badge id -> number of awards
+    latest: dict[str, str] = field(default_factory=dict)  # badge id -> date of its newest award
+    newest: str | None = None  # the newest award or revocation date: a feed's 'updated', never the clock
+    revoked: list[tuple[str, str, str]] = field(default_factory=list)  # (award id, date, reason)
+
+
+def tally(ledgers: list[LedgerFile]) -> Tally:
+    result = Tally()
+    for ledger in ledgers:
+        summary = ledger.summary
+        result.total += len(summary["awards"])
+        for _, badge in summary["awards"]:
+            result.counts[badge] = result.counts.get(badge, 0) + 1
+        for badge, date in summary["latest"].items():
+            if date > result.latest.get(badge, ""):
+                result.latest[badge] = date
+        if summary["newest"] and summary["newest"] > (result.newest or ""):
+            result.newest = summary["newest"]
+        result.revoked += [tuple(r) for r in summary["revoked"]]
+    result.counts = dict(sorted(result.counts.items()))
+    return result

@@ -1,0 +1,197 @@
+"""The remembered ledgers give exactly what the reference loader gives, and are never trusted blindly."""
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from badgesite import ledgercache
+from badgesite.assemble import load_site
+from badgesite.build import build
+from badgesite.errors import Diagnostics
+from badgesite.ledgercache import Store, load_ledgers, to_record
+from conftest import REPO
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    return site
+
+
+def cached_awards(site: Path, store: Store, previous: dict | None = None):
+    from badgesite.assemble import load_badges
+
+    config, badges, broken = load_badges(site, Diagnostics())
+    ledgers = load_ledgers(site, config, badges, broken, store, previous or {})
+    if ledgers is None:
+        return None, None
+    return [a for ledger in ledgers for a in ledger.awards()], ledgers
+
+
+def reference_awards(site: Path):
+    full, diagnostics = load_site(site)
+    assert full is not None, diagnostics.sorted()
+    return list(full.awards.values())
+
+
+def shuffle_layout(text: str, rng: random.Random) -> str:
+    """The same awards written differently: comments and blank lines between entries,
+    CRLF line ends."""
+    entries = text.split("\n- ")
+    out = [entries[0]]
+    for entry in entries[1:]:
+        gap = rng.choice(["", "\n", "\n# a comment between entries\n", "\n\n   \n"])
+        out.append(gap + "- " + entry)
+    result = "\n".join(out)
+    if rng.random() < 0.3:
+        result = result.replace("\n", "\r\n")
+    return result
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_entry_by_entry_loading_equals_the_reference(example: Path, tmp_path: Path, seed: int):
+    rng = random.Random(seed)
+    for ledger in (example / "content/awards").glob("*.yaml"):
+        ledger.write_bytes(shuffle_layout(ledger.read_text("utf-8"), rng).encode("utf-8"))
+    store = Store(tmp_path / "cache")
+    awards, ledgers = cached_awards(example, store)
+    assert awards is not None
+    assert awards == reference_awards(example)  # every field, position and source line
+    # read back from the cache, without parsing: the same again
+    again, _ = cached_awards(example, store)
+    assert again == awards
+
+
+def test_a_changed_file_parses_only_its_changed_entries(example: Path, tmp_path: Path, monkeypatch):
+    store = Store(tmp_path / "cache")
+    _, ledgers = cached_awards(example, store)
+    previous = {ledger.path: ledger.key for ledger in ledgers}
+    ledger = example / "content/awards/2026.yaml"
+    text = ledger.read_text("utf-8")
+    # an entry inserted at the top moves every line below it; a name edited in the middle
+    first = text.index("\n- ") + 1
+    new_entry = ("- id: inserted-0001\n  badge: git-basics\n  recipient:\n"
+                 "    identity: \"sha256$" + "ab" * 32 + "\"\n    salt: \"" + "cd" * 16 + "\"\n"
+                 "  issued: 2026-11-20\n  awarded_by: marianne@stadslab.example\n")
+    text = text[:first] + new_entry + text[first:]
+    text = text.replace("name: ", "name: Dr. ", 1)
+    ledger.write_text(text, "utf-8")
+    parsed = []
+    real_load = ledgercache.load
+    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    awards, _ = cached_awards(example, store, previous)
+    assert awards == reference_awards(example)
+    assert len(parsed) == 2, parsed  # the new entry and the edited one, nothing else
+
+
+@pytest.mark.parametrize("text", [
+    "awards:\n  - id: x\n",  # not a plain list
+    "- &a {id: x}\n- *a\n",  # anchors are the reference loader's to refuse
+    "--- \n- id: x\n",  # a document marker
+])
+def test_unusual_files_take_the_reference_path(example: Path, tmp_path: Path, text: str):
+    (example / "content/awards/odd.yaml").write_text(text, "utf-8")
+    awards, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert awards is None
+
+
+def test_a_problem_in_an_entry_takes_the_reference_path(example: Path, tmp_path: Path):
+    ledger = example / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text("utf-8").replace("badge: git-basics", "badge: git-basic", 1), "utf-8")
+    awards, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert awards is None
+
+
+def test_a_duplicate_id_across_files_takes_the_reference_path(example: Path, tmp_path: Path):
+    store = Store(tmp_path / "cache")
+    assert cached_awards(example, store)[0] is not None
+    first = (example / "content/awards/2025.yaml").read_text("utf-8")
+    entry = "- " + first.split("\n- ", 1)[1].split("\n- ", 1)[0] + "\n"
+    (example / "content/awards/2026.yaml").write_text(
+        (example / "content/awards/2026.yaml").read_text("utf-8") + entry, "utf-8")
+    assert cached_awards(example, store)[0] is None
+
+
+def test_a_damaged_cache_is_ignored(example: Path, tmp_path: Path):
+    store = Store(tmp_path / "cache")
+    expected, _ = cached_awards(example, store)
+    for path in (tmp_path / "cache").iterdir():  # change one name inside every cached file
+        data = path.read_bytes()
+        path.write_bytes(data.replace(b"Student", b"Stud3nt").replace(b'"2026-', b'"2027-', 1))
+    again, _ = cached_awards(example, store)
+    assert again == expected
+
+
+def test_records_keep_every_field(example: Path):
+    for award in reference_awards(example):
+        r = to_record(award)
+        assert ledgercache.from_record(r, award.source.path, award.ledger, award.position,
+                                       award.source.line, award.source.col) == award
+
+
+# -- the build on top of it --------------------------------------------------------------------
+
+def test_an_unchanged_site_is_not_built_again(example: Path):
+    build(example)
+    second = build(example)
+    assert second.written == 0 and second.kept == second.files > 0
+    (example / "README.md").write_text("notes that are not part of the site\n", "utf-8")
+    third = build(example)  # an input changed, the output did not
+    assert third.written == 0 and third.files == second.files
+
+
+def test_warnings_are_reported_again_when_nothing_changed(example: Path):
+    translation = example / "content/badges/python-basics.nl.md"  # a fact in a translation is ignored, with a warning
+    translation.write_text(translation.read_text("utf-8").replace("kind: microcredential", "kind: badge", 1), "utf-8")
+    first = build(example)
+    assert first.diagnostics.warnings
+    second = build(example)
+    assert second.written == 0
+    assert [d.format() for d in second.diagnostics.sorted()] == [d.format() for d in first.diagnostics.sorted()]
+
+
+def test_a_deleted_or_damaged_cache_still_gives_the_clean_build(example: Path, tmp_path: Path):
+    build(example)
+    build(example)
+    shutil.rmtree(example / ".badgesite-cache")
+    ledger = example / "content/awards/2025.yaml"
+    text = ledger.read_text("utf-8")
+    last = text.rindex("\n- ")
+    ledger.write_text(text[:last + 1], "utf-8")  # an award deleted: its files must go
+    build(example)
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
+    for path in (example / ".badgesite-cache/ledgers").iterdir():
+        path.write_bytes(path.read_bytes()[:-40] + b"garbage")
+    ledger.write_text(text, "utf-8")
+    build(example)
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
+
+
+def test_a_killed_swap_is_not_trusted(example: Path, tmp_path: Path):
+    """A state record left pending (killed between its write and the swap) makes the
+    next build start over instead of believing it."""
+    import json
+
+    build(example)
+    state_path = example / ".output.state.json"
+    state = json.loads(state_path.read_text())
+    state["pending"] = True
+    state_path.write_text(json.dumps(state))
+    result = build(example)
+    assert result.written == result.files
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
