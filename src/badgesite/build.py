@@ -33,8 +33,9 @@ from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
 from .ledgercache import LedgerFile, Store, Tally, from_record, from_site, load_ledgers, tally
 from .model import Award, Badge, Site
-from .render import Renderer
+from .render import Deferred, Renderer
 from .urls import EXTENSIONS, Urls
+from .uptodate import BuildResult, current_build
 from .write import Staging, put, read_state
 
 log = logging.getLogger(__name__)
@@ -45,17 +46,6 @@ CACHE_DIR = ".badgesite-cache"
 def dump_json(doc) -> bytes:
     """Same input, same bytes: sorted keys, no build time anywhere."""
     return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-@dataclass
-class BuildResult:
-    output: Path
-    files: int
-    awards: int
-    badges: int
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    written: int = 0  # files made in this build
-    kept: int = 0  # files reused unchanged from an earlier build
 
 
 @dataclass
@@ -83,25 +73,25 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
         raise BadgesiteError(f"the output folder {output} would contain the site itself")
-    inputs = input_digest(root, output, signing_key)
-    if not clean:
-        last = (read_state(output).get("live") or {}).get("build")
-        if isinstance(last, dict) and last.get("inputs") == inputs:
-            return _unchanged(output, last)
+    inputs, unchanged = current_build(root, output, signing_key)
+    if unchanged is not None and not clean:
+        return unchanged
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
     context = make_context(site)
     context.has_credentials = signing_key is not None
     context.ledgers, context.tally = ledgers, tally(ledgers)
-    staging = Staging(output, clean=clean)
+    base = global_fingerprint(context, signing_key)
+    last = None if clean else _reusable(read_state(output), base, ledgers, store)
+    staging = Staging(output, fresh=last is None)
     try:
-        record = _make(context, staging, store, signing_key, jobs)
+        record = _make(context, staging, base, last, store, signing_key, jobs)
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
         staging.commit(record)
     except BaseException:
         staging.abort()
         raise
-    store.keep_only({ledger.key for ledger in ledgers} | set((staging.previous or {}).get("ledgers", {}).values()))
+    store.keep_only({ledger.key for ledger in ledgers} | set((last or {}).get("ledgers", {}).values()))
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
@@ -129,47 +119,8 @@ def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Si
     return Site(str(root), config, badges, {}), ledgers, diagnostics
 
 
-def _unchanged(output: Path, last: dict) -> BuildResult:
-    diagnostics = Diagnostics([Diagnostic(*d) for d in last.get("warnings", [])])
-    return BuildResult(output, last["files"], last["awards"], last["badges"], diagnostics=diagnostics,
-                       written=0, kept=last["files"])
-
-
 def _dump_diagnostic(d: Diagnostic) -> list:
     return [d.path, d.line, d.col, d.message, d.severity, d.hint]
-
-
-def input_digest(root: Path, output: Path, signing_key) -> str:
-    """One hash of everything a build reads: every file in the site folder (but the
-    output, the cache and what the private-key scan skips), the installed theme, the
-    signing key's public half and the package version. Paths count relative to their
-    folder, so a copied site is still the same site."""
-    from .keys import _skipped
-
-    digest = hashlib.sha256(f"{__version__}\0".encode())
-    if signing_key is not None:
-        from .sign import keys as ed25519
-
-        digest.update(b"key\0" + ed25519.public_raw(getattr(signing_key, "private", signing_key)))
-    folders = [root, Path(__file__).parent / "themes"]
-    for folder in folders:
-        for current, dirs, files in os.walk(folder):
-            here = Path(current)
-            dirs[:] = sorted(d for d in dirs if not _skipped(d) and d != CACHE_DIR and here / d != output
-                             and not os.path.islink(here / d))
-            for name in sorted(files):
-                path = here / name
-                if here == output.parent and name.startswith(f".{output.name}."):
-                    continue  # the build's own records beside output/
-                digest.update(os.fsencode(path.relative_to(folder)) + b"\0")
-                if path.is_symlink():
-                    digest.update(b"link\0" + os.fsencode(os.readlink(path)))
-                else:
-                    try:
-                        digest.update(hashlib.sha256(path.read_bytes()).digest())
-                    except OSError:
-                        digest.update(b"unreadable")
-    return digest.hexdigest()
 
 
 # -- making the site: what changed since the live build -----------------------------
@@ -200,11 +151,6 @@ def global_fingerprint(ctx: Context, signing_key) -> str:
     return _fingerprint(__version__, ctx.site.config, theme.hexdigest(), key_id, ctx.has_credentials, badges)
 
 
-def award_fingerprint(base: str, ledger: str, position: int, record: list) -> str:
-    text = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(f"{base}\0{ledger}\0{position}\0{text}".encode("utf-8")).hexdigest()
-
-
 def award_paths(urls: Urls, award_id: str, image_type: str, credentials: bool) -> list[str]:
     """The files award_files() makes, named without making them."""
     paths = [urls.award_json(award_id), urls.award_baked(award_id, "png"), urls.award_page(award_id)]
@@ -227,124 +173,103 @@ def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
     yield ctx.urls.award_page(award.id), pages.render_award(ctx, award)
 
 
-def _make(ctx: Context, staging: Staging, store: Store, signing_key, jobs: int | None) -> dict:
-    """Write into the staging folder what differs from the live site; return what the
-    next build needs to know of this one."""
+def _reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) -> dict | None:
+    """The live build's record when this build can change the live site file by file:
+    the same base, and the records of every ledger file that changed are still known.
+    Otherwise (a badge, the config, a template or the key changed; the cache is gone)
+    every award is made again, into an empty folder."""
+    last = (state.get("live") or {}).get("build")
+    if not isinstance(last, dict) or last.get("base") != base:
+        return None
+    now = {ledger.path: ledger.key for ledger in ledgers}
+    for path, key in last["ledgers"].items():
+        if now.get(path) != key and store.read(key, "awards") is None:
+            return None
+    return last
+
+
+def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: Store, signing_key,
+          jobs: int | None) -> dict:
+    """Write into the staging folder what differs from the live site (everything, when
+    `last` is None); return what the next build needs to know of this one."""
     urls, badges = ctx.urls, ctx.site.badges
-    base = global_fingerprint(ctx, signing_key)
     credentials = signing_key is not None
-    last = staging.previous  # what the staging folder holds, when it is a copy of the live site
-    same_base = last is not None and last.get("base") == base
     image_types = {b.id: b.image_type for b in badges.values()}
     record = {"base": base, "credentials": credentials, "image_types": image_types, "awards": ctx.tally.total,
-              "badges": len(badges), "ledgers": {l.path: l.key for l in ctx.ledgers}, "site": {}, "status": {}}
+              "badges": len(badges), "ledgers": {l.path: l.key for l in ctx.ledgers}, "site": {}, "status": {},
+              "pages": {}}  # pages: page -> fingerprint of what it is made from
+    before = last or {"ledgers": {}, "site": {}, "status": {}, "pages": {}, "cards": []}
     gone: set[str] = set()  # paths of the live site that this build does not make
 
-    # site-wide files: cheap, made every time, written when their bytes differ
+    # site-wide files: made every time (pages only when their inputs changed), written
+    # when their bytes differ
     for rel, data in plan(ctx, signing_key):
-        digest = hashlib.sha256(data).hexdigest()
         if rel in record["site"]:
             raise BadgesiteError(f"two outputs claim the same file: {rel}")
-        record["site"][rel] = digest
-        if last is None or last["site"].get(rel) != digest:
+        if isinstance(data, Deferred):
+            made_from = record["pages"][rel] = _fingerprint(base, data.fingerprint)
+            if before["pages"].get(rel) == made_from and rel in before["site"]:
+                record["site"][rel] = before["site"][rel]
+                continue
+            data = data.make()
+        record["site"][rel] = digest = hashlib.sha256(data).hexdigest()
+        if before["site"].get(rel) != digest:
             staging.write(rel, data)
-    if last is not None:
-        gone |= set(last["site"]) - set(record["site"])
+    gone |= set(before["site"]) - set(record["site"])
 
     # share cards: slow to draw, so made only when what they show may have changed
     record["cards"] = [urls.badge_card(b) for b in badges]
     for badge in badges.values():
-        if not same_base or urls.badge_card(badge.id) not in last.get("cards", []):
+        if urls.badge_card(badge.id) not in before["cards"]:
             staging.write(urls.badge_card(badge.id), pages.share_card(ctx, badge))
-    if last is not None:
-        gone |= set(last.get("cards", [])) - set(record["cards"])
+    gone |= set(before["cards"]) - set(record["cards"])
 
     # per ledger file: its awards' files and its status lists, where anything changed
     todo: list[Award] = []
-    files = len(record["site"]) + len(record["cards"])
-    unknown = False  # the live site holds award files that this build cannot name
     for ledger in ctx.ledgers:
-        kept = same_base and last["ledgers"].get(ledger.path) == ledger.key
-        if kept:
-            record["status"][ledger.path] = last["status"].get(ledger.path, {})
+        if before["ledgers"].get(ledger.path) == ledger.key:
+            record["status"][ledger.path] = before["status"].get(ledger.path, {})
             continue
-        old = _old_fingerprints(last, ledger.path, store, urls)
-        if old is None and last is not None:
-            unknown = True
-        new_paths: set[str] = set()
+        old = _old_awards(before, ledger.path, store)
         items = ledger.items()
         for position, item in enumerate(items):
             r = item[4]
-            paths = award_paths(urls, r[0], image_types[r[1]], credentials)
-            new_paths.update(paths)
-            fingerprint = award_fingerprint(base, ledger.stem, position, r)
-            if old is None or old[0].get(r[0]) != fingerprint:
+            if old.pop(r[0], None) != [position, r]:
                 todo.append(from_record(r, ledger.path, ledger.stem, position, item[2], item[3]))
-        if old is not None:
-            gone |= old[1] - new_paths
+        for award_id, (_, r) in old.items():  # awards no longer in the file
+            gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
         status = record["status"][ledger.path] = {}
         if credentials and items:
             from . import ob3
 
+            previous = before["status"].get(ledger.path, {})
             for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.awards()):
                 status[rel] = digest = hashlib.sha256(data).hexdigest()
-                previous = (last or {}).get("status", {}).get(ledger.path, {})
                 if previous.get(rel) != digest:
                     staging.write(rel, data)
-    if last is not None:
-        for path, key in last["ledgers"].items():
-            if path not in record["ledgers"]:
-                old = _old_fingerprints(last, path, store, urls)
-                if old is None:
-                    unknown = True
-                else:
-                    gone |= old[1]
-        for path, status in last.get("status", {}).items():
-            if path not in record["status"]:
-                gone |= set(status)
-            else:
-                gone |= set(status) - set(record["status"][path])
-    for status in record["status"].values():
-        files += len(status)
+    for path, status in before["status"].items():
+        gone |= set(status) - set(record["status"].get(path, {}))
+    for path in before["ledgers"]:
+        if path not in record["ledgers"]:  # a ledger file that is gone: so are its awards
+            for award_id, (_, r) in _old_awards(before, path, store).items():
+                gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
+
+    files = len(record["site"]) + len(record["cards"]) + sum(len(s) for s in record["status"].values())
     for badge_id, count in ctx.tally.counts.items():
         files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
     record["files"] = files
+    staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
     _write_awards(ctx, staging, signing_key, todo, jobs)
-    staging.delete(sorted(gone))
-    if unknown:
-        staging.sweep(_all_paths(ctx, record, credentials))
     return record
 
 
-def _all_paths(ctx: Context, record: dict, credentials: bool) -> set[str]:
-    """Every file of the new site (only needed when the live one holds files nobody can name)."""
-    paths = set(record["site"]) | set(record["cards"])
-    for status in record["status"].values():
-        paths |= set(status)
-    for ledger in ctx.ledgers:
-        for award_id, badge_id in ledger.summary["awards"]:
-            paths.update(award_paths(ctx.urls, award_id, record["image_types"][badge_id], credentials))
-    return paths
-
-
-def _old_fingerprints(last: dict | None, path: str, store: Store, urls: Urls) -> tuple[dict[str, str], set[str]] | None:
-    """(award id -> fingerprint, paths) of a ledger file in the live build, or None when
-    that is not known (no live build, or its cache is gone)."""
-    if last is None:
-        return None
-    key = last["ledgers"].get(path)
-    if key is None:
-        return {}, set()
-    items = store.read(key, "awards")
-    if items is None:
-        return None
-    stem = Path(path).stem
-    fingerprints, paths = {}, set()
-    for position, item in enumerate(items["items"]):
-        r = item[4]
-        fingerprints[r[0]] = award_fingerprint(last["base"], stem, position, r)
-        paths.update(award_paths(urls, r[0], last["image_types"].get(r[1], "png"), last["credentials"]))
-    return fingerprints, paths
+def _old_awards(before: dict, path: str, store: Store) -> dict[str, list]:
+    """award id -> [position, record] of a ledger file in the live build ({} when it had none)."""
+    key = before["ledgers"].get(path)
+    data = store.read(key, "awards") if key else None
+    if key and data is None:
+        raise LookupError(f"the build cache of {path} disappeared during the build")
+    return {item[4][0]: [position, item[4]] for position, item in enumerate(data["items"])} if data else {}
 
 
 _WORKER: tuple | None = None  # (context, staging folder, twin folder, key), inherited by forked workers

@@ -76,12 +76,17 @@ def cmd_check(args, reporter: Reporter) -> int:
 
 
 def cmd_build(args, reporter: Reporter) -> int:
-    from .build import build
     from .keys import find_signing_key
+    from .uptodate import current_build
 
-    root = _site(args)
+    root = _site(args).resolve()
     key, key_note = find_signing_key(root)
-    result = build(root, Path(args.output) if args.output else None, signing_key=key, clean=args.clean)
+    output = Path(args.output).resolve() if args.output else root / "output"
+    result = None if args.clean else current_build(root, output, key)[1]  # answered without loading the pipeline
+    if result is None:
+        from .build import build
+
+        result = build(root, output, signing_key=key, clean=args.clean)
     reporter.diagnostics(result.diagnostics.sorted())
     if args.strict and result.diagnostics.warnings:
         print(f"build failed: {_summarise(0, len(result.diagnostics.warnings))} (--strict)", file=sys.stderr)

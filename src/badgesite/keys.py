@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .sign import keys as ed25519
+from .source.files import skipped_dir
 
 ENV = "BADGESITE_SIGNING_KEY"
 KEYS_FILE = "keys.yaml"
@@ -37,7 +38,6 @@ PRIVATE_PEM = re.compile(
     + _B64 + rb"{40,}?-----END \1PRIVATE KEY-----")
 CHUNK = 1 << 20
 OVERLAP = 64 * 1024  # longer than any private key block
-SKIPPED_DIRS = ("output", ".git", "node_modules")  # and .venv*, and build leftovers .output.*
 MAX_SCAN_BYTES = 64 * 1024 * 1024
 
 
@@ -325,10 +325,6 @@ def rotate_key(root: Path, out: Path | None = None) -> NewKey:
 
 # -- check: no private key inside the site ----------------------------------------------------
 
-def _skipped(name: str) -> bool:
-    return name in SKIPPED_DIRS or name.startswith(".venv") or name.startswith(".output.")
-
-
 def private_keys_in(root: Path) -> Diagnostics:
     """An error for every file in the site folder that holds a private key.
 
@@ -339,7 +335,7 @@ def private_keys_in(root: Path) -> Diagnostics:
     root = Path(root).resolve()
     found = Diagnostics()
     for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not _skipped(d) and not os.path.islink(os.path.join(folder, d)))
+        dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and not os.path.islink(os.path.join(folder, d)))
         for name in sorted(files):
             path = Path(folder) / name
             if path.is_symlink() or not path.is_file():
@@ -363,7 +359,7 @@ def _marker_line(path: Path) -> int:
                 if not chunk:
                     return 0
                 data = tail + chunk
-                found = PRIVATE_PEM.search(data)
+                found = PRIVATE_PEM.search(data) if b"PRIVATE KEY-----" in data else None  # memchr-fast test first
                 if found:
                     return lines + data.count(b"\n", 0, found.start()) + 1
                 keep = min(OVERLAP, len(data))

@@ -35,9 +35,9 @@ from .source.files import SourceError, read_text, relpath
 from .source.ledger import LEDGER_NAME, LedgerEntry, ledger_files
 from .source.yamlpos import PosDict, PosList, YamlError, load
 
-CACHE_VERSION = 1
-ENTRY_START = re.compile(r"-(?:[ \t]|\r?\n|$)")
-QUIET_LINE = re.compile(r"[ \t]*(?:#.*)?\r?\n?$")  # blank or a comment
+CACHE_VERSION = 2
+ENTRY_SPLIT = re.compile(r"^(?=-(?:[ \t]|\r?$))", re.MULTILINE)  # before each '- ' at the start of a line
+HEADER = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*(?:[ \t]*(?:#[^\n]*)?)?")  # blank lines and comments
 
 
 # -- records: an award as compact JSON -------------------------------------------------
@@ -60,13 +60,15 @@ def from_record(r: list, path: str, ledger: str, position: int, line: int, col: 
 
 def summarise(records: list[list]) -> dict:
     """What the site-wide files need of one ledger file's awards."""
+    counts: dict[str, int] = {}
     latest: dict[str, str] = {}
     newest = None
     for r in records:
+        counts[r[1]] = counts.get(r[1], 0) + 1
         if r[1] not in latest or r[4] > latest[r[1]]:
             latest[r[1]] = r[4]
         newest = max(newest or r[4], r[4], r[11][0] if r[11] else r[4])
-    return {"awards": [[r[0], r[1]] for r in records], "latest": latest, "newest": newest,
+    return {"ids": [r[0] for r in records], "counts": counts, "latest": latest, "newest": newest,
             "revoked": [[r[0], r[11][0], r[11][1]] for r in records if r[11]]}
 
 
@@ -107,11 +109,17 @@ class Store:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+        self._read: dict[tuple[str, str], dict | None] = {}  # one build reads a file once
 
     def _path(self, key: str, kind: str) -> Path:
         return self.folder / f"{key}.{kind}.json"
 
     def read(self, key: str, kind: str) -> dict | None:
+        if (key, kind) not in self._read:
+            self._read[key, kind] = self._load(key, kind)
+        return self._read[key, kind]
+
+    def _load(self, key: str, kind: str) -> dict | None:
         if self.folder is None:
             return None
         try:
@@ -156,16 +164,16 @@ def validation_digest(config: Config, badges: dict[str, Badge], broken: set[str]
 def _chunks(text: str) -> list[tuple[int, str]] | None:
     """(first line, text) of every top-level entry of a ledger file, or None when the
     file is not a plain block list that can be split that way."""
-    lines = text.splitlines(keepends=True)
-    chunks: list[tuple[int, list[str]]] = []
-    for number, line in enumerate(lines, 1):
-        if ENTRY_START.match(line):
-            chunks.append((number, [line]))
-        elif chunks:
-            chunks[-1][1].append(line)
-        elif not QUIET_LINE.match(line):
-            return None  # something before the first entry: not for the fast path
-    return [(start, "".join(body)) for start, body in chunks]
+    if "\r" in text.replace("\r\n", ""):
+        return None  # old Mac line ends: lines that the splitting below would not see
+    pieces = ENTRY_SPLIT.split(text)
+    if not HEADER.fullmatch(pieces[0]):
+        return None  # something before the first entry: not for the fast path
+    chunks, line = [], 1 + pieces[0].count("\n")
+    for piece in pieces[1:]:
+        chunks.append((line, piece))
+        line += piece.count("\n")
+    return chunks
 
 
 def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: set[str],
@@ -179,6 +187,7 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
     vdigest = validation_digest(config, badges, broken)
     result: list[LedgerFile] = []
     seen: set[str] = set()
+    total = 0
     for file in ledger_files(root):
         rel = relpath(root, file)
         if not LEDGER_NAME.match(file.stem):
@@ -198,10 +207,10 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
                                     store, previous.get(rel))
             if ledger is None:
                 return None
-        for award_id, _ in ledger.summary["awards"]:
-            if award_id in seen:
-                return None  # a duplicate: the reference path says where both are
-            seen.add(award_id)
+        total += len(ledger.summary["ids"])
+        seen.update(ledger.summary["ids"])
+        if len(seen) != total:
+            return None  # a duplicate id: the reference path says where both are
         result.append(ledger)
     return result
 
@@ -292,9 +301,9 @@ def tally(ledgers: list[LedgerFile]) -> Tally:
     result = Tally()
     for ledger in ledgers:
         summary = ledger.summary
-        result.total += len(summary["awards"])
-        for _, badge in summary["awards"]:
-            result.counts[badge] = result.counts.get(badge, 0) + 1
+        result.total += len(summary["ids"])
+        for badge, count in summary["counts"].items():
+            result.counts[badge] = result.counts.get(badge, 0) + count
         for badge, date in summary["latest"].items():
             if date > result.latest.get(badge, ""):
                 result.latest[badge] = date

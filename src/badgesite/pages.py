@@ -14,6 +14,7 @@ from .model import Award, Badge
 
 if TYPE_CHECKING:  # pragma: no cover
     from .build import Artifact, Context
+    from .render import Deferred
 
 CARD_SIZE = (1200, 630)
 
@@ -51,7 +52,7 @@ def _paths(ctx: "Context") -> list[list[Badge]]:
     return result
 
 
-def render_pages(ctx: "Context") -> Iterator["Artifact"]:
+def render_pages(ctx: "Context") -> Iterator[tuple[str, "bytes | Deferred"]]:
     site, urls, r = ctx.site, ctx.urls, ctx.renderer
     config = site.config
     languages = config.languages
@@ -67,26 +68,26 @@ def render_pages(ctx: "Context") -> Iterator["Artifact"]:
     for language in languages:
         views = [_badge_view(ctx, b, language) for b in badges]
         home = urls.home(language)
-        yield home, r.render("index.html", home, language, views=views, facets=facets,
+        yield home, r.deferred("index.html", home, language, views=views, facets=facets,
                              alternates={l: urls.home(l) for l in languages})
         for view in views:
             badge = view["badge"]
             page = view["page"]
-            yield page, r.render("badge.html", page, language, **view,
+            yield page, r.deferred("badge.html", page, language, **view,
                                  awards_url=None, card=urls.badge_card(badge.id),
                                  alternates={l: urls.badge_page(badge.id, l) for l in languages})
         page = urls.issuer_page(language)
-        yield page, r.render("issuer.html", page, language, views=views, award_total=ctx.tally.total,
+        yield page, r.deferred("issuer.html", page, language, views=views, award_total=ctx.tally.total,
                              alternates={l: urls.issuer_page(l) for l in languages})
         page = urls.paths_page(language)
-        yield page, r.render("paths.html", page, language, paths=paths, standalone=standalone,
+        yield page, r.deferred("paths.html", page, language, paths=paths, standalone=standalone,
                              views={v["badge"].id: v for v in views},
                              alternates={l: urls.paths_page(l) for l in languages})
         page = urls.verify_page(language)
-        yield page, r.render("verify.html", page, language,
+        yield page, r.deferred("verify.html", page, language,
                              alternates={l: urls.verify_page(l) for l in languages})
     # award pages are rendered per award by build (in parallel, and only when changed)
-    yield urls.not_found, r.render("404.html", urls.not_found, config.language, alternates={})
+    yield urls.not_found, r.deferred("404.html", urls.not_found, config.language, alternates={})
     yield urls.sitemap, sitemap(ctx)
     yield urls.feed, feed(ctx)
     yield urls.catalogue_json, catalogue(ctx)

@@ -9,6 +9,8 @@ the same name in its own `themes/<theme>/` folder (see `theme_dirs`).
 """
 from __future__ import annotations
 
+import hashlib
+
 import datetime as dt
 import io
 import json
@@ -208,6 +210,10 @@ class Renderer:
             js_texts=js_texts, url=urls.url, page_url=urls.page_url, **context)
         return html.encode("utf-8")
 
+    def deferred(self, template: str, path: str, language: str, **context) -> "Deferred":
+        """The page, to be rendered only if what it is made from changed since the last build."""
+        return Deferred(self, template, path, language, context)
+
     @lru_cache(maxsize=None)
     def static_files(self) -> dict[str, Path]:
         """Theme assets by their name under static/, the site's own overriding the default."""
@@ -219,3 +225,21 @@ class Renderer:
                     if file.is_file() and not file.is_symlink():
                         found[file.relative_to(static).as_posix()] = file
         return dict(sorted(found.items()))
+
+
+class Deferred:
+    """A page not yet rendered. Its fingerprint covers the template's name, the page,
+    the language and every value given to the template (by repr: frozen dataclasses,
+    dicts, lists and strings); together with the build's base fingerprint (theme,
+    config, badges, version) that is everything the page is made from."""
+
+    def __init__(self, renderer: Renderer, template: str, path: str, language: str, context: dict):
+        self.renderer, self.template, self.path, self.language, self.context = renderer, template, path, language, context
+
+    @property
+    def fingerprint(self) -> str:
+        values = sorted(self.context.items(), key=lambda item: item[0])
+        return hashlib.sha256(repr((self.template, self.path, self.language, values)).encode("utf-8")).hexdigest()
+
+    def make(self) -> bytes:
+        return self.renderer.render(self.template, self.path, self.language, **self.context)

@@ -192,19 +192,20 @@ def _clone(source: Path, folder: Path) -> int:
 class Staging:
     """A folder beside output/ that becomes output/ on commit().
 
-    `incremental` is True when the folder starts as an exact copy of the live site
-    (the spare folder brought up to date): the build then writes and deletes only
-    what changed. Otherwise it starts empty and the build writes everything.
+    Unless `fresh` (or there is no live site to start from), the folder starts as an
+    exact copy of the live site (the spare folder brought up to date): the build then
+    writes and deletes only what changed. Otherwise it starts empty, the build writes
+    everything, and every file is linked into a twin folder that becomes the spare.
     """
 
-    def __init__(self, output: Path, clean: bool = False):
+    def __init__(self, output: Path, fresh: bool = False):
         self.output = output
         recover(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.path = _beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
         self.trash = _Trash(output)
-        self.state = {} if clean else read_state(output)
+        self.state = {} if fresh else read_state(output)
         self.live: dict | None = self.state.get("live")
         spare_path = _beside(output, "spare")
         spare = self.state.get("spare")
@@ -229,14 +230,6 @@ class Staging:
             shutil.rmtree(self.twin, ignore_errors=True)
             self.twin.mkdir()
             self.incremental = False
-
-    @property
-    def previous(self) -> dict | None:
-        """What the build that made the live site recorded, when the staging folder is
-        a copy of that site; None when the build starts from nothing."""
-        if self.incremental and self.live is not None and isinstance(self.live.get("build"), dict):
-            return self.live["build"]
-        return None
 
     def _bring_up_to_date(self, generation: int) -> None:
         live = self.live
@@ -271,17 +264,6 @@ class Staging:
             (self.path / rel).unlink(missing_ok=True)
         _remove_empty(self.path, paths)
         self.changed.update(paths)
-
-    def sweep(self, keep: set[str]) -> None:
-        """Delete every file that is not in `keep`: for a copied site whose files are not
-        all known by name (its build cache was deleted)."""
-        stale = []
-        for current, _, files in os.walk(self.path):
-            for name in files:
-                rel = os.path.relpath(os.path.join(current, name), self.path).replace(os.sep, "/")
-                if rel not in keep:
-                    stale.append(rel)
-        self.delete(stale)
 
     def commit(self, record: dict) -> None:
         """Swap the staging folder in; `record` is kept in the state for the next build."""

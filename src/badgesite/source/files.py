@@ -71,3 +71,11 @@ def read_text(root: Path, path: Path) -> str:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError(Diagnostic(rel, line, 0, "contains a NUL character; is it a text file?"))
     return text.replace("\r\n", "\n")
+
+
+SKIPPED_DIRS = ("output", ".git", "node_modules", ".badgesite-cache")  # and .venv*, and build leftovers .output.*
+
+
+def skipped_dir(name: str) -> bool:
+    """Folders in a site that are not its content: build output, caches, version control."""
+    return name in SKIPPED_DIRS or name.startswith(".venv") or name.startswith(".output.")
