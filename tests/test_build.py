@@ -139,3 +139,19 @@ def test_build_cli_reports_and_exits_zero(tmp_path: Path):
     code, out, err = run_cli("build", "--site", str(root))
     assert code == 0, err
     assert "built 1 badges and 1 awards" in out
+
+
+def test_json_documents_are_written_exactly_as_the_standard_library_would():
+    """dump_json uses orjson for speed; its bytes must be those of json.dumps."""
+    import json
+
+    from badgesite.build import dump_json
+
+    odd = "é ü 日本 \U0001F393 \u2028 \u2029 \x00 \x1f \x7f \t \" \\ </script> &amp;"
+    docs = [
+        {"b": [1, 2.5, -0.0, 1e21, 3.0], "a": {"z": None, "y": True, "x": [], "w": {}}, "s": odd},
+        [odd, {"nested": [[{"deep": ["x"]}]]}],
+        {"é": 1, "e": 2, "Z": 3, "\U0001F393": 4, "": 5},
+    ]
+    for doc in docs:
+        assert dump_json(doc) == (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

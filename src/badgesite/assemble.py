@@ -44,31 +44,34 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
     return Site(str(root), config, badges, awards), diagnostics
 
 
-def load_badges(root: Path, diagnostics: Diagnostics) -> tuple[Config, dict[str, Badge], set[str]] | None:
+def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None = None
+                ) -> tuple[Config, dict[str, Badge], set[str]] | None:
     """Everything but the awards: (config, badges sorted by id, ids of broken badges), or
-    None when the config itself is broken. Problems go to `diagnostics`."""
+    None when the config itself is broken. Problems go to `diagnostics`. `decoded`: see
+    images.inspect."""
     config = load_config(root, diagnostics)
     if config is None:
         return None
     if config.issuer.image:
-        _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics)
+        _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics, decoded)
     from .keys import site_key_problems  # a private key in the site would be committed or published
 
     diagnostics.extend(site_key_problems(root).items)
     files, ids = read_badges(root, config.languages, diagnostics)
-    badges = _badges(root, config, files, diagnostics)
+    badges = _badges(root, config, files, diagnostics, decoded)
     broken = ids - set(badges)  # already reported; awards of them are not
     return config, dict(sorted(badges.items())), broken
 
 
 # -- badges -------------------------------------------------------------------
 
-def _check_image(root: Path, base: Path, reference: str, where, diagnostics: Diagnostics) -> str | None:
+def _check_image(root: Path, base: Path, reference: str, where, diagnostics: Diagnostics,
+                 decoded: set[str] | None = None) -> str | None:
     """The image's type ("png"/"svg") after checking it is safe to publish, else None."""
     path_text, line, col = where
     try:
         path = resolve_inside(root, base, reference, where)
-        info = inspect(path.read_bytes(), path.name)
+        info = inspect(path.read_bytes(), path.name, decoded)
     except SourceError as exc:
         diagnostics.extend([exc.diagnostic])
         return None
@@ -105,7 +108,8 @@ def _text(f: Fields, file: BadgeFile, name_fallback: str | None = None) -> Badge
                      source=Where(file.path, file.meta.pos[0], 1))
 
 
-def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Diagnostics) -> dict[str, Badge]:
+def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Diagnostics,
+            decoded: set[str] | None = None) -> dict[str, Badge]:
     by_id: dict[str, BadgeFile] = {}
     for file in files:
         if file.language in (None, config.language):
@@ -122,7 +126,7 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
         image, image_type = f.text("image", required=True), None
         if image:
             base = (root / file.path).parent
-            image_type = _check_image(root, base, image, (file.path, *f.where("image")), diagnostics)
+            image_type = _check_image(root, base, image, (file.path, *f.where("image")), diagnostics, decoded)
             image = relpath(root, (base / image).resolve()) if image_type else None
         kind = f.choice("kind", KINDS, "badge")
         study_load = None

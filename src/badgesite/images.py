@@ -7,6 +7,7 @@ event handlers, external references and <foreignObject> are refused.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -36,11 +37,14 @@ class ImageInfo:
     height: int
 
 
-def inspect(data: bytes, name: str) -> ImageInfo:
+def inspect(data: bytes, name: str, decoded: set[str] | None = None) -> ImageInfo:
+    """The image's type and size, after checking it is safe to publish. `decoded` holds
+    the SHA-256 of PNG files already decoded in full without a problem (the slow part
+    of the check, remembered between builds); the header checks are always made."""
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageError(f"image is {len(data) // 1024} KB; the limit is {MAX_IMAGE_BYTES // 1024} KB")
     if data.startswith(PNG_SIGNATURE):
-        return _inspect_png(data)
+        return _inspect_png(data, decoded)
     lower = name.lower()
     if lower.endswith(".svg"):
         return _inspect_svg(data)
@@ -49,7 +53,7 @@ def inspect(data: bytes, name: str) -> ImageInfo:
     raise ImageError("badge images must be PNG or SVG files")
 
 
-def _inspect_png(data: bytes) -> ImageInfo:
+def _inspect_png(data: bytes, decoded: set[str] | None = None) -> ImageInfo:
     if len(data) < 33 or data[8:16] != b"\x00\x00\x00\rIHDR":
         raise ImageError("corrupt PNG: no IHDR header")
     if zlib.crc32(data[12:29]) != struct.unpack(">I", data[29:33])[0]:
@@ -59,15 +63,19 @@ def _inspect_png(data: bytes) -> ImageInfo:
         raise ImageError("corrupt PNG: zero width or height")
     if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
         raise ImageError(f"image is {width}x{height} pixels; the limit is {MAX_SIDE}x{MAX_SIDE}")
-    from PIL import Image
+    digest = hashlib.sha256(data).hexdigest() if decoded is not None else None
+    if digest is None or digest not in decoded:
+        from PIL import Image
 
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-    except Exception as exc:  # Pillow raises many kinds for broken files
-        raise ImageError(f"corrupt PNG: {exc}") from None
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:
+                image.load()
+        except Exception as exc:  # Pillow raises many kinds for broken files
+            raise ImageError(f"corrupt PNG: {exc}") from None
+        if decoded is not None:
+            decoded.add(digest)
     return ImageInfo("png", width, height)
 
 

@@ -22,6 +22,8 @@ import jinja2
 import markdown as markdown_lib
 import nh3
 import yaml
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 from markupsafe import Markup
 
 from .urls import Urls, relative
@@ -159,7 +161,7 @@ class Renderer:
         for folder in reversed(self.dirs):
             file = folder / "i18n" / f"{language}.yaml"
             if file.is_file():
-                merged.update(yaml.safe_load(file.read_text("utf-8")) or {})
+                merged.update(yaml.load(file.read_text("utf-8"), Loader=_YAML_LOADER) or {})
         return merged
 
     def _language_texts(self, language: str) -> dict:
