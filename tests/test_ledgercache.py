@@ -96,6 +96,32 @@ def test_a_changed_file_parses_only_its_changed_entries(example: Path, tmp_path:
     assert len(parsed) == 2, parsed  # the new entry and the edited one, nothing else
 
 
+def test_entries_added_at_the_end_are_the_only_ones_parsed(example: Path, tmp_path: Path, monkeypatch):
+    """The common case (badgesite award, a CSV import): the file grows at its end. The
+    last old entry may grow too (a revocation added to it)."""
+    store = Store(tmp_path / "cache")
+    previous = {ledger.path: ledger.key for ledger in cached_awards(example, store)[1]}
+    ledger = example / "content/awards/2026.yaml"
+    text = ledger.read_text("utf-8").rstrip("\n") + "\n  revoked:\n    date: 2026-11-22\n    reason: Test\n"
+    for n in range(3):
+        text += ("- id: appended-000%d\n  badge: git-basics\n  recipient:\n"
+                 "    identity: \"sha256$%s\"\n    salt: \"%s\"\n"
+                 "  issued: 2026-11-21\n  awarded_by: marianne@stadslab.example\n" % (n, "ab" * 32, "cd" * 16))
+    ledger.write_text(text, "utf-8")
+    parsed = []
+    real_load = ledgercache.load
+    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    awards, ledgers = cached_awards(example, store, previous)
+    assert awards == reference_awards(example)
+    assert len(parsed) == 4, parsed  # the revoked last entry and the three new ones
+    # and once more on top of that version
+    previous = {l.path: l.key for l in ledgers}
+    ledger.write_text(text + text[text.rindex("\n- ") + 1:].replace("appended-0002", "appended-0003"), "utf-8")
+    parsed.clear()
+    assert cached_awards(example, store, previous)[0] == reference_awards(example)
+    assert len(parsed) == 1
+
+
 @pytest.mark.parametrize("text", [
     "awards:\n  - id: x\n",  # not a plain list
     "- &a {id: x}\n- *a\n",  # anchors are the reference loader's to refuse

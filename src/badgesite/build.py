@@ -70,17 +70,19 @@ class Context:
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
-          jobs: int | None = None) -> BuildResult:
+          jobs: int | None = None, inputs: str | None = None) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
     when the content has errors. Without `clean`, only what changed since the last
-    build is made again."""
+    build is made again. `inputs`: the input digest, when the caller has just found
+    with uptodate.current_build that the last build is not current."""
     root = Path(root).resolve()
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
         raise BadgesiteError(f"the output folder {output} would contain the site itself")
-    inputs, unchanged = current_build(root, output, signing_key)
-    if unchanged is not None and not clean:
-        return unchanged
+    if inputs is None:
+        inputs, unchanged = current_build(root, output, signing_key)
+        if unchanged is not None and not clean:
+            return unchanged
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
     context = make_context(site)

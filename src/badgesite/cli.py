@@ -82,11 +82,11 @@ def cmd_build(args, reporter: Reporter) -> int:
     root = _site(args).resolve()
     key, key_note = find_signing_key(root)
     output = Path(args.output).resolve() if args.output else root / "output"
-    result = None if args.clean else current_build(root, output, key)[1]  # answered without loading the pipeline
-    if result is None:
+    inputs, result = current_build(root, output, key)  # answered without loading the pipeline
+    if result is None or args.clean:
         from .build import build
 
-        result = build(root, output, signing_key=key, clean=args.clean)
+        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs)
     reporter.diagnostics(result.diagnostics.sorted())
     if args.strict and result.diagnostics.warnings:
         print(f"build failed: {_summarise(0, len(result.diagnostics.warnings))} (--strict)", file=sys.stderr)

@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import orjson
 
 from .assemble import AWARD_ID, _award
 from .errors import Diagnostics
@@ -35,7 +36,7 @@ from .source.files import SourceError, read_text, relpath
 from .source.ledger import LEDGER_NAME, LedgerEntry, ledger_files
 from .source.yamlpos import PosDict, PosList, YamlError, load
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 ENTRY_SPLIT = re.compile(r"^(?=-(?:[ \t]|\r?$))", re.MULTILINE)  # before each '- ' at the start of a line
 HEADER = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*(?:[ \t]*(?:#[^\n]*)?)?")  # blank lines and comments
 
@@ -127,7 +128,7 @@ class Store:
             check, _, body = raw.partition(b"\n")
             if hashlib.sha256(body).hexdigest().encode() != check:
                 return None
-            data = json.loads(body)
+            data = orjson.loads(body)
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.pop("version", None) != CACHE_VERSION:
@@ -137,7 +138,7 @@ class Store:
     def write(self, key: str, kind: str, data: dict) -> None:
         if self.folder is None:
             return
-        body = json.dumps({"version": CACHE_VERSION, **data}, ensure_ascii=False, separators=(",", ":")).encode()
+        body = orjson.dumps({"version": CACHE_VERSION, **data})
         path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,19 +162,25 @@ def validation_digest(config: Config, badges: dict[str, Badge], broken: set[str]
     return hashlib.sha256(repr((CACHE_VERSION, config, badges, sorted(broken))).encode()).hexdigest()
 
 
-def _chunks(text: str) -> list[tuple[int, str]] | None:
-    """(first line, text) of every top-level entry of a ledger file, or None when the
-    file is not a plain block list that can be split that way."""
+def _chunks(text: str, line: int = 1, offset: int = 0) -> list[tuple[int, int, str]] | None:
+    """(first line, character offset, text) of every top-level entry of a ledger file
+    (or of its part that starts at `line` and `offset`), or None when it is not a
+    plain block list that can be split that way."""
     if "\r" in text.replace("\r\n", ""):
         return None  # old Mac line ends: lines that the splitting below would not see
     pieces = ENTRY_SPLIT.split(text)
     if not HEADER.fullmatch(pieces[0]):
         return None  # something before the first entry: not for the fast path
-    chunks, line = [], 1 + pieces[0].count("\n")
+    chunks = []
+    line, offset = line + pieces[0].count("\n"), offset + len(pieces[0])
     for piece in pieces[1:]:
-        chunks.append((line, piece))
-        line += piece.count("\n")
+        chunks.append((line, offset, piece))
+        line, offset = line + piece.count("\n"), offset + len(piece)
     return chunks
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: set[str],
@@ -217,17 +224,28 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
 
 def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, previous_key):
     """One changed ledger file: new and edited entries validated, the others remembered."""
-    chunks = _chunks(text)
-    if chunks is None:
-        return None
+    old = store.read(previous_key, "awards") if previous_key else None
+    if old is not None and old.get("vdigest") != vdigest:
+        old = None
+    items: list = []
     known: dict[str, list] = {}
-    if previous_key:
-        old = store.read(previous_key, "awards")
-        if old is not None and old.get("vdigest") == vdigest:
+    chunks = None
+    if old is not None and old["items"] and old["items"][-1][0] is not None and len(text) >= old["length"] \
+            and _sha(text[:old["length"]]) == old["sha"]:
+        # the common case: entries added at the end. The old text is unchanged up to its
+        # last entry, which may have grown (a revocation added to it): split only from there.
+        *items, last = old["items"]
+        chunks = _chunks(text[old["last_offset"]:], last[1], old["last_offset"])
+        known = {last[0]: last}
+    if chunks is None:
+        items = []
+        chunks = _chunks(text)
+        if chunks is None:
+            return None
+        if old is not None:
             known = {item[0]: item for item in old["items"] if item[0]}
-    items = []
-    for position, (start, chunk) in enumerate(chunks):
-        digest = hashlib.sha256(chunk.encode("utf-8")).hexdigest()
+    for position, (start, offset, chunk) in enumerate(chunks, len(items)):
+        digest = _sha(chunk)
         reused = known.get(digest)
         if reused is not None:
             items.append([digest, start, start + reused[2] - reused[1], reused[3], reused[4]])
@@ -250,7 +268,9 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
             return None
         items.append([digest, start, line, col, to_record(award)])
     summary = summarise([item[4] for item in items])
-    store.write(key, "awards", {"vdigest": vdigest, "items": items})
+    last_offset = chunks[-1][1] if chunks else old["last_offset"] if old is not None and old["items"] else len(text)
+    store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
+                                "last_offset": last_offset})
     store.write(key, "summary", summary)
     ledger = LedgerFile(rel, stem, key, summary, store)
     ledger._items = items
@@ -274,11 +294,13 @@ def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:
         key = hashlib.sha256(f"{vdigest}\0{rel}\0".encode() + text.encode("utf-8")).hexdigest()
         chunks = _chunks(text)
         if chunks is None or len(chunks) != len(awards):
-            chunks = [(0, None)] * len(awards)  # entries that cannot be told apart are not remembered one by one
-        items = [[hashlib.sha256(chunk.encode("utf-8")).hexdigest() if chunk is not None else None, start,
-                  a.source.line, a.source.col, to_record(a)] for a, (start, chunk) in zip(awards, chunks)]
+            chunks = [(0, 0, None)] * len(awards)  # entries that cannot be told apart are not remembered one by one
+        items = [[_sha(chunk) if chunk is not None else None, start, a.source.line, a.source.col, to_record(a)]
+                 for a, (start, _, chunk) in zip(awards, chunks)]
         summary = summarise([item[4] for item in items])
-        store.write(key, "awards", {"vdigest": vdigest, "items": items})
+        last_offset = chunks[-1][1] if chunks and chunks[-1][2] is not None else len(text)
+        store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
+                                    "last_offset": last_offset})
         store.write(key, "summary", summary)
         ledger = LedgerFile(rel, file.stem, key, summary, store)
         ledger._items = items

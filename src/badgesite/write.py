@@ -30,7 +30,8 @@ import errno
 import json
 import os
 import shutil
-import threading
+import subprocess
+import sys
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -84,6 +85,8 @@ def recover(output: Path) -> None:
             continue
         if int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue  # another build is running
+        if kind == "trash" and _deleter_running(leftover):
+            continue  # being deleted
         if kind == "old" and not output.exists():
             os.rename(leftover, output)  # killed between the two renames: put the old site back
         else:
@@ -118,29 +121,44 @@ def _write_state(output: Path, live: dict | None, spare: dict | None, pending: b
 
 
 class _Trash:
-    """Folders deleted in a background thread while the build goes on (joined at the end)."""
+    """Old site folders to delete. Freeing a few hundred thousand files takes longer than
+    building them, and nothing waits for it: once the build is done, a detached process
+    at low priority deletes them (recover() finishes the job if it is interrupted)."""
 
     def __init__(self, output: Path):
-        self.output = output
-        self.threads: list[threading.Thread] = []
+        self.bin = _beside(output, f"trash-{os.getpid()}")
+        self.count = 0
 
     def add(self, folder: Path) -> None:
         if not folder.exists():
             return
-        bin_ = _beside(self.output, f"trash-{os.getpid()}")
-        bin_.mkdir(exist_ok=True)
-        trash = bin_ / str(len(self.threads))
-        os.rename(folder, trash)
-        thread = threading.Thread(target=shutil.rmtree, args=(trash,), kwargs={"ignore_errors": True}, daemon=True)
-        thread.start()
-        self.threads.append(thread)
+        self.bin.mkdir(exist_ok=True)
+        os.rename(folder, self.bin / str(self.count))
+        self.count += 1
 
-    def join(self) -> None:
-        for thread in self.threads:
-            thread.join()
-        if self.threads:
-            shutil.rmtree(_beside(self.output, f"trash-{os.getpid()}"), ignore_errors=True)
-            self.threads = []
+    def empty(self) -> None:
+        if not self.count:
+            return
+        self.count = 0
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", "import os, shutil, sys; os.nice(10); shutil.rmtree(sys.argv[1], ignore_errors=True)",
+                 str(self.bin)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+        except OSError:
+            shutil.rmtree(self.bin, ignore_errors=True)
+            return
+        try:
+            (self.bin / ".deleter").write_text(str(process.pid))
+        except OSError:
+            pass  # already deleted
+
+
+def _deleter_running(trash: Path) -> bool:
+    try:
+        return _pid_alive(int((trash / ".deleter").read_text()))
+    except (OSError, ValueError):
+        return False
 
 
 def put(folder: Path, twin: Path | None, rel: str, data: bytes, made: set) -> None:
@@ -293,13 +311,13 @@ class Staging:
         else:
             self.trash.add(old)
         _write_state(output, live, spare)
-        self.trash.join()
+        self.trash.empty()
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
         if self.twin is not None:
             shutil.rmtree(self.twin, ignore_errors=True)
-        self.trash.join()
+        self.trash.empty()
 
 
 def _remove_empty(root: Path, paths) -> None:
