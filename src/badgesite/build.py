@@ -91,6 +91,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     base = global_fingerprint(context, signing_key)
     last = None if clean else _reusable(read_state(output), base, ledgers, store)
     staging = Staging(output, fresh=last is None)
+    remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
@@ -98,7 +99,9 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     except BaseException:
         staging.abort()
         raise
-    store.keep_only({"images", *(ledger.key for ledger in ledgers), *(last or {}).get("ledgers", {}).values()})
+    _remember_markdown(store, remembered)
+    store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
+                     *(last or {}).get("ledgers", {}).values()})
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
@@ -129,6 +132,29 @@ def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Si
         config, badges = full.config, full.badges
         ledgers = from_site(full, store, set())
     return Site(str(root), config, badges, {}), ledgers, diagnostics
+
+
+MARKDOWN_KEPT = 5000  # texts remembered at most (badge bodies first: they are used again and again)
+
+
+def _recall_markdown(store: Store) -> set[str]:
+    """Fill render's Markdown memo from the cache; returns the keys it had."""
+    from . import render
+
+    stored = (store.read("markdown", "html") or {}).get("html")
+    if isinstance(stored, dict):
+        render.MARKDOWN_MEMO.update({k: v for k, v in stored.items() if isinstance(k, str) and isinstance(v, str)})
+    render.MARKDOWN_USED.clear()
+    return set(render.MARKDOWN_MEMO)
+
+
+def _remember_markdown(store: Store, remembered: set[str]) -> None:
+    from . import render
+
+    if render.MARKDOWN_USED <= remembered:
+        return
+    keys = list(render.MARKDOWN_USED) + [k for k in remembered if k not in render.MARKDOWN_USED]
+    store.write("markdown", "html", {"html": {k: render.MARKDOWN_MEMO[k] for k in keys[:MARKDOWN_KEPT]}})
 
 
 def _dump_diagnostic(d: Diagnostic) -> list:

@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
-import markdown as markdown_lib
 import nh3
 import yaml
 
@@ -54,13 +53,28 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
+# SHA-256 of a Markdown text -> its HTML before sanitising. Builds fill it from their
+# cache and keep what they used: converting is slow to start (the library compiles its
+# patterns on first use), and an incremental build often needs one or two texts.
+MARKDOWN_MEMO: dict[str, str] = {}
+MARKDOWN_USED: set[str] = set()
+
+
 def markdown(text: str | None) -> Markup:
     if not text:
         return Markup("")
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-    # Headings in content start at h2: the page has its own h1.
-    for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    html = MARKDOWN_MEMO.get(key)
+    if html is None:
+        import markdown as markdown_lib  # slow to import and to start: only when needed
+
+        html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+        # Headings in content start at h2: the page has its own h1.
+        for level in range(5, 0, -1):
+            html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
+        MARKDOWN_MEMO[key] = html
+    MARKDOWN_USED.add(key)
+    # sanitised every time: a remembered text is treated exactly like a new one
     clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                       url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")
     return Markup(clean)

@@ -32,6 +32,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 RENAME_EXCHANGE = 2
@@ -85,8 +86,6 @@ def recover(output: Path) -> None:
             continue
         if int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue  # another build is running
-        if kind == "trash" and _deleter_running(leftover):
-            continue  # being deleted
         if kind == "old" and not output.exists():
             os.rename(leftover, output)  # killed between the two renames: put the old site back
         else:
@@ -140,25 +139,20 @@ class _Trash:
         if not self.count:
             return
         self.count = 0
+        # The deleter first renames the folder after itself, so that recover() in a later
+        # build sees a live owner and leaves it alone.
+        code = ("import os, shutil, sys; os.nice(10); mine = sys.argv[2] + str(os.getpid()); "
+                "os.rename(sys.argv[1], mine); shutil.rmtree(mine, ignore_errors=True)")
+        prefix = str(self.bin)[: -len(str(os.getpid()))]  # ".output.trash-"
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", "import os, shutil, sys; os.nice(10); shutil.rmtree(sys.argv[1], ignore_errors=True)",
-                 str(self.bin)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                start_new_session=True)
+            subprocess.Popen([sys.executable, "-c", code, str(self.bin), prefix], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         except OSError:
             shutil.rmtree(self.bin, ignore_errors=True)
             return
-        try:
-            (self.bin / ".deleter").write_text(str(process.pid))
-        except OSError:
-            pass  # already deleted
-
-
-def _deleter_running(trash: Path) -> bool:
-    try:
-        return _pid_alive(int((trash / ".deleter").read_text()))
-    except (OSError, ValueError):
-        return False
+        deadline = time.monotonic() + 5
+        while self.bin.exists() and time.monotonic() < deadline:  # until the deleter owns it
+            time.sleep(0.005)
 
 
 def put(folder: Path, twin: Path | None, rel: str, data: bytes, made: set) -> None:
