@@ -113,3 +113,24 @@ def test_unchanged_build_after_a_clean_one_takes_the_live_files(built_example: P
     assert result.written <= 20 and result.kept >= len(before) - 20
     assert tree(site / "output") == before
     assert tree(site / ".output.spare") == before  # the live files were linked, never rewritten
+
+
+def test_worker_processes_make_the_same_site(tmp_path: Path):
+    """Above 200 things to make, awards and share cards are spread over worker processes:
+    the same bytes as one process, and an award added afterwards equals a clean build."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from generate import add_award, generate
+
+    site = generate(tmp_path / "site", 240, badges=12)
+    build(site, tmp_path / "pool", clean=True, jobs=2)
+    build(site, tmp_path / "serial", clean=True, jobs=1)
+    pool = tree(tmp_path / "pool")
+    assert pool == tree(tmp_path / "serial")
+    assert len([p for p in pool if p.endswith(".card.png")]) == 12
+    add_award(site, 1)
+    added = build(site, tmp_path / "pool", jobs=2)
+    assert 0 < added.written < 20
+    build(site, tmp_path / "clean", clean=True, jobs=2)
+    assert tree(tmp_path / "pool") == tree(tmp_path / "clean")

@@ -138,14 +138,15 @@ MARKDOWN_KEPT = 5000  # texts remembered at most (badge bodies first: they are u
 
 
 def _recall_markdown(store: Store) -> set[str]:
-    """Fill render's Markdown memo from the cache; returns the keys it had."""
+    """Fill render's Markdown memo from the cache; returns the keys the cache had."""
     from . import render
 
     stored = (store.read("markdown", "html") or {}).get("html")
-    if isinstance(stored, dict):
-        render.MARKDOWN_MEMO.update({k: v for k, v in stored.items() if isinstance(k, str) and isinstance(v, str)})
+    stored = {k: v for k, v in stored.items() if isinstance(k, str) and isinstance(v, str)} \
+        if isinstance(stored, dict) else {}
+    render.MARKDOWN_MEMO.update(stored)
     render.MARKDOWN_USED.clear()
-    return set(render.MARKDOWN_MEMO)
+    return set(stored)
 
 
 def _remember_markdown(store: Store, remembered: set[str]) -> None:
@@ -255,11 +256,10 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
             staging.write(rel, data)
     gone |= set(before["site"]) - set(record["site"])
 
-    # share cards: slow to draw, so made only when what they show may have changed
+    # share cards: slow to draw, so made only when what they show may have changed (drawn
+    # by the workers, beside the awards)
     record["cards"] = [urls.badge_card(b) for b in badges]
-    for badge in badges.values():
-        if urls.badge_card(badge.id) not in before["cards"]:
-            staging.write(urls.badge_card(badge.id), pages.share_card(ctx, badge))
+    cards = [badge for badge in badges.values() if urls.badge_card(badge.id) not in before["cards"]]
     gone |= set(before["cards"]) - set(record["cards"])
 
     # per ledger file: its awards' files and its status lists, where anything changed
@@ -297,7 +297,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
     record["files"] = files
     staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
-    _write_awards(ctx, staging, signing_key, todo, jobs)
+    _write_awards(ctx, staging, signing_key, cards + todo, jobs)
     return record
 
 
@@ -313,18 +313,24 @@ def _old_awards(before: dict, path: str, store: Store) -> dict[str, list]:
 _WORKER: tuple | None = None  # (context, staging folder, twin folder, key), inherited by forked workers
 
 
-def _write_chunk(chunk: list[Award]) -> list[str]:
+def _write_chunk(chunk: list[Award | Badge]) -> list[str]:
     ctx, folder, twin, signing_key = _WORKER
     written, made = [], set()
-    for award in chunk:
-        for rel, data in award_files(ctx, award, signing_key):
+    for item in chunk:
+        if isinstance(item, Badge):  # its share card
+            files = [(ctx.urls.badge_card(item.id), pages.share_card(ctx, item))]
+        else:
+            files = award_files(ctx, item, signing_key)
+        for rel, data in files:
             put(folder, twin, rel, data, made)
             written.append(rel)
     return written
 
 
-def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[Award], jobs: int | None = None) -> None:
-    """Make the files of these awards, spread over worker processes when there are many."""
+def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[Award | Badge],
+                  jobs: int | None = None) -> None:
+    """Make the files of these awards (and share cards of these badges), spread over
+    worker processes when there are many."""
     global _WORKER
     if not todo:
         return
@@ -332,8 +338,10 @@ def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[Award]
     _WORKER = (ctx, staging.path, staging.twin, signing_key)
     try:
         if jobs > 1 and len(todo) >= 200 and "fork" in multiprocessing.get_all_start_methods():
-            size = max(50, len(todo) // (jobs * 8))
-            chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+            cards = sum(isinstance(item, Badge) for item in todo)
+            size = max(50, (len(todo) - cards) // (jobs * 8))
+            chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
+            chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for written in pool.imap_unordered(_write_chunk, chunks):
                     staging.written_by_worker(written)
