@@ -378,8 +378,8 @@ def make_context(site: Site) -> Context:
     return context
 
 
-def plan(ctx: Context, signing_key=None) -> Iterator[Artifact]:
-    site, urls = ctx.site, ctx.urls
+def plan(ctx: Context, signing_key=None) -> Iterator[tuple[str, "bytes | Deferred"]]:
+    """Every site-wide file (pages as Deferred: rendered only when needed)."""
     yield ".nojekyll", b""
     yield from _static(ctx)
     yield from _ob2_documents(ctx)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Award, Badge, Config, Site
+from .model import Award, Badge, Config
 from .urls import Urls
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"

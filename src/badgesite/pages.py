@@ -13,7 +13,7 @@ from html import escape as _html_escape
 from .model import Award, Badge
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import Artifact, Context
+    from .build import Context
     from .render import Deferred
 
 CARD_SIZE = (1200, 630)
