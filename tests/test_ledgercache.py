@@ -13,7 +13,6 @@ from badgesite.assemble import load_site
 from badgesite.build import build
 from badgesite.errors import Diagnostics
 from badgesite.ledgercache import Store, load_ledgers, to_record
-from conftest import REPO
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -22,12 +21,8 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture
-def example(tmp_path: Path) -> Path:
-    site = tmp_path / "site"
-    site.mkdir()
-    shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")
-    shutil.copytree(REPO / "content", site / "content")
-    return site
+def example(example_copy: Path) -> Path:
+    return example_copy
 
 
 def cached_awards(site: Path, store: Store, previous: dict | None = None):
