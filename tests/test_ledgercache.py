@@ -69,6 +69,14 @@ def test_entry_by_entry_loading_equals_the_reference(example: Path, tmp_path: Pa
     assert again == awards
 
 
+def count_parsing(monkeypatch) -> list[str]:
+    """The entries the cache parses from now on (it reuses the others)."""
+    parsed: list[str] = []
+    real_load = ledgercache.load
+    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    return parsed
+
+
 def test_a_changed_file_parses_only_its_changed_entries(example: Path, tmp_path: Path, monkeypatch):
     store = Store(tmp_path / "cache")
     _, ledgers = cached_awards(example, store)
@@ -83,9 +91,7 @@ def test_a_changed_file_parses_only_its_changed_entries(example: Path, tmp_path:
     text = text[:first] + new_entry + text[first:]
     text = text.replace("name: ", "name: Dr. ", 1)
     ledger.write_text(text, "utf-8")
-    parsed = []
-    real_load = ledgercache.load
-    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    parsed = count_parsing(monkeypatch)
     awards, _ = cached_awards(example, store, previous)
     assert awards == reference_awards(example)
     assert len(parsed) == 2, parsed  # the new entry and the edited one, nothing else
@@ -103,9 +109,7 @@ def test_entries_added_at_the_end_are_the_only_ones_parsed(example: Path, tmp_pa
                  "    identity: \"sha256$%s\"\n    salt: \"%s\"\n"
                  "  issued: 2026-11-21\n  awarded_by: marianne@stadslab.example\n" % (n, "ab" * 32, "cd" * 16))
     ledger.write_text(text, "utf-8")
-    parsed = []
-    real_load = ledgercache.load
-    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    parsed = count_parsing(monkeypatch)
     awards, ledgers = cached_awards(example, store, previous)
     assert awards == reference_awards(example)
     assert len(parsed) == 4, parsed  # the revoked last entry and the three new ones
