@@ -258,3 +258,48 @@ def test_text_fields_are_escaped_everywhere(tmp_path: Path):
     for rel in ("index.html", "badges/python-basics/index.html", "awards/a-0001/index.html", "issuer/index.html"):
         html = (tmp_path / "out" / rel).read_text("utf-8")
         assert "<script>alert" not in html and "onerror" not in html, rel
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_cached_parts_give_the_pages_made_whole(example_copy: Path, tmp_path: Path, monkeypatch, language: str):
+    """The default theme's `cache` parts (made once per badge, copied into every award
+    page) give byte for byte the pages made in full, in either site language."""
+    from badgesite import render
+
+    config = example_copy / "badgesite.yaml"
+    if language != "en":  # the badges' texts then count as Dutch; their translations are dropped
+        config.write_text(re.sub(r"(?m)^language: en$", f"language: {language}", config.read_text("utf-8")), "utf-8")
+        for translation in (example_copy / "content/badges").glob(f"*.{language}.md"):
+            translation.unlink()
+    build(example_copy, tmp_path / "cached", clean=True)
+    monkeypatch.setattr(render, "CACHE_FRAGMENTS", False)
+    build(example_copy, tmp_path / "whole", clean=True)
+    cached, whole = _files(tmp_path / "cached"), _files(tmp_path / "whole")
+    assert len([p for p in cached if p.startswith("awards/") and p.endswith("/index.html")]) >= 40
+    assert cached == whole
+
+
+def test_cache_tag_makes_a_part_once_per_key_language_and_depth():
+    import jinja2
+
+    from badgesite.render import FragmentCache
+
+    env = jinja2.Environment(extensions=[FragmentCache], autoescape=True)
+    template = env.from_string("<p>{% cache 'part', key %}{{ made() }}<b>{{ key }}</b>{% endcache %}</p>")
+    calls = []
+
+    def page(key, lang="en", root="../../"):
+        return template.render(key=key, lang=lang, link=lambda target: root, made=lambda: calls.append(key) or len(calls))
+
+    assert page("a") == "<p>1<b>a</b></p>"
+    assert page("a") == "<p>1<b>a</b></p>"  # copied, not made again
+    assert page("<b>") == "<p>2<b>&lt;b&gt;</b></p>"  # still escaped
+    assert page("a", lang="nl") == "<p>3<b>a</b></p>"
+    assert page("a", root="./") == "<p>4<b>a</b></p>"
+    assert len(calls) == 4
+    with pytest.raises(jinja2.TemplateRuntimeError, match="a cache key is made of texts and numbers"):
+        page(["a", "list"])

@@ -436,15 +436,18 @@ def _award_artifacts(ctx: Context, award: Award) -> Iterator[Artifact]:
 
 
 def linkedin_url(ctx: Context, award: Award, badge: Badge) -> str:
-    """LinkedIn's add-to-profile link for a certification."""
-    config = ctx.site.config
-    params = {"startTask": "CERTIFICATION_NAME", "name": badge.name}
-    if config.issuer.linkedin_organization_id:
-        params["organizationId"] = config.issuer.linkedin_organization_id
-    else:
-        params["organizationName"] = config.issuer.name
-    params.update(issueYear=award.issued.year, issueMonth=award.issued.month)
+    """LinkedIn's add-to-profile link for a certification (the badge's part made once)."""
+    start = ctx.views.get(("linkedin", badge.id))
+    if start is None:
+        config = ctx.site.config
+        params = {"startTask": "CERTIFICATION_NAME", "name": badge.name}
+        if config.issuer.linkedin_organization_id:
+            params["organizationId"] = config.issuer.linkedin_organization_id
+        else:
+            params["organizationName"] = config.issuer.name
+        start = ctx.views[("linkedin", badge.id)] = "https://www.linkedin.com/profile/add?" + urlencode(params)
+    params = {"issueYear": award.issued.year, "issueMonth": award.issued.month}
     if award.expires:
         params.update(expirationYear=award.expires.year, expirationMonth=award.expires.month)
     params.update(certUrl=ctx.urls.page_url(ctx.urls.award_page(award.id)), certId=award.id)
-    return "https://www.linkedin.com/profile/add?" + urlencode(params)
+    return start + "&" + urlencode(params)

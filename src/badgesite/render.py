@@ -14,11 +14,13 @@ import hashlib
 import datetime as dt
 import io
 import json
+import types
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.ext
 import nh3
 import yaml
 
@@ -147,7 +149,77 @@ def _bytecode_cache(site_root: Path):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only site folder builds without the cache
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    # named after what the compiled code calls into (the `cache` tag): a new one never loads old code
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{TEMPLATE_CODE}.cache")
+
+
+CACHE_FRAGMENTS = True
+TEMPLATE_CODE = "cache1"  # change with FragmentCache.parse's call, so that old compiled templates are not used
+
+
+class FragmentCache(jinja2.ext.Extension):
+    """`{% cache key, ... %}…{% endcache %}`: the part of a page between the tags is made
+    once per build for each key, and copied into every other page with the same key, the
+    same language and the same way to the site root (so its links to other folders stay
+    right): Hugo's partialCached. Everything the part shows must follow from the key and
+    the language: an award page caches what all awards of a badge share, keyed by the badge.
+
+    CACHE_FRAGMENTS = False makes every part afresh (the tests compare both ways)."""
+
+    tags = {"cache"}
+    LIMIT = 10_000  # parts remembered at most: a key per award would only cost memory
+
+    def __init__(self, environment: jinja2.Environment):
+        super().__init__(environment)
+        environment.extend(fragment_memo={} if CACHE_FRAGMENTS else None)
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        values = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            values.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        where = jinja2.nodes.Const(f"{parser.name}:{lineno}")
+        args = [where, jinja2.nodes.Tuple(values, "load"), jinja2.nodes.Name("lang", "load"),
+                jinja2.nodes.Name("link", "load")]
+        return jinja2.nodes.CallBlock(self.call_method("_fragment", args), [], [], body).set_lineno(lineno)
+
+    def _fragment(self, where: str, values: tuple, lang: str, link, caller) -> Markup:
+        memo = self.environment.fragment_memo
+        if memo is None:
+            return caller()
+        key = (where, lang, link("index.html"), values)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:
+            raise jinja2.TemplateRuntimeError(f"{where}: a cache key is made of texts and numbers, not {values!r}")
+        made = memo[key] = caller()
+        if len(memo) > self.LIMIT:
+            memo.pop(key)
+        return made
+
+
+_PLAIN = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType})
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context, with a shorter way to call a plain function (`t`, `link`, `date`:
+    about a hundred calls on an award page). Anything Jinja treats specially (marked with
+    pass_context and the like, macros, callable objects) goes Jinja's own way."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names: a template may pass self=)
+        if type(__obj) in _PLAIN and not hasattr(__obj, "jinja_pass_arg"):
+            if kwargs:
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            try:
+                return __obj(*args, **kwargs)
+            except StopIteration:
+                return __self.environment.undefined("value was undefined because a callable raised a"
+                                                    " StopIteration exception")
+        return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
 
 
 class Renderer:
@@ -158,7 +230,9 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root))
+            keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root), extensions=[FragmentCache],
+            auto_reload=False)  # a Renderer lives for one build: its templates do not change
+        self.env.context_class = _Context
         self.env.filters["markdown"] = markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["qr_svg"] = qr_svg
@@ -169,6 +243,7 @@ class Renderer:
         self.env.globals.setdefault("accent", readable_accent(getattr(issuer, "color", None)))
         self.env.globals.setdefault("brand", (getattr(issuer, "color", None) or DEFAULT_ACCENT).lower())
         self.texts = {lang: self._texts(lang) for lang in dict.fromkeys([language, "en"])}
+        self._helpers: dict[str, dict] = {}  # language -> the template functions that depend on it
 
     def _texts(self, language: str) -> dict:
         merged: dict = {}
@@ -185,19 +260,43 @@ class Renderer:
         return {**self.texts.get("en", {}), **self.texts[language]}
 
     def translator(self, language: str):
+        return self._language_helpers(language)["t"]
+
+    def _language_helpers(self, language: str) -> dict:
+        """t, date, number and js_texts in `language`: made once per language."""
+        helpers = self._helpers.get(language)
+        if helpers is not None:
+            return helpers
         texts = self._language_texts(language)
+        months, date_format = texts.get("months"), texts.get("date_format", "{day} {month} {year}")
+        scripts: dict[str, dict] = {}
 
         def t(key: str, **values) -> str:
             text = texts.get(key, key)
             if not isinstance(text, str):
                 return text
             return text.format(**values) if values else text
-        return t
+
+        def date(day: dt.date | None) -> str:
+            return format_date(day, months, date_format)
+
+        def number(value) -> str:
+            text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+            return text.replace(".", texts.get("decimal_separator", "."))
+
+        def js_texts(prefix: str) -> dict:
+            """The texts a script needs (keys starting with `prefix`), and how to write a date."""
+            if prefix not in scripts:
+                found = {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
+                found.update(months=months, date_format=date_format)
+                scripts[prefix] = found
+            return dict(scripts[prefix])
+
+        helpers = self._helpers[language] = {"t": t, "date": date, "number": number, "js_texts": js_texts}
+        return helpers
 
     def render(self, template: str, path: str, language: str, **context) -> bytes:
         urls = self.urls
-        texts = self._language_texts(language)
-
         if path == urls.not_found:
             # GitHub Pages serves 404.html at any missing address: links start from the site's path
             base_path = urlsplit(urls.base_url).path
@@ -208,22 +307,9 @@ class Renderer:
             def link(target: str) -> str:
                 return relative(path, target)
 
-        def date(day: dt.date | None) -> str:
-            return format_date(day, texts.get("months"), texts.get("date_format", "{day} {month} {year}"))
-
-        def number(value) -> str:
-            text = str(int(value)) if float(value).is_integer() else f"{value:g}"
-            return text.replace(".", texts.get("decimal_separator", "."))
-
-        def js_texts(prefix: str) -> dict:
-            """The texts a script needs (keys starting with `prefix`), and how to write a date."""
-            found = {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
-            found.update(months=texts.get("months"), date_format=texts.get("date_format", "{day} {month} {year}"))
-            return found
-
         html = self.env.get_template(template).render(
-            page_path=path, lang=language, t=self.translator(language), link=link, date=date, number=number,
-            js_texts=js_texts, url=urls.url, page_url=urls.page_url, **context)
+            page_path=path, lang=language, link=link, url=urls.url, page_url=urls.page_url,
+            **self._language_helpers(language), **context)
         return html.encode("utf-8")
 
     def deferred(self, template: str, path: str, language: str, **context) -> "Deferred":

@@ -155,22 +155,30 @@ class _Trash:
             time.sleep(0.005)
 
 
-def put(folder: Path, twin: Path | None, rel: str, data: bytes, made: set) -> None:
-    """Write one file by rename (never in place), and link it into the twin folder."""
-    target = folder / rel
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    tmp = target.with_name(target.name + ".~tmp")
-    with open(tmp, "wb") as handle:
+def put(folder: Path | str, twin: Path | str | None, rel: str, data: bytes, made: set) -> None:
+    """Write one file. A folder that shares its files with the live site (incremental:
+    there is no twin) gets it by rename, never written in place; a fresh folder gets it
+    directly (it cannot be there yet), and the file is linked into the twin folder.
+    Plain strings, not Path objects: this runs for every file of the site."""
+    target = f"{folder}/{rel}"
+    parent = target.rpartition("/")[0]
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    if twin is None:
+        tmp = target + ".~tmp"
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+        return
+    with open(target, "xb") as handle:
         handle.write(data)
-    os.replace(tmp, target)
-    if twin is not None:
-        copy = twin / rel
-        if copy.parent not in made:
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            made.add(copy.parent)
-        os.link(target, copy)
+    copy = f"{twin}/{rel}"
+    parent = copy.rpartition("/")[0]
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+    os.link(target, copy)
 
 
 def _link_into(source: Path, folder: Path, rel: str, made: set) -> None:
