@@ -203,17 +203,19 @@ def status_list_created(awards: list[Award]) -> str:
 def credential(award: Award, site: Site, urls: Urls, issuer_image: str | None = None) -> dict:
     """The unsigned OpenBadgeCredential of an award."""
     badge = site.badges[award.badge]
-    return credential_from(award, badge.name, issuer_profile(site.config, urls, issuer_image),
-                           achievement(badge, site.config, urls), urls)
+    return credential_from(award, badge.name, clean(issuer_profile(site.config, urls, issuer_image)),
+                           clean(achievement(badge, site.config, urls)), urls)
 
 
 def credential_from(award: Award, name: str, profile: dict, achievement_doc: dict, urls: Urls) -> dict:
+    """The credential of an award from its badge's parts (`profile` and `achievement_doc`
+    already clean(): they are the same for every award of a badge, so made once)."""
     subject = {
         "type": ["AchievementSubject"],
         # the recipient as in the OB 2.0 assertion: the same salted hash, never the e-mail
         "identifier": [{"type": "IdentityObject", "identityHash": award.recipient.identity,
                         "identityType": "emailAddress", "hashed": True, "salt": award.recipient.salt}],
-        "achievement": achievement_doc,
+        "achievement": None,  # added after clean()
     }
     if award.name:
         subject["name"] = award.name
@@ -224,7 +226,7 @@ def credential_from(award: Award, name: str, profile: dict, achievement_doc: dic
         "id": urls.url(urls.credential(award.id)),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": name,
-        "issuer": profile,
+        "issuer": None,  # added after clean()
         "validFrom": date_time(award.issued),
         "awardedDate": date_time(award.issued),
         "credentialSubject": subject,
@@ -234,7 +236,9 @@ def credential_from(award: Award, name: str, profile: dict, achievement_doc: dic
     }
     if award.expires:
         doc["validUntil"] = date_time(award.expires)
-    return clean(doc)
+    doc = clean(doc)
+    doc["issuer"], doc["credentialSubject"]["achievement"] = profile, achievement_doc
+    return doc
 
 
 def _evidence(ev) -> dict:
@@ -298,10 +302,14 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
 
     site, urls = ctx.site, ctx.urls
     badge = site.badges[award.badge]
-    image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
-    doc = credential_from(award, badge.name, issuer_profile(site.config, urls, image),
-                          achievement(badge, site.config, urls), urls)
-    ring = signing_ring(site.root, signing_key)
+    parts = ctx.views.get(("ob3", badge.id))  # what every credential of the badge shares
+    if parts is None or parts[0] is not signing_key:
+        image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
+        parts = ctx.views[("ob3", badge.id)] = (signing_key, signing_ring(site.root, signing_key),
+                                                clean(issuer_profile(site.config, urls, image)),
+                                                clean(achievement(badge, site.config, urls)))
+    _, ring, profile, achievement_doc = parts
+    doc = credential_from(award, badge.name, profile, achievement_doc, urls)
     signed = _sign(doc, ring, urls, date_time(award.issued), award.source, f"award '{award.id}'")
     yield urls.credential(award.id), dump_json(signed)
     compact = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

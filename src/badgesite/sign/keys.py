@@ -50,13 +50,20 @@ _B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 
 
+_B58_CHUNK = 58 ** 10  # ten digits per division of the big number, the rest in small ints
+
+
 def b58encode(data: bytes) -> str:
     """base58btc: big-endian base-58 of the bytes, one '1' per leading zero byte."""
     n = int.from_bytes(data, "big")
     out = []
     while n:
-        n, r = divmod(n, 58)
-        out.append(_B58_ALPHABET[r])
+        n, chunk = divmod(n, _B58_CHUNK)
+        for _ in range(10):
+            chunk, r = divmod(chunk, 58)
+            out.append(_B58_ALPHABET[r])
+    while out and out[-1] == "1":  # the last chunk's leading zero digits
+        out.pop()
     zeros = len(data) - len(data.lstrip(b"\0"))
     return "1" * zeros + "".join(reversed(out))
 

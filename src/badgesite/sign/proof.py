@@ -70,7 +70,7 @@ def _with_suite_context(document: dict) -> dict:
     return document
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=4096)  # a proof's config differs by its date only: one per day of issue
 def _hash_proof_config_json(config_json: str) -> bytes:
     return hashlib.sha256(canon.canonize(json.loads(config_json)).encode("utf-8")).digest()
 
