@@ -55,7 +55,7 @@ def make(site: Path, out: Path) -> None:
         meta = yaml.safe_load(text.split("---")[1])
         badges[md.stem] = meta
         (out / f"content/badges/{md.stem}.md").write_text(text, encoding="utf-8")
-    filler = "Lorem ipsum dolor sit amet. " * 90  # pads each page to about 5 KB, like ours
+    filler = "Lorem ipsum dolor sit amet. " * 137  # pads each page to about 5 KB (the equivalent site)
     for ledger in sorted((site / "content/awards").glob("*.yaml")):
         for award in yaml.load(ledger.read_text("utf-8"), Loader=yaml.CSafeLoader) or []:
             folder = out / f"content/awards/{award['id']}"

@@ -4,13 +4,15 @@
 
 For each size it generates a synthetic site (bench/generate.py), then measures as
 separate processes (wall time, CPU time, peak RSS):
-  clean      badgesite build --clean (no signing key: OB 2.0 only)
+  clean      badgesite build --clean from nothing (no output, no cache; no signing key: OB 2.0 only)
   clean+ob3  the same with a signing key: also signed OB 3.0 credentials
   unchanged  badgesite build, nothing changed
   one-added  badgesite build after appending one award to the ledger
   hugo       hugo on the equivalent site (bench/hugo_site.py), clean
   floor      writing the same files as our clean build from pre-rendered bytes
-and prints a table with the ratios the performance issue asks for. Requires
+and prints a table with the ratios the performance issue asks for. Before every
+measurement (untimed) the files of the last one are flushed to disk and its replaced
+output folder deleted, so that no run pays for the one before. Requires
 `hugo` on PATH for the Hugo column (Debian: apt-get install hugo).
 """
 from __future__ import annotations
@@ -30,8 +32,29 @@ sys.path.insert(0, str(HERE))
 from generate import add_award, generate  # noqa: E402
 
 
-def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, float]:
+def settle(site: Path | None = None) -> None:
+    """Before every measurement (not timed): wait until the low-priority process that
+    deletes a replaced output folder is done, and flush written files to disk, so that
+    no run pays for the one before it."""
+    deadline = time.monotonic() + 600
+    while site is not None and any(site.glob(".output.trash*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.sync()
+
+
+def from_nothing(site: Path) -> None:
+    """The state of a fresh clone: no output folder, no cache (like Hugo's public/, removed
+    before each of its runs)."""
+    for path in [site / "output", site / ".badgesite-cache", *site.glob(".output.*")]:
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
+def measure(command: list[str], cwd: Path | None = None, site: Path | None = None) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS MB) of one child process."""
+    settle(site)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -72,6 +95,12 @@ def measure_floor(src: Path, dst: Path) -> tuple[float, float, float]:
     return wall, cpu, usage.ru_maxrss / 1024
 
 
+def clean(site: Path, build: list[str]) -> tuple[float, float, float]:
+    """A clean build from nothing (removing the last build is not timed)."""
+    from_nothing(site)
+    return measure(build + ["--clean"], site=site)
+
+
 def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
     """A throwaway signing key for the benchmark site, kept outside it (keys init)."""
     path = work / f"{site.name}-signing-key.pem"
@@ -91,22 +120,23 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
     if ob3:
         os.environ["BADGESITE_SIGNING_KEY"] = str(test_key(work, site, badgesite))
-        results["clean+ob3"] = median([measure(build + ["--clean"]) for _ in range(runs)])
+        results["clean+ob3"] = median([clean(site, build) for _ in range(runs)])
         os.environ.pop("BADGESITE_SIGNING_KEY")
     if env_key:
         os.environ["BADGESITE_SIGNING_KEY"] = env_key
-    results["clean"] = median([measure(build + ["--clean"]) for _ in range(runs)])
-    results["unchanged"] = median([measure(build) for _ in range(runs)])
+    results["clean"] = median([clean(site, build) for _ in range(runs)])
+    results["unchanged"] = median([measure(build, site=site) for _ in range(runs)])
     samples = []
     for n in range(runs):
         add_award(site, n)
-        samples.append(measure(build))
+        samples.append(measure(build, site=site))
     results["one-added"] = median(samples)
     # the floor: the same files from bytes already in memory (reading them is not timed: see FLOOR)
     floor_out = work / f"floor-{size}"
     samples = []
     for _ in range(runs):
         shutil.rmtree(floor_out, ignore_errors=True)
+        settle()
         samples.append(measure_floor(site / "output", floor_out))
     results["floor"] = median(samples)
     if hugo and shutil.which("hugo"):
@@ -115,7 +145,7 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
         samples = []
         for _ in range(runs):
             shutil.rmtree(hugo_site / "public", ignore_errors=True)
-            samples.append(measure(["hugo", "--quiet", "--source", str(hugo_site)]))
+            samples.append(measure(["hugo", "--quiet", "--source", str(hugo_site)], site=site))
         results["hugo"] = median(samples)
     return results
 

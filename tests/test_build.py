@@ -155,3 +155,21 @@ def test_json_documents_are_written_exactly_as_the_standard_library_would():
     ]
     for doc in docs:
         assert dump_json(doc) == (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def test_links_from_a_page_are_those_of_relative():
+    """Pages link with urls.linker (a shortcut for targets outside the page's folder):
+    the same links as urls.relative for any pair of paths."""
+    import random
+
+    from badgesite.urls import linker, relative
+
+    segments = ["awards", "a-1", "index.html", "a-1.json", "assets", "site.css", "nl", "awardsx", ""]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        page = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 4)))
+        target = "/".join(rng.choice(segments) for _ in range(rng.randint(1, 4)))
+        assert linker(page)(target) == relative(page, target), (page, target)
+    assert linker("awards/a-1/index.html")("awards/a-1.json") == "../a-1.json"
+    assert linker("awards/a-1/index.html")("assets/site.css") == "../../assets/site.css"
+    assert linker("index.html")("index.html") == "./"

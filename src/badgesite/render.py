@@ -27,7 +27,7 @@ import yaml
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 from markupsafe import Markup
 
-from .urls import Urls, relative
+from .urls import Urls, linker
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -304,8 +304,7 @@ class Renderer:
             def link(target: str) -> str:
                 return base_path + (target[: -len("index.html")] if target.endswith("index.html") else target)
         else:
-            def link(target: str) -> str:
-                return relative(path, target)
+            link = linker(path)
 
         html = self.env.get_template(template).render(
             page_path=path, lang=language, link=link, url=urls.url, page_url=urls.page_url,

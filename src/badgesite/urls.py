@@ -135,3 +135,19 @@ def relative(from_path: str, to_path: str) -> str:
         shared += 1
     link = "../" * (len(here) - shared) + "/".join(there[shared:])
     return link or "./"
+
+
+def linker(from_path: str):
+    """relative() from one page, made for many calls: a target outside the page's first
+    folder (most links: assets, badges, the site's own pages) shares no folder with it,
+    so its link is the way up to the root and the target."""
+    folders = from_path.split("/")[:-1]
+    up = "../" * len(folders)
+    own = folders[0] + "/" if folders else ""
+
+    def link(to_path: str) -> str:
+        if own and to_path.startswith(own):
+            return relative(from_path, to_path)
+        target = to_path[: -len("index.html")] if to_path.endswith("index.html") else to_path
+        return up + target or "./"
+    return link

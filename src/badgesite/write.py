@@ -161,24 +161,40 @@ def put(folder: Path | str, twin: Path | str | None, rel: str, data: bytes, made
     directly (it cannot be there yet), and the file is linked into the twin folder.
     Plain strings, not Path objects: this runs for every file of the site."""
     target = f"{folder}/{rel}"
-    parent = target.rpartition("/")[0]
-    if parent not in made:
-        os.makedirs(parent, exist_ok=True)
-        made.add(parent)
+    _folder_of(target, made)
     if twin is None:
         tmp = target + ".~tmp"
-        with open(tmp, "wb") as handle:
-            handle.write(data)
+        _write_new(tmp, data, os.O_TRUNC)
         os.replace(tmp, target)
         return
-    with open(target, "xb") as handle:
-        handle.write(data)
+    _write_new(target, data, os.O_EXCL)
     copy = f"{twin}/{rel}"
-    parent = copy.rpartition("/")[0]
-    if parent not in made:
-        os.makedirs(parent, exist_ok=True)
-        made.add(parent)
+    _folder_of(copy, made)
     os.link(target, copy)
+
+
+def _folder_of(path: str, made: set) -> None:
+    parent = path.rpartition("/")[0]
+    if parent not in made:
+        try:
+            os.mkdir(parent)  # mostly a new award's folder in a folder that is there
+        except FileExistsError:
+            pass
+        except FileNotFoundError:
+            os.makedirs(parent, exist_ok=True)
+        made.add(parent)
+
+
+def _write_new(path: str, data: bytes, flag: int) -> None:
+    """open, write, close: three system calls (open() also asks for the size, the
+    terminal and the position of every file)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC | flag, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def _link_into(source: Path, folder: Path, rel: str, made: set) -> None:
