@@ -244,3 +244,37 @@ def test_remembered_markdown_is_sanitised_like_new(example: Path):
     assert any("tampered" in page for page in pages)  # the memo was used...
     assert not any("alert(" in page for page in pages)  # ...and cleaned
     render.MARKDOWN_MEMO.clear()
+
+
+@pytest.fixture
+def in_workers(monkeypatch) -> list:
+    """Entries validated by forked worker processes, from the fifth on; the returned list
+    holds the parts the build's own process validated itself (none, when workers did)."""
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(ledgercache, "PARALLEL_FROM", 5)
+    here: list = []
+    real = ledgercache._validate_part
+    monkeypatch.setattr(ledgercache, "_validate_part", lambda *args: here.append(args) or real(*args))
+    return here
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_entries_validated_by_workers_equal_the_reference(example: Path, tmp_path: Path, in_workers: list, seed: int):
+    rng = random.Random(seed)
+    for ledger in (example / "content/awards").glob("*.yaml"):
+        ledger.write_bytes(shuffle_layout(ledger.read_text("utf-8"), rng).encode("utf-8"))
+    awards, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert in_workers == []  # every entry was validated in a worker process
+    assert awards is not None and len(awards) > 40
+    assert awards == reference_awards(example)  # every field, position and source line, in order
+
+
+def test_a_problem_found_by_a_worker_takes_the_reference_path(example: Path, tmp_path: Path, in_workers: list):
+    ledger = example / "content/awards/2026.yaml"
+    text = ledger.read_text("utf-8")
+    last = text.rindex("badge: ")
+    ledger.write_text(text[:last] + "badge: no-such-badge" + text[text.index("\n", last):], "utf-8")
+    awards, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert in_workers == [] and awards is None

@@ -109,22 +109,23 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
-    """The site without its awards, and its ledger files: from the cache where they
-    are known, else (and whenever there is any problem, and in a clean build) the
-    reference way, which also fills the cache."""
+    """The site without its awards, and its ledger files: entry by entry, from the cache
+    where an entry is known (never in a clean build, which only fills the cache); the
+    reference way whenever there is any problem, which reports it with its position."""
     diagnostics = Diagnostics()
-    remembered = (store.read("images", "decoded") or {}).get("png")
+    remembered = (store.read("images", "decoded") or {}).get("png") if trust_cache else None
     remembered = {d for d in remembered if isinstance(d, str)} if isinstance(remembered, list) else set()
     known = set(remembered)  # PNG badge images decoded in full before (see images.inspect)
-    loaded = load_badges(root, diagnostics, known) if trust_cache else None
+    loaded = load_badges(root, diagnostics, known)
     if known != remembered:
         store.write("images", "decoded", {"png": sorted(known)})
     ledgers = None
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded
-        last = (read_state(output).get("live") or {}).get("build") or {}
+        last = (read_state(output).get("live") or {}).get("build") or {} if trust_cache else {}
         previous = last.get("ledgers") if isinstance(last.get("ledgers"), dict) else {}
-        ledgers = load_ledgers(root, config, badges, broken, store, previous)
+        ledgers = load_ledgers(root, config, badges, broken, store if trust_cache else Store(store.folder, trusted=False),
+                               previous)
     if ledgers is None:
         full, diagnostics = load_site(root)
         if full is None:
@@ -263,8 +264,8 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
     gone |= set(before["cards"]) - set(record["cards"])
 
     # per ledger file: its awards' files and its status lists, where anything changed
-    todo: list[Award] = []
-    for ledger in ctx.ledgers:
+    todo: list[tuple[int, int]] = []  # (ledger file, position): the workers make the Award
+    for number, ledger in enumerate(ctx.ledgers):
         if before["ledgers"].get(ledger.path) == ledger.key:
             record["status"][ledger.path] = before["status"].get(ledger.path, {})
             continue
@@ -273,7 +274,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         for position, item in enumerate(items):
             r = item[4]
             if old.pop(r[0], None) != [position, r]:
-                todo.append(from_record(r, ledger.path, ledger.stem, position, item[2], item[3]))
+                todo.append((number, position))
         for award_id, (_, r) in old.items():  # awards no longer in the file
             gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
         status = record["status"][ledger.path] = {}
@@ -313,24 +314,31 @@ def _old_awards(before: dict, path: str, store: Store) -> dict[str, list]:
 _WORKER: tuple | None = None  # (context, staging folder, twin folder, key), inherited by forked workers
 
 
-def _write_chunk(chunk: list[Award | Badge]) -> list[str]:
+def _write_chunk(chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
+    """Make the files of a part of the work; the paths written (only their number in a
+    fresh folder, where nobody needs the list)."""
     ctx, folder, twin, signing_key = _WORKER
     written, made = [], set()
     for item in chunk:
         if isinstance(item, Badge):  # its share card
             files = [(ctx.urls.badge_card(item.id), pages.share_card(ctx, item))]
         else:
-            files = award_files(ctx, item, signing_key)
+            number, position = item
+            ledger = ctx.ledgers[number]
+            _, _, line, col, r = ledger.items()[position]
+            award = from_record(r, ledger.path, ledger.stem, position, line, col)
+            files = award_files(ctx, award, signing_key)
         for rel, data in files:
             put(folder, twin, rel, data, made)
             written.append(rel)
-    return written
+    return written if twin is None else len(written)
 
 
-def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[Award | Badge],
+def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[tuple[int, int] | Badge],
                   jobs: int | None = None) -> None:
-    """Make the files of these awards (and share cards of these badges), spread over
-    worker processes when there are many."""
+    """Make the files of these awards ((ledger file, position): the Award is made where
+    it is used, never sent between processes) and the share cards of these badges,
+    spread over worker processes when there are many."""
     global _WORKER
     if not todo:
         return

@@ -10,7 +10,8 @@ everything its validation depends on (the config and the badges):
 
 A changed file is split into its entries (each top-level `- ` item); an entry
 whose text is the same as in the file's previous version keeps its record, so
-only new or edited entries are parsed and validated. Anything unusual (a
+only new or edited entries are parsed and validated (many of them, as in a clean
+build, which reads nothing from the cache, by worker processes). Anything unusual (a
 problem in any entry, a duplicate id, a file that is not a plain list of
 entries) gives None, and the build takes the reference path: the whole-site
 `load_site`, which reports every problem with its position. Every cache file
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -108,8 +110,9 @@ class LedgerFile:
 class Store:
     """The cache folder; every file is `sha256 hex \\n json`, checked when read."""
 
-    def __init__(self, folder: Path | None):
+    def __init__(self, folder: Path | None, trusted: bool = True):
         self.folder = folder
+        self.trusted = trusted  # False: write what this build learns, read nothing (a clean build)
         self._read: dict[tuple[str, str], dict | None] = {}  # one build reads a file once
 
     def _path(self, key: str, kind: str) -> Path:
@@ -121,7 +124,7 @@ class Store:
         return self._read[key, kind]
 
     def _load(self, key: str, kind: str) -> dict | None:
-        if self.folder is None:
+        if self.folder is None or not self.trusted:
             return None
         try:
             raw = self._path(key, kind).read_bytes()
@@ -244,12 +247,62 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
             return None
         if old is not None:
             known = {item[0]: item for item in old["items"] if item[0]}
+    new: list[tuple[int, int, str, str]] = []  # (position, first line, text, sha) of entries to validate
     for position, (start, offset, chunk) in enumerate(chunks, len(items)):
         digest = _sha(chunk)
         reused = known.get(digest)
         if reused is not None:
             items.append([digest, start, start + reused[2] - reused[1], reused[3], reused[4]])
-            continue
+        else:
+            items.append(None)
+            new.append((position, start, chunk, digest))
+    checked = _validate_entries(rel, stem, new, config, badges, broken)
+    if checked is None:
+        return None
+    for (position, _, _, _), item in zip(new, checked):
+        items[position] = item
+    summary = summarise([item[4] for item in items])
+    last_offset = chunks[-1][1] if chunks else old["last_offset"] if old is not None and old["items"] else len(text)
+    store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
+                                "last_offset": last_offset})
+    store.write(key, "summary", summary)
+    ledger = LedgerFile(rel, stem, key, summary, store)
+    ledger._items = items
+    return ledger
+
+
+PARALLEL_FROM = 4000  # entries to validate at least before worker processes share the work
+_ENTRIES: tuple | None = None  # what forked workers need to validate entries (inherited, never sent)
+
+
+def _validate_entries(rel, stem, new, config, badges, broken) -> list[list] | None:
+    """The items of these entries, or None when any of them needs the reference path.
+    Many entries (a large file the first time, or a clean build) are spread over worker
+    processes, each taking its share of the list: the same items, in the same order."""
+    global _ENTRIES
+    jobs = os.cpu_count() or 1
+    if jobs < 2 or len(new) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _validate_part(rel, stem, new, config, badges, broken)
+    size = -(-len(new) // (jobs * 4))
+    _ENTRIES = (rel, stem, new, config, badges, broken)
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_validate_share, [(i, min(i + size, len(new))) for i in range(0, len(new), size)])
+    finally:
+        _ENTRIES = None
+    if any(part is None for part in parts):
+        return None
+    return [item for part in parts for item in part]
+
+
+def _validate_share(bounds: tuple[int, int]) -> list[list] | None:
+    rel, stem, new, config, badges, broken = _ENTRIES
+    return _validate_part(rel, stem, new[bounds[0]:bounds[1]], config, badges, broken)
+
+
+def _validate_part(rel, stem, new, config, badges, broken) -> list[list] | None:
+    items = []
+    for position, start, chunk, digest in new:
         try:
             data = load(chunk, rel, start - 1)
         except YamlError:
@@ -267,14 +320,7 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
         if award is None or diagnostics:
             return None
         items.append([digest, start, line, col, to_record(award)])
-    summary = summarise([item[4] for item in items])
-    last_offset = chunks[-1][1] if chunks else old["last_offset"] if old is not None and old["items"] else len(text)
-    store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
-                                "last_offset": last_offset})
-    store.write(key, "summary", summary)
-    ledger = LedgerFile(rel, stem, key, summary, store)
-    ledger._items = items
-    return ledger
+    return items
 
 
 def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:

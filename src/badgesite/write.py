@@ -288,8 +288,14 @@ class Staging:
         self.changed.add(rel)
         self.written += 1
 
-    def written_by_worker(self, paths: list[str]) -> None:
-        """Record files that a worker process wrote in this staging folder (and its twin)."""
+    def written_by_worker(self, paths: list[str] | int) -> None:
+        """Record files that a worker process wrote in this staging folder (and its twin):
+        their paths, or in a fresh folder (where every path is new) their number."""
+        if isinstance(paths, int):
+            if self.incremental:
+                raise WriteError("an incremental build must know every path it writes")
+            self.written += paths
+            return
         self.changed.update(paths)
         self.written += len(paths)
 
