@@ -169,7 +169,7 @@ def _chunks(text: str, line: int = 1, offset: int = 0) -> list[tuple[int, int, s
     """(first line, character offset, text) of every top-level entry of a ledger file
     (or of its part that starts at `line` and `offset`), or None when it is not a
     plain block list that can be split that way."""
-    if "\r" in text.replace("\r\n", ""):
+    if "\r" in text and "\r" in text.replace("\r\n", ""):
         return None  # old Mac line ends: lines that the splitting below would not see
     pieces = ENTRY_SPLIT.split(text)
     if not HEADER.fullmatch(pieces[0]):

@@ -13,6 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
+from .multibase import ED25519_PUB_MULTICODEC, b58decode, b58encode, multibase_decode, multibase_encode  # noqa: F401
+from .multibase import ed25519_public_bytes
+
 __all__ = [
     "Ed25519PrivateKey",
     "Ed25519PublicKey",
@@ -32,8 +35,6 @@ __all__ = [
     "verify_signature",
 ]
 
-# Multicodec prefix of an Ed25519 public key (varint of 0xed).
-ED25519_PUB_MULTICODEC = b"\xed\x01"
 
 
 class SigningKeyError(ValueError):
@@ -42,53 +43,6 @@ class SigningKeyError(ValueError):
 
 class VerificationError(Exception):
     """A signature, proof or key that does not verify. The one definition, used by proof.py."""
-
-
-# --- base58btc (Bitcoin alphabet) and multibase ---------------------------------------
-
-_B58_ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-_B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
-
-
-_B58_CHUNK = 58 ** 10  # ten digits per division of the big number, the rest in small ints
-
-
-def b58encode(data: bytes) -> str:
-    """base58btc: big-endian base-58 of the bytes, one '1' per leading zero byte."""
-    n = int.from_bytes(data, "big")
-    out = []
-    while n:
-        n, chunk = divmod(n, _B58_CHUNK)
-        for _ in range(10):
-            chunk, r = divmod(chunk, 58)
-            out.append(_B58_ALPHABET[r])
-    while out and out[-1] == "1":  # the last chunk's leading zero digits
-        out.pop()
-    zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(out))
-
-
-def b58decode(text: str) -> bytes:
-    n = 0
-    for c in text:
-        try:
-            n = n * 58 + _B58_INDEX[c]
-        except KeyError:
-            raise ValueError(f"invalid base58btc character {c!r}") from None
-    zeros = len(text) - len(text.lstrip("1"))
-    body = n.to_bytes((n.bit_length() + 7) // 8, "big") if n else b""
-    return b"\0" * zeros + body
-
-
-def multibase_encode(data: bytes) -> str:
-    """Multibase base58btc: 'z' + base58btc(data)."""
-    return "z" + b58encode(data)
-
-
-def multibase_decode(text: str) -> bytes:
-    if not isinstance(text, str) or not text.startswith("z"):
-        raise ValueError("only multibase base58btc ('z…') is supported")
-    return b58decode(text[1:])
 
 
 # --- keys ------------------------------------------------------------------------------
@@ -149,15 +103,10 @@ def public_multibase(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
 
 def public_key_from_multibase(value: str) -> Ed25519PublicKey:
     try:
-        data = multibase_decode(value)
+        raw = ed25519_public_bytes(value)
     except ValueError as e:
-        raise SigningKeyError(f"invalid publicKeyMultibase {value!r}: {e}") from None
-    if len(data) != 34 or not data.startswith(ED25519_PUB_MULTICODEC):
-        raise SigningKeyError(
-            f"publicKeyMultibase {value!r} is not an Ed25519 Multikey "
-            "(expected 0xed01 + 32 bytes, 'z6Mk…')"
-        )
-    return Ed25519PublicKey.from_public_bytes(data[2:])
+        raise SigningKeyError(str(e)) from None
+    return Ed25519PublicKey.from_public_bytes(raw)
 
 
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:

@@ -70,7 +70,7 @@ def read_text(root: Path, path: Path) -> str:
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
         raise SourceError(Diagnostic(rel, line, 0, "contains a NUL character; is it a text file?"))
-    return text.replace("\r\n", "\n")
+    return text.replace("\r\n", "\n") if "\r" in text else text  # no copy of a large file without CRs
 
 
 SKIPPED_DIRS = ("output", ".git", "node_modules", ".badgesite-cache")  # and .venv*, and build leftovers .output.*
