@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +38,6 @@ from .urls import EXTENSIONS, Urls
 from .uptodate import BuildResult, current_build
 from .write import Staging, put, read_state
 
-log = logging.getLogger(__name__)
 Artifact = tuple[str, bytes]
 CACHE_DIR = ".badgesite-cache"
 
@@ -345,11 +342,13 @@ def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[tuple[
     jobs = jobs or os.cpu_count() or 1
     _WORKER = (ctx, staging.path, staging.twin, signing_key)
     try:
-        if jobs > 1 and len(todo) >= 200 and "fork" in multiprocessing.get_all_start_methods():
+        if jobs > 1 and len(todo) >= 200 and _can_fork():
             cards = sum(isinstance(item, Badge) for item in todo)
             size = max(50, (len(todo) - cards) // (jobs * 8))
             chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
             chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
+            import multiprocessing  # only here: an import that one award added should not pay
+
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
                 for written in pool.imap_unordered(_write_chunk, chunks):
                     staging.written_by_worker(written)
@@ -357,6 +356,12 @@ def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[tuple[
             staging.written_by_worker(_write_chunk(todo))
     finally:
         _WORKER = None
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def make_context(site: Site) -> Context:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import multiprocessing
 import os
 import re
 from dataclasses import dataclass, field
@@ -281,7 +280,11 @@ def _validate_entries(rel, stem, new, config, badges, broken) -> list[list] | No
     processes, each taking its share of the list: the same items, in the same order."""
     global _ENTRIES
     jobs = os.cpu_count() or 1
-    if jobs < 2 or len(new) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs < 2 or len(new) < PARALLEL_FROM:
+        return _validate_part(rel, stem, new, config, badges, broken)
+    import multiprocessing  # only here: an import that one award added should not pay
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return _validate_part(rel, stem, new, config, badges, broken)
     size = -(-len(new) // (jobs * 4))
     _ENTRIES = (rel, stem, new, config, badges, broken)

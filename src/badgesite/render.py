@@ -13,7 +13,6 @@ import hashlib
 
 import datetime as dt
 import io
-import json
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.ext
 import nh3
+import orjson
 import yaml
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
@@ -84,7 +84,7 @@ def markdown(text: str | None) -> Markup:
 
 def json_script(value) -> Markup:
     """JSON safe inside <script type="application/json">: no '<', '>', '&' can end the element."""
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return Markup(text)
