@@ -10,11 +10,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pytest
 
 from badgesite.assemble import load_site
 from badgesite.build import build
-from conftest import AWARDS, BADGE, SVG, make_site, png_bytes
+from conftest import AWARDS, BADGE, SVG, make_site
 from ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 TODAY = dt.date.today()

@@ -259,9 +259,6 @@ class Renderer:
             self.texts[language] = self._texts(language)
         return {**self.texts.get("en", {}), **self.texts[language]}
 
-    def translator(self, language: str):
-        return self._language_helpers(language)["t"]
-
     def _language_helpers(self, language: str) -> dict:
         """t, date, number and js_texts in `language`: made once per language."""
         helpers = self._helpers.get(language)
