@@ -142,10 +142,10 @@ def test_build_cli_reports_and_exits_zero(tmp_path: Path):
 
 
 def test_json_documents_are_written_exactly_as_the_standard_library_would():
-    """dump_json uses orjson for speed; its bytes must be those of json.dumps."""
+    """dump_json and compact_json use orjson for speed; their bytes must be those of json.dumps."""
     import json
 
-    from badgesite.build import dump_json
+    from badgesite.build import compact_json, dump_json
 
     odd = "é ü 日本 \U0001F393 \u2028 \u2029 \x00 \x1f \x7f \t \" \\ </script> &amp;"
     docs = [
@@ -155,6 +155,8 @@ def test_json_documents_are_written_exactly_as_the_standard_library_would():
     ]
     for doc in docs:
         assert dump_json(doc) == (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        compact = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        assert compact_json(doc) == compact.encode("utf-8")
 
 
 def test_links_from_a_page_are_those_of_relative():

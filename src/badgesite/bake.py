@@ -45,25 +45,36 @@ def _itxt_keyword(data: bytes) -> str:
     return data.split(b"\x00", 1)[0].decode("latin-1")
 
 
-def itxt_chunk(keyword: str, text: str) -> bytes:
+def itxt_chunk(keyword: str, text: str | bytes) -> bytes:
     # iTXt: keyword, NUL, compression flag 0, method 0, language "", NUL, translated keyword "", NUL, text
-    data = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+    data = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + \
+        (text if isinstance(text, bytes) else text.encode("utf-8"))
     body = b"iTXt" + data
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
 
 
-def bake_png(png: bytes, text: str, keyword: str = OB2_KEYWORD) -> bytes:
-    """Insert one iTXt chunk before IEND, replacing an earlier one of the same keyword."""
-    parts, iend_start = [], None
-    cursor = len(PNG_SIGNATURE)
-    for kind, data, start, end in _chunks(png):
-        if kind in (b"iTXt", b"tEXt", b"zTXt") and _itxt_keyword(data) == keyword:
-            parts.append(png[cursor:start])
-            cursor = end
-        elif kind == b"IEND":
-            iend_start = start
-    parts.append(png[cursor:iend_start])
-    return PNG_SIGNATURE + b"".join(parts) + itxt_chunk(keyword, text) + png[iend_start:]
+_SPLICES: dict[tuple[bytes, str], tuple[bytes, bytes]] = {}  # every award of a badge bakes the same image
+
+
+def bake_png(png: bytes, text: str | bytes, keyword: str = OB2_KEYWORD) -> bytes:
+    """Insert one iTXt chunk before IEND, replacing an earlier one of the same keyword
+    (`text`: str, or bytes in UTF-8)."""
+    splice = _SPLICES.get((png, keyword))
+    if splice is None:
+        parts, iend_start = [], None
+        cursor = len(PNG_SIGNATURE)
+        for kind, data, start, end in _chunks(png):
+            if kind in (b"iTXt", b"tEXt", b"zTXt") and _itxt_keyword(data) == keyword:
+                parts.append(png[cursor:start])
+                cursor = end
+            elif kind == b"IEND":
+                iend_start = start
+        parts.append(png[cursor:iend_start])
+        if len(_SPLICES) >= 256:
+            _SPLICES.clear()
+        splice = _SPLICES[(png, keyword)] = (PNG_SIGNATURE + b"".join(parts), png[iend_start:])
+    head, tail = splice
+    return head + itxt_chunk(keyword, text) + tail
 
 
 def unbake_png(png: bytes, keyword: str = OB2_KEYWORD) -> str | None:

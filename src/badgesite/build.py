@@ -18,7 +18,6 @@ A clean build makes everything, into an empty folder. All three give the same by
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,12 @@ def dump_json(doc) -> bytes:
     ensure_ascii=False) writes (a test holds it to that), thirty times faster: the
     standard library falls back to pure Python as soon as it indents."""
     return orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def compact_json(doc) -> bytes:
+    """The form baked into images: what json.dumps(sort_keys=True, ensure_ascii=False,
+    separators=(",", ":")) writes, in UTF-8 (orjson; a test holds it to that)."""
+    return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS)
 
 
 @dataclass
@@ -441,10 +446,11 @@ def _award_artifacts(ctx: Context, award: Award) -> Iterator[Artifact]:
     doc = ob2.assertion(award, urls)
     data = dump_json(doc)
     yield urls.award_json(award.id), data
-    compact = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    compact = compact_json(doc)
     yield urls.award_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact)
     if badge.image_type == "svg":
-        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, urls.url(urls.award_json(award.id)))
+        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact.decode("utf-8"),
+                            urls.url(urls.award_json(award.id)))
         yield urls.award_baked(award.id, "svg"), svg.encode("utf-8")
 
 

@@ -12,7 +12,6 @@ OB 3.0 JSON schema.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 from typing import Iterable, Iterator
@@ -209,35 +208,35 @@ def credential(award: Award, site: Site, urls: Urls, issuer_image: str | None = 
 
 def credential_from(award: Award, name: str, profile: dict, achievement_doc: dict, urls: Urls) -> dict:
     """The credential of an award from its badge's parts (`profile` and `achievement_doc`
-    already clean(): they are the same for every award of a badge, so made once)."""
+    already clean(): they are the same for every award of a badge, so made once). Of the
+    award's own values only its texts can hold control characters (ids, dates, hashes
+    and URLs are validated), so only they are cleaned."""
     subject = {
         "type": ["AchievementSubject"],
         # the recipient as in the OB 2.0 assertion: the same salted hash, never the e-mail
-        "identifier": [{"type": "IdentityObject", "identityHash": award.recipient.identity,
-                        "identityType": "emailAddress", "hashed": True, "salt": award.recipient.salt}],
-        "achievement": None,  # added after clean()
+        "identifier": [{"type": "IdentityObject", "identityHash": clean(award.recipient.identity),
+                        "identityType": "emailAddress", "hashed": True, "salt": clean(award.recipient.salt)}],
+        "achievement": achievement_doc,
     }
     if award.name:
-        subject["name"] = award.name
+        subject["name"] = clean(award.name)
     if award.narrative:
-        subject["narrative"] = award.narrative
+        subject["narrative"] = clean(award.narrative)
     doc = {
         "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
         "id": urls.url(urls.credential(award.id)),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": None,  # added after clean()
+        "name": clean(name),
+        "issuer": profile,
         "validFrom": date_time(award.issued),
         "awardedDate": date_time(award.issued),
         "credentialSubject": subject,
         "credentialStatus": status_entry(award, urls),
         "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
-        "evidence": [*(_evidence(ev) for ev in award.evidence), _ob2_link(award, urls)],
+        "evidence": [*(clean(_evidence(ev)) for ev in award.evidence), _ob2_link(award, urls)],
     }
     if award.expires:
         doc["validUntil"] = date_time(award.expires)
-    doc = clean(doc)
-    doc["issuer"], doc["credentialSubject"]["achievement"] = profile, achievement_doc
     return doc
 
 
@@ -298,7 +297,7 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
     """The award's signed credential, and the badge image with it baked in (PNG, and SVG
     for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>)."""
     from . import bake
-    from .build import dump_json
+    from .build import compact_json, dump_json
 
     site, urls = ctx.site, ctx.urls
     badge = site.badges[award.badge]
@@ -312,10 +311,11 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
     doc = credential_from(award, badge.name, profile, achievement_doc, urls)
     signed = _sign(doc, ring, urls, date_time(award.issued), award.source, f"award '{award.id}'")
     yield urls.credential(award.id), dump_json(signed)
-    compact = json.dumps(signed, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    compact = compact_json(signed)
     yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
     if badge.image_type == "svg":
-        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact, None, element="credential")
+        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact.decode("utf-8"), None,
+                            element="credential")
         yield urls.credential_baked(award.id, "svg"), svg.encode("utf-8")
 
 
@@ -355,11 +355,12 @@ def signing_ring(root: str, signing_key):
 
 
 def _sign(doc: dict, ring, urls: Urls, created: str, where, what: str) -> dict:
+    """`doc` signed; made here of plain JSON values, so not copied by proof.sign."""
     from .sign import proof
     from .sign.canon import CanonicalizationError
 
     try:
-        return proof.sign(doc, ring.private, verification_method(urls, ring.id), created)
+        return proof.sign(doc, ring.private, verification_method(urls, ring.id), created, copy=False)
     except (CanonicalizationError, ValueError) as exc:
         raise BadgesiteError([Diagnostic(where.path, where.line, where.col,
                                          f"{what} cannot be signed as Open Badges 3.0: {exc}")]) from None

@@ -11,6 +11,7 @@ _B58_INDEX = {c: i for i, c in enumerate(_B58_ALPHABET)}
 
 
 _B58_CHUNK = 58 ** 10  # ten digits per division of the big number, the rest in small ints
+_B58_PAIRS = [a + b for a in _B58_ALPHABET for b in _B58_ALPHABET]  # two digits at a time
 
 
 def b58encode(data: bytes) -> str:
@@ -19,13 +20,11 @@ def b58encode(data: bytes) -> str:
     out = []
     while n:
         n, chunk = divmod(n, _B58_CHUNK)
-        for _ in range(10):
-            chunk, r = divmod(chunk, 58)
-            out.append(_B58_ALPHABET[r])
-    while out and out[-1] == "1":  # the last chunk's leading zero digits
-        out.pop()
+        for _ in range(5):
+            chunk, r = divmod(chunk, 58 * 58)
+            out.append(_B58_PAIRS[r])
     zeros = len(data) - len(data.lstrip(b"\0"))
-    return "1" * zeros + "".join(reversed(out))
+    return "1" * zeros + "".join(reversed(out)).lstrip("1")  # not the last chunk's leading zeros
 
 
 def b58decode(text: str) -> bytes:

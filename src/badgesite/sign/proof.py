@@ -94,11 +94,14 @@ def sign(
     verification_method: str,
     created: str | dt.datetime,
     purpose: str = "assertionMethod",
+    copy: bool = True,
 ) -> dict:
     """A new dict: `document` plus an eddsa-rdfc-2022 DataIntegrityProof.
 
     The document is copied through JSON (tuples become lists; NaN, datetimes and
-    other non-JSON values are a ValueError). Raises CanonicalizationError if it is
+    other non-JSON values are a ValueError); `copy=False` skips that for a caller that
+    made the document of plain JSON values itself (ob3: a tenth of the cost of a
+    credential), and the new dict then shares its values. Raises CanonicalizationError if it is
     not safe to sign (an undefined property or type, a relative IRI…: verifiers
     would reject it), ValueError on a bad `created` or a document that already has
     a proof.
@@ -109,11 +112,13 @@ def sign(
         raise ValueError("the document already has a proof")
     if not isinstance(verification_method, str) or ":" not in verification_method:
         raise ValueError(f"verification_method must be an absolute IRI, got {verification_method!r}")
-    try:
-        # JSON-pure copy: what is signed is exactly what json.dump will write
-        unsigned = json.loads(json.dumps(document, ensure_ascii=False, allow_nan=False))
-    except (TypeError, ValueError) as e:
-        raise ValueError(f"the document is not plain JSON: {e}") from None
+    unsigned = document
+    if copy:
+        try:
+            # JSON-pure copy: what is signed is exactly what json.dump will write
+            unsigned = json.loads(json.dumps(document, ensure_ascii=False, allow_nan=False))
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"the document is not plain JSON: {e}") from None
     unsigned = _with_suite_context(unsigned)
     proof_config = {
         "type": PROOF_TYPE,
