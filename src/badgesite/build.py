@@ -392,7 +392,7 @@ def make_context(site: Site) -> Context:
         raise BadgesiteError(problems.sorted())
     if config.issuer.image:
         context.issuer_image = config.issuer.image
-    renderer.env.globals["issuer_logo"] = issuer_image_path(context)  # output path of the logo, or None
+    renderer.set_global("issuer_logo", issuer_image_path(context))  # output path of the logo, or None
     return context
 
 
@@ -465,10 +465,13 @@ def linkedin_url(ctx: Context, award: Award, badge: Badge) -> str:
         else:
             params["organizationName"] = config.issuer.name
         start = ctx.views[("linkedin", badge.id)] = "https://www.linkedin.com/profile/add?" + urlencode(params)
+    folder = ctx.views.get("linkedin-pages")
+    if folder is None:  # the award pages' address up to the award id, quoted
+        page = ctx.urls.page_url(ctx.urls.award_page("x"))
+        folder = ctx.views["linkedin-pages"] = quote_plus(page[:page.rindex("x/")])
     # what urlencode() writes for the rest, by hand: numbers, and an id that needs no
     # quoting (urls allows only letters, digits, '-', '_' and '.' in it)
     tail = f"&issueYear={award.issued.year}&issueMonth={award.issued.month}"
     if award.expires:
         tail += f"&expirationYear={award.expires.year}&expirationMonth={award.expires.month}"
-    page = ctx.urls.page_url(ctx.urls.award_page(award.id))
-    return f"{start}{tail}&certUrl={quote_plus(page)}&certId={award.id}"
+    return f"{start}{tail}&certUrl={folder}{award.id}%2F&certId={award.id}"

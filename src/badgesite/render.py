@@ -202,6 +202,7 @@ class FragmentCache(jinja2.ext.Extension):
 
 
 _PLAIN = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType})
+_SIMPLE: set = set()  # plain functions seen before with no Jinja marks (t, link, date…): one lookup each
 
 
 class _Context(jinja2.runtime.Context):
@@ -210,7 +211,10 @@ class _Context(jinja2.runtime.Context):
     pass_context and the like, macros, callable objects) goes Jinja's own way."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names: a template may pass self=)
-        if type(__obj) in _PLAIN and not hasattr(__obj, "jinja_pass_arg"):
+        kind = type(__obj)
+        if kind is types.FunctionType and __obj in _SIMPLE or kind in _PLAIN and not hasattr(__obj, "jinja_pass_arg"):
+            if kind is types.FunctionType and len(_SIMPLE) < 10_000:
+                _SIMPLE.add(__obj)  # functions only: a bound method is made anew for every call
             if kwargs:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -244,6 +248,21 @@ class Renderer:
         self.env.globals.setdefault("brand", (getattr(issuer, "color", None) or DEFAULT_ACCENT).lower())
         self.texts = {lang: self._texts(lang) for lang in dict.fromkeys([language, "en"])}
         self._helpers: dict[str, dict] = {}  # language -> the template functions that depend on it
+        self._templates: dict[str, tuple] = {}  # name -> (template, its globals as one dict)
+
+    def set_global(self, name: str, value) -> None:
+        """A value every template sees (set them all before the first render)."""
+        self.env.globals[name] = value
+        self._templates.clear()
+
+    def _template(self, name: str) -> tuple:
+        """A template and its globals in one plain dict: Jinja keeps them as a ChainMap over
+        the environment's, and copying that on every render took a tenth of an award page."""
+        found = self._templates.get(name)
+        if found is None:
+            template = self.env.get_template(name)
+            found = self._templates[name] = (template, dict(template.globals))
+        return found
 
     def _texts(self, language: str) -> dict:
         merged: dict = {}
@@ -303,9 +322,16 @@ class Renderer:
         else:
             link = linker(path)
 
-        html = self.env.get_template(template).render(
-            page_path=path, lang=language, link=link, url=urls.url, page_url=urls.page_url,
-            **self._language_helpers(language), **context)
+        template, globals_ = self._template(template)
+        values = {**globals_, "page_path": path, "lang": language, "link": link, "url": urls.url,
+                  "page_url": urls.page_url, **self._language_helpers(language), **context}
+        # what Template.render does, with the globals already merged
+        state = jinja2.runtime.new_context(self.env, template.name, template.blocks, values, shared=True,
+                                           globals=globals_)
+        try:
+            html = self.env.concat(template.root_render_func(state))
+        except Exception:
+            self.env.handle_exception()
         return html.encode("utf-8")
 
     def deferred(self, template: str, path: str, language: str, **context) -> "Deferred":
