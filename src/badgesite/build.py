@@ -284,7 +284,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
             from . import ob3
 
             previous = before["status"].get(ledger.path, {})
-            for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.awards()):
+            for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.status_facts()):
                 status[rel] = digest = hashlib.sha256(data).hexdigest()
                 if previous.get(rel) != digest:
                     staging.write(rel, data)

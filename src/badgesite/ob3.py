@@ -274,7 +274,9 @@ def did_artifact(ctx, signing_key) -> tuple[str, bytes]:
 
 
 def status_artifacts(ctx, signing_key, awards: Iterable[Award]) -> Iterator[tuple[str, bytes]]:
-    """The signed status lists that these awards point into (give all awards of a ledger file)."""
+    """The signed status lists that these awards point into (give all awards of a ledger file;
+    of each only its ledger, position, issued, revoked and source are read: see
+    ledgercache.StatusFacts)."""
     from .build import dump_json
 
     urls = ctx.urls
