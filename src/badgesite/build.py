@@ -18,7 +18,6 @@ A clean build makes everything, into an empty folder. All three give the same by
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -26,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, ob2, pages
+from . import __version__, bake, ob2, pages, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -313,13 +312,10 @@ def _old_awards(before: dict, path: str, store: Store) -> dict[str, list]:
     return {item[4][0]: [position, item[4]] for position, item in enumerate(data["items"])} if data else {}
 
 
-_WORKER: tuple | None = None  # (context, staging folder, twin folder, key), inherited by forked workers
-
-
-def _write_chunk(chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
+def _write_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
     """Make the files of a part of the work; the paths written (only their number in a
     fresh folder, where nobody needs the list)."""
-    ctx, folder, twin, signing_key = _WORKER
+    ctx, folder, twin, signing_key = shared
     written, made = [], set()
     for item in chunk:
         if isinstance(item, Badge):  # its share card
@@ -341,32 +337,19 @@ def _write_awards(ctx: Context, staging: Staging, signing_key, todo: list[tuple[
     """Make the files of these awards ((ledger file, position): the Award is made where
     it is used, never sent between processes) and the share cards of these badges,
     spread over worker processes when there are many."""
-    global _WORKER
     if not todo:
         return
-    jobs = jobs or os.cpu_count() or 1
-    _WORKER = (ctx, staging.path, staging.twin, signing_key)
-    try:
-        if jobs > 1 and len(todo) >= 200 and _can_fork():
-            cards = sum(isinstance(item, Badge) for item in todo)
-            size = max(50, (len(todo) - cards) // (jobs * 8))
-            chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
-            chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
-            import multiprocessing  # only here: an import that one award added should not pay
-
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for written in pool.imap_unordered(_write_chunk, chunks):
-                    staging.written_by_worker(written)
-        else:
-            staging.written_by_worker(_write_chunk(todo))
-    finally:
-        _WORKER = None
-
-
-def _can_fork() -> bool:
-    import multiprocessing
-
-    return "fork" in multiprocessing.get_all_start_methods()
+    shared = (ctx, staging.path, staging.twin, signing_key)
+    processes = workers.jobs(jobs) if len(todo) >= 200 else 1
+    if processes == 1:
+        staging.written_by_worker(_write_chunk(shared, todo))
+        return
+    cards = sum(isinstance(item, Badge) for item in todo)
+    size = max(50, (len(todo) - cards) // (processes * 8))
+    chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
+    chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
+    for written in workers.fork_map(_write_chunk, shared, chunks, processes, ordered=False):
+        staging.written_by_worker(written)
 
 
 def make_context(site: Site) -> Context:

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import orjson
 
+from . import workers
 from .assemble import AWARD_ID, _award
 from .errors import Diagnostics
 from .model import Award, Badge, Config, Evidence, Recipient, Revocation, Site, Where
@@ -288,35 +289,25 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
 
 
 PARALLEL_FROM = 4000  # entries to validate at least before worker processes share the work
-_ENTRIES: tuple | None = None  # what forked workers need to validate entries (inherited, never sent)
 
 
 def _validate_entries(rel, stem, new, config, badges, broken) -> list[list] | None:
     """The items of these entries, or None when any of them needs the reference path.
     Many entries (a large file the first time, or a clean build) are spread over worker
     processes, each taking its share of the list: the same items, in the same order."""
-    global _ENTRIES
-    jobs = os.cpu_count() or 1
-    if jobs < 2 or len(new) < PARALLEL_FROM:
+    processes = workers.jobs() if len(new) >= PARALLEL_FROM else 1
+    if processes == 1:
         return _validate_part(rel, stem, new, config, badges, broken)
-    import multiprocessing  # only here: an import that one award added should not pay
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _validate_part(rel, stem, new, config, badges, broken)
-    size = -(-len(new) // (jobs * 4))
-    _ENTRIES = (rel, stem, new, config, badges, broken)
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            parts = pool.map(_validate_share, [(i, min(i + size, len(new))) for i in range(0, len(new), size)])
-    finally:
-        _ENTRIES = None
+    size = -(-len(new) // (processes * 4))
+    shares = [(i, min(i + size, len(new))) for i in range(0, len(new), size)]
+    parts = list(workers.fork_map(_validate_share, (rel, stem, new, config, badges, broken), shares, processes))
     if any(part is None for part in parts):
         return None
     return [item for part in parts for item in part]
 
 
-def _validate_share(bounds: tuple[int, int]) -> list[list] | None:
-    rel, stem, new, config, badges, broken = _ENTRIES
+def _validate_share(shared: tuple, bounds: tuple[int, int]) -> list[list] | None:
+    rel, stem, new, config, badges, broken = shared
     return _validate_part(rel, stem, new[bounds[0]:bounds[1]], config, badges, broken)
 
 
