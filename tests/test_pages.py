@@ -305,3 +305,53 @@ def test_cache_tag_makes_a_part_once_per_key_language_and_depth():
     assert len(calls) == 4
     with pytest.raises(jinja2.TemplateRuntimeError, match="a cache key is made of texts and numbers"):
         page(["a", "list"])
+
+
+def test_page_escaping_is_markupsafes():
+    """Templates escape with a quicker escape than markupsafe's: the same result for every
+    kind of value, and every template the renderer loads uses it."""
+    import markupsafe
+
+    from badgesite.render import Renderer, _escape
+    from badgesite.urls import Urls
+
+    class Html:
+        def __html__(self):
+            return "<b>safe</b>"
+
+    class Text(str):
+        pass
+
+    values = ["plain", "<a href=\"x\">'&'</a>", "", "é ✔ \u2028", markupsafe.Markup("<i>made</i>"), Text("<s>"),
+              Html(), 3, 2.5, None, True, ["<list>"]]
+    for value in values:
+        assert _escape(value) == markupsafe.escape(value) and type(_escape(value)) is markupsafe.Markup
+
+    renderer = Renderer(Path("/nonexistent"), "default", Urls("https://example.org/", "en"), "en", {})
+    for name in ("award.html", "base.html"):
+        namespace = renderer.env.get_template(name).root_render_func.__globals__
+        assert namespace["escape"] is _escape
+
+
+def test_template_calls_honour_jinjas_marks():
+    """The quick call path skips only functions Jinja would call as they are: one marked
+    pass_context still gets the context, a method and a built-in are called directly."""
+    import jinja2
+
+    from badgesite.render import Renderer
+    from badgesite.urls import Urls
+
+    renderer = Renderer(Path("/nonexistent"), "default", Urls("https://example.org/", "en"), "en", {})
+
+    @jinja2.pass_context
+    def which(context, key):
+        return context[key]
+
+    class Box:
+        def twice(self, x):
+            return x * 2
+
+    template = renderer.env.from_string("{{ which('lang') }} {{ box.twice(2) }} {{ '{}-{}'.format(1, 2) }} "
+                                        "{{ plain(3) }} {{ which('lang') }}")
+    out = template.render(which=which, box=Box(), plain=lambda x: x + 1, lang="nl")
+    assert out == "nl 4 1-2 4 nl"

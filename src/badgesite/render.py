@@ -25,6 +25,7 @@ import orjson
 import yaml
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
+import markupsafe
 from markupsafe import Markup
 
 from .urls import Urls, linker
@@ -201,20 +202,33 @@ class FragmentCache(jinja2.ext.Extension):
         return made
 
 
-_PLAIN = frozenset({types.FunctionType, types.MethodType, types.BuiltinFunctionType, types.BuiltinMethodType})
-_SIMPLE: set = set()  # plain functions seen before with no Jinja marks (t, link, date…): one lookup each
+_SIMPLE: set = set()  # Python functions seen before without Jinja's marks (t, link, date…)
+
+
+def _simple(function) -> bool:
+    """Whether Jinja would call this function as it is (not marked with pass_context and
+    the like): asked once per function."""
+    if hasattr(function, "jinja_pass_arg"):
+        return False
+    if len(_SIMPLE) < 10_000:
+        _SIMPLE.add(function)
+    return True
 
 
 class _Context(jinja2.runtime.Context):
     """Jinja's context, with a shorter way to call a plain function (`t`, `link`, `date`:
-    about a hundred calls on an award page). Anything Jinja treats specially (marked with
+    about sixty calls on an award page). Anything Jinja treats specially (marked with
     pass_context and the like, macros, callable objects) goes Jinja's own way."""
 
     def call(__self, __obj, *args, **kwargs):  # noqa: N805 (Jinja's names: a template may pass self=)
         kind = type(__obj)
-        if kind is types.FunctionType and __obj in _SIMPLE or kind in _PLAIN and not hasattr(__obj, "jinja_pass_arg"):
-            if kind is types.FunctionType and len(_SIMPLE) < 10_000:
-                _SIMPLE.add(__obj)  # functions only: a bound method is made anew for every call
+        if kind is types.FunctionType:
+            plain = __obj in _SIMPLE or _simple(__obj)
+        elif kind is types.MethodType:  # Jinja looks for its marks on the function
+            plain = __obj.__func__ in _SIMPLE or _simple(__obj.__func__)
+        else:  # a built-in cannot carry a mark
+            plain = kind is types.BuiltinFunctionType or kind is types.BuiltinMethodType
+        if plain:
             if kwargs:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -224,6 +238,31 @@ class _Context(jinja2.runtime.Context):
                 return __self.environment.undefined("value was undefined because a callable raised a"
                                                     " StopIteration exception")
         return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
+
+
+_new_markup = str.__new__
+_escape_text = markupsafe._escape_inner
+
+
+def _escape(value) -> Markup:
+    """markupsafe.escape, quicker for what pages show most (a text, or a part already
+    made): a page has some fifty of them."""
+    kind = type(value)
+    if kind is str:
+        return _new_markup(Markup, _escape_text(value))
+    if kind is Markup:
+        return value
+    return markupsafe.escape(value)
+
+
+class _Template(jinja2.Template):
+    """A template whose output expressions escape with _escape (the compiled code looks
+    `escape` up in its module's namespace each time)."""
+
+    @classmethod
+    def _from_namespace(cls, environment, namespace, globals):
+        namespace["escape"] = _escape
+        return super()._from_namespace(environment, namespace, globals)
 
 
 class Renderer:
@@ -237,6 +276,7 @@ class Renderer:
             keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root), extensions=[FragmentCache],
             auto_reload=False)  # a Renderer lives for one build: its templates do not change
         self.env.context_class = _Context
+        self.env.template_class = _Template
         self.env.filters["markdown"] = markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["qr_svg"] = qr_svg
