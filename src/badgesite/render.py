@@ -333,8 +333,15 @@ class Renderer:
                 return text
             return text.format(**values) if values else text
 
+        written: dict = {}  # day -> text: awards share their days
+
         def date(day: dt.date | None) -> str:
-            return format_date(day, months, date_format)
+            text = written.get(day)
+            if text is None:
+                text = format_date(day, months, date_format)
+                if len(written) < 10_000:
+                    written[day] = text
+            return text
 
         def number(value) -> str:
             text = str(int(value)) if float(value).is_integer() else f"{value:g}"

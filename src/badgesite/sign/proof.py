@@ -19,6 +19,8 @@ import json
 import re
 from functools import lru_cache
 
+import orjson
+
 from . import canon, keys
 from .canon import CanonicalizationError
 from .keys import VerificationError
@@ -71,7 +73,7 @@ def _with_suite_context(document: dict) -> dict:
 
 
 @lru_cache(maxsize=4096)  # a proof's config differs by its date only: one per day of issue
-def _hash_proof_config_json(config_json: str) -> bytes:
+def _hash_proof_config_json(config_json: bytes) -> bytes:
     return hashlib.sha256(canon.canonize(json.loads(config_json)).encode("utf-8")).digest()
 
 
@@ -83,7 +85,11 @@ def hash_data(document: dict, proof_config: dict) -> bytes:
     """
     config = {"@context": document.get("@context"), **proof_config}
     config = _with_suite_context(config)
-    config_hash = _hash_proof_config_json(json.dumps(config, sort_keys=True, ensure_ascii=False))
+    try:
+        key = orjson.dumps(config, option=orjson.OPT_SORT_KEYS)  # the config as text, for the memo
+    except TypeError as e:
+        raise ValueError(f"the proof configuration is not plain JSON: {e}") from None
+    config_hash = _hash_proof_config_json(key)
     doc_hash = hashlib.sha256(canon.canonize(document).encode("utf-8")).digest()
     return config_hash + doc_hash
 
