@@ -24,9 +24,10 @@ import nh3
 import orjson
 import yaml
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 import markupsafe
 from markupsafe import Markup
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 
 from .urls import Urls, linker
 
@@ -224,9 +225,9 @@ class _Context(jinja2.runtime.Context):
         kind = type(__obj)
         if kind is types.FunctionType:
             plain = __obj in _SIMPLE or _simple(__obj)
-        elif kind is types.MethodType:  # Jinja looks for its marks on the function
-            plain = __obj.__func__ in _SIMPLE or _simple(__obj.__func__)
-        else:  # a built-in cannot carry a mark
+        elif kind is types.MethodType and type(__obj.__func__) is types.FunctionType:
+            plain = __obj.__func__ in _SIMPLE or _simple(__obj.__func__)  # Jinja looks for marks there
+        else:  # a built-in cannot carry a mark; anything else goes Jinja's way
             plain = kind is types.BuiltinFunctionType or kind is types.BuiltinMethodType
         if plain:
             if kwargs:
@@ -241,14 +242,14 @@ class _Context(jinja2.runtime.Context):
 
 
 _new_markup = str.__new__
-_escape_text = markupsafe._escape_inner
+_escape_text = getattr(markupsafe, "_escape_inner", None)  # markupsafe 3 (2.x: escape itself is C)
 
 
 def _escape(value) -> Markup:
     """markupsafe.escape, quicker for what pages show most (a text, or a part already
     made): a page has some fifty of them."""
     kind = type(value)
-    if kind is str:
+    if kind is str and _escape_text is not None:
         return _new_markup(Markup, _escape_text(value))
     if kind is Markup:
         return value
@@ -291,7 +292,7 @@ class Renderer:
         self._templates: dict[str, tuple] = {}  # name -> (template, its globals as one dict)
 
     def set_global(self, name: str, value) -> None:
-        """A value every template sees (set them all before the first render)."""
+        """A value every template sees (from the next render on)."""
         self.env.globals[name] = value
         self._templates.clear()
 
