@@ -25,8 +25,8 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass, field
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 import orjson
 

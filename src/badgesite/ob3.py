@@ -299,13 +299,13 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
     """The award's signed credential, and the badge image with it baked in (PNG, and SVG
     for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>)."""
     from . import bake
-    from .build import compact_json, dump_json
+    from .build import compact_json, dump_json, issuer_image_path
 
     site, urls = ctx.site, ctx.urls
     badge = site.badges[award.badge]
     parts = ctx.views.get(("ob3", badge.id))  # what every credential of the badge shares
     if parts is None or parts[0] is not signing_key:
-        image = urls.issuer_image("svg" if ctx.issuer_image.lower().endswith(".svg") else "png") if ctx.issuer_image else None
+        image = issuer_image_path(ctx)
         parts = ctx.views[("ob3", badge.id)] = (signing_key, signing_ring(site.root, signing_key),
                                                 clean(issuer_profile(site.config, urls, image)),
                                                 clean(achievement(badge, site.config, urls)))
