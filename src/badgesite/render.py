@@ -20,17 +20,15 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.ext
+import markupsafe
 import nh3
 import orjson
 import yaml
-
-import markupsafe
 from markupsafe import Markup
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 
 from .urls import Urls, linker
 
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 PACKAGE_DIR = Path(__file__).resolve().parent
 ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
                 "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
