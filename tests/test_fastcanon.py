@@ -373,6 +373,28 @@ def test_remembered_node_objects_are_renumbered(credential):
     assert check(credential) == "fast"
 
 
+
+def test_frozen_node_objects_are_remembered_by_identity(credential, monkeypatch):
+    """ob3 freezes the issuer and the achievement of a badge: their quads are made once,
+    then reused (blank nodes renumbered) without reading them again."""
+    subject = credential["credentialSubject"]
+    achievement = fastcanon.freeze(subject["achievement"])
+    achievement["alignment"] = [{"type": ["Alignment"], "targetName": f"skill {i}", "targetUrl": "https://x.org/s"}
+                                for i in range(2)]  # blank nodes inside the frozen part
+    credential["issuer"] = fastcanon.freeze(dict(credential["issuer"]))
+    assert check(credential) == "fast"
+    assert fastcanon._FROZEN[id(achievement)][0] is achievement and fastcanon._FROZEN[id(achievement)][1]
+
+    def walked_again(*args):
+        raise AssertionError("a frozen node object was read again")
+
+    monkeypatch.setattr(fastcanon, "_part", walked_again)
+    identifier = subject["identifier"][0]
+    subject["identifier"] = [identifier, {**identifier, "salt": "2"}, {**identifier, "salt": "3"}]
+    assert check(credential) == "fast"  # reused after more blank nodes
+    credential["credentialSubject"] = {"type": "AchievementSubject", "achievement": achievement}
+    assert check(credential) == "fast"  # and after fewer
+
 # -- (d) mutated credentials: any JSON in any place; the fast path is right or steps aside ---------
 
 TERMS = ["name", "description", "image", "url", "narrative", "alignment", "targetName", "targetUrl",

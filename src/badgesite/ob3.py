@@ -305,10 +305,13 @@ def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes
     badge = site.badges[award.badge]
     parts = ctx.views.get(("ob3", badge.id))  # what every credential of the badge shares
     if parts is None or parts[0] is not signing_key:
+        from .sign.fastcanon import freeze
+
+        # never changed once made, and never handed out: canonicalised once, by identity
         image = issuer_image_path(ctx)
         parts = ctx.views[("ob3", badge.id)] = (signing_key, signing_ring(site.root, signing_key),
-                                                clean(issuer_profile(site.config, urls, image)),
-                                                clean(achievement(badge, site.config, urls)))
+                                                freeze(clean(issuer_profile(site.config, urls, image))),
+                                                freeze(clean(achievement(badge, site.config, urls))))
     _, ring, profile, achievement_doc = parts
     doc = credential_from(award, badge.name, profile, achievement_doc, urls)
     signed = _sign(doc, ring, urls, date_time(award.issued), award.source, f"award '{award.id}'")

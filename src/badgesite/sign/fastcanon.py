@@ -21,7 +21,8 @@ How it stays equal to pyld without re-implementing JSON-LD:
   identifiers in the input, relative or odd IRIs, control characters, integers
   beyond 2**53, a @context list not in SUPPORTED_CONTEXTS.
 - The quads of a large node object with an id (the issuer, the achievement: the same in
-  every credential of a badge) are remembered per exact content and reused.
+  every credential of a badge) are remembered per exact content and reused; those of an
+  object its owner declared unchanging (freeze()) by the object's identity.
 - RDFC-1.0 labelling is done only in its simple case: every blank node gets a unique
   Hash First Degree Quads result. When two collide (e.g. two identical evidence
   items without an id), None, and pyld runs the Hash N-Degree Quads step.
@@ -36,7 +37,7 @@ from typing import Any
 
 from . import canon
 
-__all__ = ["SUPPORTED_CONTEXTS", "canonize"]
+__all__ = ["SUPPORTED_CONTEXTS", "canonize", "freeze"]
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_V303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -264,6 +265,8 @@ _LONG: dict[str, str] = {}
 _SUBTREES: dict[tuple, tuple] = {}  # (_Base, marshalled node object) -> its quads
 _SUBTREES_MAX = 256
 _SUBTREE_MIN = 512  # bytes; smaller node objects are as quick to walk as to look up
+_FROZEN: dict[int, tuple] = {}  # id(node object given to freeze()) -> (it, {_Base: its quads})
+_FROZEN_MAX = 1024
 
 
 def _escaped(value: str) -> str:
@@ -274,6 +277,25 @@ def _escaped(value: str) -> str:
         value = (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                  .replace("\r", "\\r").replace('"', '\\"'))
     return value
+
+
+def freeze(element: dict) -> dict:
+    """Mark a node object that its owner will not change again (ob3: the issuer and the
+    achievement of a badge, and the schema entry, in every credential): its quads are
+    then remembered by the object's identity, without reading its content again.
+    Returns the object. At most _FROZEN_MAX are remembered (a long `serve` makes new
+    ones on every rebuild): when full, the oldest half is forgotten."""
+    if len(_FROZEN) >= _FROZEN_MAX:
+        for key in list(_FROZEN)[:_FROZEN_MAX // 2]:
+            del _FROZEN[key]
+    _FROZEN[id(element)] = (element, {})  # the object itself is kept: its id stays its own
+    return element
+
+
+def _part(base: _Base, element: dict) -> tuple:
+    """(subject, lines, quads, blank nodes) of a node object on its own."""
+    part = _Dataset(memo=False)
+    return part.node(base, element), tuple(part.lines), tuple(part.quads), part.blanks
 
 
 class _Dataset:
@@ -303,11 +325,20 @@ class _Dataset:
         key = (base, content)
         found = _SUBTREES.get(key)
         if found is None:
-            part = _Dataset(memo=False)
-            found = (part.node(base, element), tuple(part.lines), tuple(part.quads), part.blanks)
             if len(_SUBTREES) >= _SUBTREES_MAX:
                 _SUBTREES.clear()
-            _SUBTREES[key] = found
+            found = _SUBTREES[key] = _part(base, element)
+        return self.splice(found)
+
+    def frozen(self, by_base: dict, base: _Base, element: dict) -> str | int:
+        """node() of an object given to freeze(): its quads remembered per context."""
+        found = by_base.get(base)
+        if found is None:
+            found = by_base[base] = _part(base, element)
+        return self.splice(found)
+
+    def splice(self, found: tuple) -> str | int:
+        """Add the quads of a remembered part, its blank nodes renumbered after ours."""
         subject, lines, quads, blanks = found
         self.lines.update(lines)
         offset = self.blanks
@@ -392,8 +423,12 @@ class _Dataset:
                 return '"' + _escaped(value) + '"'
             return '"' + _escaped(value) + '"^^<' + datatype + ">"
         if kind is dict:
-            if self.memo and "id" in value:
-                return self.subtree(term.base(value), value)
+            if self.memo:
+                frozen = _FROZEN.get(id(value))
+                if frozen is not None and frozen[0] is value:
+                    return self.frozen(frozen[1], term.base(value), value)
+                if "id" in value:
+                    return self.subtree(term.base(value), value)
             return self.node(term.base(value), value)
         datatype = term.datatype
         if kind is bool:
