@@ -240,10 +240,12 @@ def test_generated_credentials_canonicalise_as_pyld(made):
 @given(st.lists(awards("b"), min_size=1, max_size=5), BASE_URLS, st.integers(0, 3))
 def test_generated_status_lists_canonicalise_as_pyld(members, base_url, number):
     urls = Urls(base_url, "en")
-    members = [dataclasses.replace(a, position=a.position % 131_072 + number * 131_072) for a in members]
-    doc = ob3.status_list_credential(members[0].ledger, number, members, urls)
+    members = [dataclasses.replace(a, ledger=members[0].ledger, position=a.position % 131_072 + number * 131_072)
+               for a in members]  # one list: of one ledger file, one number
+    [status] = ob3.status_lists(members)
+    doc = ob3.status_list_credential(status, urls)
     assert check(doc) == "fast"
-    assert check(proof_config(doc, ob3.status_list_created(members))) == "fast"
+    assert check(proof_config(doc, ob3.date_time(status.changed))) == "fast"
 
 
 # -- (c) what must not take the fast path ---------------------------------------------------------

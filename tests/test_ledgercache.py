@@ -166,6 +166,24 @@ def test_records_keep_every_field(example: Path):
                                        award.source.line, award.source.col) == award
 
 
+
+@pytest.mark.parametrize("size", [8, 131_072])
+def test_status_lists_read_from_records_equal_those_of_the_awards(example: Path, tmp_path: Path, monkeypatch,
+                                                                 size: int):
+    from badgesite import ob3
+    from badgesite.sign import statuslist
+
+    monkeypatch.setattr(statuslist, "MIN_SIZE", size)  # 8: every ledger file has several lists
+    ledger = example / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text("utf-8").rstrip("\n") + "\n  revoked:\n    date: 2027-01-05\n    reason: Test\n",
+                      "utf-8")  # the newest date of its list is a revocation
+    _, ledgers = cached_awards(example, Store(tmp_path / "cache"))
+    lists = [status for ledger in ledgers for status in ledger.status_lists()]
+    assert lists == ob3.status_lists(a for ledger in ledgers for a in ledger.awards())
+    assert (len(lists) > len(ledgers)) == (size == 8)
+    assert any(status.revoked for status in lists)
+    assert any(status.changed.isoformat() == "2027-01-05" for status in lists)
+
 # -- the build on top of it --------------------------------------------------------------------
 
 def test_an_unchanged_site_is_not_built_again(example: Path):

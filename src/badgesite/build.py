@@ -270,10 +270,13 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         if before["ledgers"].get(ledger.path) == ledger.key:
             record["status"][ledger.path] = before["status"].get(ledger.path, {})
             continue
-        old = _old_awards(before, ledger.path, store)
         items = ledger.items()
-        for position, item in enumerate(items):
-            r = item[4]
+        # a file that only grew at its end keeps the live build's first entries as they were
+        grown = ledger.grown_from
+        same = grown[1] if grown and grown[0] == before["ledgers"].get(ledger.path) else 0
+        old = _old_awards(before, ledger.path, store, same)
+        for position in range(same, len(items)):
+            r = items[position][4]
             if old.pop(r[0], None) != [position, r]:
                 todo.append((number, position))
         for award_id, (_, r) in old.items():  # awards no longer in the file
@@ -283,7 +286,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
             from . import ob3
 
             previous = before["status"].get(ledger.path, {})
-            for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.status_facts()):
+            for rel, data in ob3.status_artifacts(ctx, signing_key, ledger.status_lists()):
                 status[rel] = digest = hashlib.sha256(data).hexdigest()
                 if previous.get(rel) != digest:
                     staging.write(rel, data)
@@ -303,13 +306,16 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
     return record
 
 
-def _old_awards(before: dict, path: str, store: Store) -> dict[str, list]:
-    """award id -> [position, record] of a ledger file in the live build ({} when it had none)."""
+def _old_awards(before: dict, path: str, store: Store, start: int = 0) -> dict[str, list]:
+    """award id -> [position, record] of a ledger file in the live build, from entry
+    `start` on ({} when it had none)."""
     key = before["ledgers"].get(path)
     data = store.read(key, "awards") if key else None
     if key and data is None:
         raise LookupError(f"the build cache of {path} disappeared during the build")
-    return {item[4][0]: [position, item[4]] for position, item in enumerate(data["items"])} if data else {}
+    if not data:
+        return {}
+    return {item[4][0]: [position, item[4]] for position, item in enumerate(data["items"][start:], start)}
 
 
 def _write_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str] | int:

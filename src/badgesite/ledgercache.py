@@ -26,7 +26,6 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NamedTuple
 
 import orjson
 
@@ -62,28 +61,19 @@ def from_record(r: list, path: str, ledger: str, position: int, line: int, col: 
                  ledger=ledger, position=position, source=Where(path, line, col))
 
 
-class StatusFacts(NamedTuple):
-    """What an award's status list needs of it (see ob3.status_artifacts): read from its
-    record ten times faster than the whole Award."""
-    ledger: str
-    position: int
-    issued: dt.date
-    revoked: Revocation | None
-    source: Where
-
-
 def summarise(records: list[list]) -> dict:
     """What the site-wide files need of one ledger file's awards."""
     counts: dict[str, int] = {}
     latest: dict[str, str] = {}
-    newest = None
     for r in records:
-        counts[r[1]] = counts.get(r[1], 0) + 1
-        if r[1] not in latest or r[4] > latest[r[1]]:
-            latest[r[1]] = r[4]
-        newest = max(newest or r[4], r[4], r[11][0] if r[11] else r[4])
-    return {"ids": [r[0] for r in records], "counts": counts, "latest": latest, "newest": newest,
-            "revoked": [[r[0], r[11][0], r[11][1]] for r in records if r[11]]}
+        badge, issued = r[1], r[4]
+        counts[badge] = counts.get(badge, 0) + 1
+        if issued > latest.get(badge, ""):
+            latest[badge] = issued
+    revoked = [[r[0], r[11][0], r[11][1]] for r in records if r[11]]
+    dates = [*latest.values(), *(date for _, date, _ in revoked)]
+    return {"ids": [r[0] for r in records], "counts": counts, "latest": latest, "newest": max(dates, default=None),
+            "revoked": revoked}
 
 
 # -- one ledger file -------------------------------------------------------------------
@@ -97,6 +87,9 @@ class LedgerFile:
     _store: "Store" = field(repr=False, default=None)
     _items: list | None = field(repr=False, default=None)  # [entry sha, first line, line, col, record]
     _reload: object = field(repr=False, default=None)  # validates the file again when its records are lost
+    # (key of an earlier version, n): this version only grew at the end of that one, whose
+    # first n entries it keeps as they were, at the same places
+    grown_from: tuple[str, int] | None = field(repr=False, default=None)
 
     def items(self) -> list:
         """Every entry as [entry sha, first line, line, col, record], in file order."""
@@ -117,11 +110,22 @@ class LedgerFile:
         return [from_record(r, self.path, self.stem, position, line, col)
                 for position, (_, _, line, col, r) in enumerate(self.items())]
 
-    def status_facts(self) -> list[StatusFacts]:
-        date, path, stem = dt.date.fromisoformat, self.path, self.stem
-        return [StatusFacts(stem, position, date(r[4]), Revocation(date(r[11][0]), r[11][1]) if r[11] else None,
-                            Where(path, line, col))
-                for position, (_, _, line, col, r) in enumerate(self.items())]
+    def status_lists(self) -> list:
+        """What ob3.status_lists(self.awards()) says, read from the records (the same,
+        without making a hundred thousand Awards: tests/test_ledgercache.py)."""
+        from .ob3 import StatusList
+        from .sign.statuslist import MIN_SIZE
+
+        date, items, lists = dt.date.fromisoformat, self.items(), []
+        for number, start in enumerate(range(0, len(items), MIN_SIZE)):
+            part = items[start:start + MIN_SIZE]
+            records = [item[4] for item in part]
+            issued = [r[4] for r in records]
+            revoked = [index for index, r in enumerate(records) if r[11]]
+            changed = max(max(issued), *(records[index][11][0] for index in revoked)) if revoked else max(issued)
+            lists.append(StatusList(self.stem, number, date(min(issued)), date(changed), tuple(revoked),
+                                    Where(self.path, part[0][2], part[0][3])))
+        return lists
 
 
 class Store:
@@ -249,7 +253,7 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
         old = None
     items: list = []
     known: dict[str, list] = {}
-    chunks = None
+    chunks = grown_from = None
     if old is not None and old["items"] and old["items"][-1][0] is not None and len(text) >= old["length"] \
             and _sha(text[:old["length"]]) == old["sha"]:
         # the common case: entries added at the end. The old text is unchanged up to its
@@ -257,6 +261,7 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
         *items, last = old["items"]
         chunks = _chunks(text[old["last_offset"]:], last[1], old["last_offset"])
         known = {last[0]: last}
+        grown_from = (previous_key, len(items))
     if chunks is None:
         items = []
         chunks = _chunks(text)
@@ -283,7 +288,7 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
     store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
                                 "last_offset": last_offset})
     store.write(key, "summary", summary)
-    ledger = LedgerFile(rel, stem, key, summary, store)
+    ledger = LedgerFile(rel, stem, key, summary, store, grown_from=grown_from)
     ledger._items = items
     return ledger
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from .errors import BadgesiteError, Diagnostic
-from .model import Award, Badge, Config, Site
+from .model import Award, Badge, Config, Site, Where
 from .sign import statuslist
 from .urls import Urls
 
@@ -165,36 +165,43 @@ def status_entry(award: Award, urls: Urls) -> dict:
             "statusListIndex": str(index), "statusListCredential": url}
 
 
-def status_lists(awards: Iterable[Award]) -> dict[tuple[str, int], list[Award]]:
-    """(ledger, list number) -> its awards, for every list some award points into."""
-    lists: dict[tuple[str, int], list[Award]] = {}
+class StatusList(NamedTuple):
+    """What one status list credential says, gathered from the awards that point into it."""
+    ledger: str
+    number: int
+    valid_from: dt.date  # the oldest award of the list: the list is valid for all of them
+    changed: dt.date  # its last change (an award or a revocation): the proof's date
+    revoked: tuple[int, ...]  # the indices whose bit is set
+    source: Where  # where its first award is, for messages
+
+
+def status_lists(awards: Iterable[Award]) -> list[StatusList]:
+    """Every list some award points into, in (ledger, number) order. (A build reads the
+    same from the ledger cache's records: ledgercache.LedgerFile.status_lists.)"""
+    members: dict[tuple[str, int], list[Award]] = {}
     for award in awards:
-        lists.setdefault((award.ledger, status_position(award)[0]), []).append(award)
-    return dict(sorted(lists.items()))
+        members.setdefault((award.ledger, status_position(award)[0]), []).append(award)
+    lists = []
+    for (ledger, number), listed in sorted(members.items()):
+        revoked = [a for a in listed if a.revoked]
+        lists.append(StatusList(ledger, number, min(a.issued for a in listed),
+                                max([a.issued for a in listed] + [a.revoked.date for a in revoked]),
+                                tuple(sorted(status_position(a)[1] for a in revoked)), listed[0].source))
+    return lists
 
 
-def status_list_credential(ledger: str, number: int, awards: list[Award], urls: Urls) -> dict:
-    """The unsigned BitstringStatusListCredential: the bit of every revoked award is set.
-
-    validFrom is the oldest award of the list, so the list is valid for all of them.
-    """
-    url = urls.url(urls.status_list(ledger, number))
-    revoked = [status_position(a)[1] for a in awards if a.revoked]
+def status_list_credential(status: StatusList, urls: Urls) -> dict:
+    """The unsigned BitstringStatusListCredential: the bit of every revoked award is set."""
+    url = urls.url(urls.status_list(status.ledger, status.number))
     return {
         "@context": [VC_CONTEXT],
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": urls.did,
-        "validFrom": date_time(min(a.issued for a in awards)),
+        "validFrom": date_time(status.valid_from),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": statuslist.encode_status_bits(revoked)},
+                              "encodedList": statuslist.encode_status_bits(status.revoked)},
     }
-
-
-def status_list_created(awards: list[Award]) -> str:
-    """The proof date of a status list: its last change (an award or a revocation)."""
-    dates = [a.issued for a in awards] + [a.revoked.date for a in awards if a.revoked]
-    return date_time(max(dates))
 
 
 # -- the credential ---------------------------------------------------------------------------
@@ -263,7 +270,7 @@ def _ob2_link(award: Award, urls: Urls) -> dict:
 def site_artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
     """The DID document and the signed status lists of all the site's awards."""
     yield did_artifact(ctx, signing_key)
-    yield from status_artifacts(ctx, signing_key, ctx.site.awards.values())
+    yield from status_artifacts(ctx, signing_key, status_lists(ctx.site.awards.values()))
 
 
 def did_artifact(ctx, signing_key) -> tuple[str, bytes]:
@@ -273,18 +280,16 @@ def did_artifact(ctx, signing_key) -> tuple[str, bytes]:
     return ctx.urls.did_document, dump_json(did_document(ctx.urls, ring.keys))
 
 
-def status_artifacts(ctx, signing_key, awards: Iterable[Award]) -> Iterator[tuple[str, bytes]]:
-    """The signed status lists that these awards point into (give all awards of a ledger file;
-    of each only its ledger, position, issued, revoked and source are read: see
-    ledgercache.StatusFacts)."""
+def status_artifacts(ctx, signing_key, lists: Iterable[StatusList]) -> Iterator[tuple[str, bytes]]:
+    """These status lists, signed (dated by their last change)."""
     from .build import dump_json
 
     urls = ctx.urls
     ring = signing_ring(ctx.site.root, signing_key)
-    for (ledger, number), listed in status_lists(awards).items():
-        doc = status_list_credential(ledger, number, listed, urls)
-        signed = _sign(doc, ring, urls, status_list_created(listed), listed[0].source, f"status list of '{ledger}'")
-        yield urls.status_list(ledger, number), dump_json(signed)
+    for status in lists:
+        signed = _sign(status_list_credential(status, urls), ring, urls, date_time(status.changed), status.source,
+                       f"status list of '{status.ledger}'")
+        yield urls.status_list(status.ledger, status.number), dump_json(signed)
 
 
 def award_paths(urls: Urls, award_id: str, image_type: str) -> list[str]:
