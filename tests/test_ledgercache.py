@@ -184,6 +184,76 @@ def test_status_lists_read_from_records_equal_those_of_the_awards(example: Path,
     assert any(status.revoked for status in lists)
     assert any(status.changed.isoformat() == "2027-01-05" for status in lists)
 
+
+def append_awards(ledger: Path, names: list[str]) -> None:
+    with ledger.open("a", encoding="utf-8") as out:
+        for name in names:
+            out.write(f"- id: {name}\n  badge: git-basics\n  recipient:\n    identity: \"sha256${'ab' * 32}\"\n"
+                      f"    salt: \"{'cd' * 16}\"\n  issued: 2026-11-21\n  awarded_by: marianne@stadslab.example\n")
+
+
+def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path: Path, monkeypatch):
+    """Appending to a long file writes its last block and the new ones, and reads none of
+    the others: the cost of `badgesite award` does not grow with the file."""
+    monkeypatch.setattr(ledgercache, "BLOCK", 4)
+    store = Store(tmp_path / "cache")
+    _, ledgers = cached_awards(example, store)
+    previous = {l.path: l.key for l in ledgers}
+    ledger = example / "content/awards/2026.yaml"
+    old = next(l for l in ledgers if l.path.endswith("2026.yaml"))
+    old_index = store.read(old.key, "awards")
+    assert old.count() > 8 and len(old_index["blocks"]) == -(-old.count() // 4)
+    append_awards(ledger, ["appended-0001", "appended-0002"])
+    read: list[str] = []
+    real_read = Store.read
+    monkeypatch.setattr(Store, "read", lambda self, key, kind: read.append(kind) or real_read(self, key, kind))
+    store = Store(tmp_path / "cache")  # a new build: nothing read yet
+    from badgesite.assemble import load_badges
+
+    config, badges, broken = load_badges(example, Diagnostics())
+    ledgers = load_ledgers(example, config, badges, broken, store, previous)
+    grown = next(l for l in ledgers if l.path.endswith("2026.yaml"))
+    assert grown.grown_from == (old.key, old.count())
+    index = store.read(grown.key, "awards")
+    assert index["blocks"][:old.count() // 4] == old_index["blocks"][:old.count() // 4]  # shared, not rewritten
+    assert read.count("block") <= 1  # at most the last block, to continue it
+    assert [grown.item(p)[4][0] for p in (old.count(), old.count() + 1)] == ["appended-0001", "appended-0002"]
+    # what the build sees is what the reference loader says, also read back from the blocks
+    awards = [a for ledger in ledgers for a in ledger.awards()]
+    assert awards == reference_awards(example)
+    again, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert again == awards
+    assert [s for l in ledgers for s in l.status_lists()] == ledgercache_status(awards)
+
+
+def ledgercache_status(awards):
+    from badgesite import ob3
+
+    return ob3.status_lists(awards)
+
+
+def test_a_lost_block_is_validated_again(example: Path, tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(ledgercache, "BLOCK", 4)
+    build(example)
+    blocks = sorted((example / ".badgesite-cache/ledgers").glob("*.block.json"))
+    assert len(blocks) > 3
+    for path in blocks[::2]:
+        path.write_bytes(path.read_bytes()[:-40] + b"garbage")
+    append_awards(example / "content/awards/2026.yaml", ["appended-0001"])
+    build(example)
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
+    # and an edit in the middle of a file, whose blocks are lost, too
+    for path in sorted((example / ".badgesite-cache/ledgers").glob("*.block.json")):
+        path.unlink()
+    ledger = example / "content/awards/2026.yaml"
+    text = ledger.read_text("utf-8")
+    first = text.index("\n- id: ") + 1
+    ledger.write_text(text[:first] + text[first:].replace("\n  name: ", "\n  name: Renamed ", 1), "utf-8")
+    build(example)
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
+
 # -- the build on top of it --------------------------------------------------------------------
 
 def test_an_unchanged_site_is_not_built_again(example: Path):

@@ -29,7 +29,7 @@ from . import __version__, bake, ob2, pages, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
-from .ledgercache import LedgerFile, Store, Tally, from_record, from_site, load_ledgers, tally
+from .ledgercache import LedgerFile, Store, Tally, all_items, from_record, from_site, load_ledgers, tally
 from .model import Award, Badge, Site
 from .render import Deferred, Renderer
 from .urls import EXTENSIONS, Urls
@@ -222,10 +222,17 @@ def _reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) -
     last = (state.get("live") or {}).get("build")
     if not isinstance(last, dict) or last.get("base") != base:
         return None
-    now = {ledger.path: ledger.key for ledger in ledgers}
+    now = {ledger.path: ledger for ledger in ledgers}
     for path, key in last["ledgers"].items():
-        if now.get(path) != key and store.read(key, "awards") is None:
+        ledger = now.get(path)
+        if ledger is not None and ledger.key == key:
+            continue
+        index = store.read(key, "awards")
+        if index is None:
             return None
+        grown = ledger.grown_from if ledger is not None else None
+        if not (grown and grown[0] == key and grown[1] >= index["count"] - 1) and all_items(store, index) is None:
+            return None  # the build compares all its entries (see _old_awards), and one block is lost
     return last
 
 
@@ -270,19 +277,19 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         if before["ledgers"].get(ledger.path) == ledger.key:
             record["status"][ledger.path] = before["status"].get(ledger.path, {})
             continue
-        items = ledger.items()
+        count = ledger.count()
         # a file that only grew at its end keeps the live build's first entries as they were
         grown = ledger.grown_from
         same = grown[1] if grown and grown[0] == before["ledgers"].get(ledger.path) else 0
         old = _old_awards(before, ledger.path, store, same)
-        for position in range(same, len(items)):
-            r = items[position][4]
+        for position in range(same, count):
+            r = ledger.item(position)[4]
             if old.pop(r[0], None) != [position, r]:
                 todo.append((number, position))
         for award_id, (_, r) in old.items():  # awards no longer in the file
             gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
         status = record["status"][ledger.path] = {}
-        if credentials and items:
+        if credentials and count:
             from . import ob3
 
             previous = before["status"].get(ledger.path, {})
@@ -313,9 +320,14 @@ def _old_awards(before: dict, path: str, store: Store, start: int = 0) -> dict[s
     data = store.read(key, "awards") if key else None
     if key and data is None:
         raise LookupError(f"the build cache of {path} disappeared during the build")
-    if not data:
+    if not data or start >= data["count"]:
         return {}
-    return {item[4][0]: [position, item[4]] for position, item in enumerate(data["items"][start:], start)}
+    if start == data["count"] - 1:  # only the last entry: kept beside the blocks
+        return {data["last"][4][0]: [start, data["last"][4]]}
+    items = all_items(store, data)
+    if items is None:
+        raise LookupError(f"the build cache of {path} disappeared during the build")
+    return {item[4][0]: [position, item[4]] for position, item in enumerate(items[start:], start)}
 
 
 def _write_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
@@ -329,7 +341,7 @@ def _write_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[st
         else:
             number, position = item
             ledger = ctx.ledgers[number]
-            _, _, line, col, r = ledger.items()[position]
+            _, _, line, col, r = ledger.item(position)
             award = from_record(r, ledger.path, ledger.stem, position, line, col)
             files = award_files(ctx, award, signing_key)
         for rel, data in files:

@@ -5,8 +5,15 @@ for parsing and validating all of them when one was added. Each ledger file is
 remembered in `.badgesite-cache/ledgers/` under a key made of its bytes and of
 everything its validation depends on (the config and the badges):
 
-  <key>.summary.json   what site-wide files need: ids and badges, revocations, dates
-  <key>.awards.json    every award as a compact record, with the text of its entry
+  <key>.summary.json   what site-wide files need: ids and badges, revocations, dates,
+                       the facts of its status lists
+  <key>.awards.json    where its awards are: the blocks below, and its last entry
+  <sha>.block.json     4096 awards in a row as compact records, with the text of
+                       their entries; named by their content, shared by versions
+
+A file that only grew at its end (`badgesite award`, a CSV import) keeps the blocks
+of its earlier version but the last, so adding an award costs the same in a file of
+a hundred awards as in one of a hundred thousand.
 
 A changed file is split into its entries (each top-level `- ` item); an entry
 whose text is the same as in the file's previous version keeps its record, so
@@ -38,7 +45,8 @@ from .source.files import SourceError, read_text, relpath
 from .source.ledger import LEDGER_NAME, LedgerEntry, ledger_files
 from .source.yamlpos import PosDict, PosList, YamlError, load
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
+BLOCK = 4096  # entries per block of records: appending rewrites only the last block
 ENTRY_SPLIT = re.compile(r"^(?=-(?:[ \t]|\r?$))", re.MULTILINE)  # before each '- ' at the start of a line
 HEADER = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\n)*(?:[ \t]*(?:#[^\n]*)?)?")  # blank lines and comments
 
@@ -61,19 +69,42 @@ def from_record(r: list, path: str, ledger: str, position: int, line: int, col: 
                  ledger=ledger, position=position, source=Where(path, line, col))
 
 
-def summarise(records: list[list]) -> dict:
-    """What the site-wide files need of one ledger file's awards."""
-    counts: dict[str, int] = {}
-    latest: dict[str, str] = {}
-    for r in records:
+def summarise(items: list[list], before: dict | None = None) -> dict:
+    """What the site-wide files and the status lists need of one ledger file's awards:
+    of these entries ([sha, first line, line, col, record]) after those that `before`
+    summarised (not changed: a copy is made)."""
+    from .sign.statuslist import MIN_SIZE
+
+    if before is None:
+        ids, counts, latest, revoked, lists = [], {}, {}, [], []
+    else:
+        ids, counts, latest, revoked = list(before["ids"]), dict(before["counts"]), dict(before["latest"]), \
+            list(before["revoked"])
+        lists = [[first, changed, list(marked), line, col] for first, changed, marked, line, col in before["lists"]]
+    position = len(ids)
+    for _, _, line, col, r in items:
         badge, issued = r[1], r[4]
+        ids.append(r[0])
         counts[badge] = counts.get(badge, 0) + 1
         if issued > latest.get(badge, ""):
             latest[badge] = issued
-    revoked = [[r[0], r[11][0], r[11][1]] for r in records if r[11]]
+        number, index = divmod(position, MIN_SIZE)
+        if number == len(lists):
+            lists.append([issued, issued, [], line, col])  # first issue, last change, revoked, where
+        status = lists[number]
+        if issued < status[0]:
+            status[0] = issued
+        if issued > status[1]:
+            status[1] = issued
+        if r[11]:
+            revoked.append([r[0], r[11][0], r[11][1]])
+            status[2].append(index)
+            if r[11][0] > status[1]:
+                status[1] = r[11][0]
+        position += 1
     dates = [*latest.values(), *(date for _, date, _ in revoked)]
-    return {"ids": [r[0] for r in records], "counts": counts, "latest": latest, "newest": max(dates, default=None),
-            "revoked": revoked}
+    return {"ids": ids, "counts": counts, "latest": latest, "newest": max(dates, default=None), "revoked": revoked,
+            "lists": lists}
 
 
 # -- one ledger file -------------------------------------------------------------------
@@ -90,18 +121,29 @@ class LedgerFile:
     # (key of an earlier version, n): this version only grew at the end of that one, whose
     # first n entries it keeps as they were, at the same places
     grown_from: tuple[str, int] | None = field(repr=False, default=None)
+    _tail: tuple[int, list] | None = field(repr=False, default=None)  # (n, the entries from the n-th on)
 
     def items(self) -> list:
         """Every entry as [entry sha, first line, line, col, record], in file order."""
         if self._items is None:
-            data = self._store.read(self.key, "awards")
-            if data is None:  # damaged or deleted since the summary was read
+            index = self._store.read(self.key, "awards")
+            items = all_items(self._store, index) if index is not None else None
+            if items is None:  # damaged or deleted since the summary was read
                 again = self._reload() if self._reload else None
                 if again is None or again.summary != self.summary:
                     raise LookupError(f"{self.path} changed during the build")
-                data = {"items": again.items()}
-            self._items = data["items"]
+                items = again.items()
+            self._items = items
         return self._items
+
+    def item(self, position: int) -> list:
+        """One entry: of a file that grew, the new ones without reading the others."""
+        if self._items is None and self._tail is not None and position >= self._tail[0]:
+            return self._tail[1][position - self._tail[0]]
+        return self.items()[position]
+
+    def count(self) -> int:
+        return len(self.summary["ids"])
 
     def records(self) -> list[list]:
         return [item[4] for item in self.items()]
@@ -111,21 +153,13 @@ class LedgerFile:
                 for position, (_, _, line, col, r) in enumerate(self.items())]
 
     def status_lists(self) -> list:
-        """What ob3.status_lists(self.awards()) says, read from the records (the same,
-        without making a hundred thousand Awards: tests/test_ledgercache.py)."""
+        """What ob3.status_lists(self.awards()) says, from the summary (the same, without
+        making a hundred thousand Awards: tests/test_ledgercache.py)."""
         from .ob3 import StatusList
-        from .sign.statuslist import MIN_SIZE
 
-        date, items, lists = dt.date.fromisoformat, self.items(), []
-        for number, start in enumerate(range(0, len(items), MIN_SIZE)):
-            part = items[start:start + MIN_SIZE]
-            records = [item[4] for item in part]
-            issued = [r[4] for r in records]
-            revoked = [index for index, r in enumerate(records) if r[11]]
-            changed = max(max(issued), *(records[index][11][0] for index in revoked)) if revoked else max(issued)
-            lists.append(StatusList(self.stem, number, date(min(issued)), date(changed), tuple(revoked),
-                                    Where(self.path, part[0][2], part[0][3])))
-        return lists
+        date = dt.date.fromisoformat
+        return [StatusList(self.stem, number, date(first), date(changed), tuple(revoked), Where(self.path, line, col))
+                for number, (first, changed, revoked, line, col) in enumerate(self.summary["lists"])]
 
 
 class Store:
@@ -144,8 +178,8 @@ class Store:
             self._read[key, kind] = self._load(key, kind)
         return self._read[key, kind]
 
-    def _load(self, key: str, kind: str) -> dict | None:
-        if self.folder is None or not self.trusted:
+    def _load(self, key: str, kind: str, trusted: bool = False) -> dict | None:
+        if self.folder is None or not (self.trusted or trusted):
             return None
         try:
             raw = self._path(key, kind).read_bytes()
@@ -172,10 +206,23 @@ class Store:
         except OSError:
             pass  # a cache that cannot be written only costs time
 
+    def write_block(self, items: list) -> str:
+        """Remember a block of entries under the digest of its content; returns the digest."""
+        key = hashlib.sha256(orjson.dumps(items)).hexdigest()
+        if self.folder is not None and not (self.trusted and self._path(key, "block").is_file()):
+            self.write(key, "block", {"items": items})
+        return key
+
     def keep_only(self, keys: set[str]) -> None:
-        """Delete the cache files of ledger versions that no build refers to any more."""
+        """Delete the cache files of ledger versions that no build refers to any more
+        (and the blocks that none of those refers to)."""
         if self.folder is None or not self.folder.is_dir():
             return
+        keys = set(keys)
+        for key in list(keys):
+            index = self._load(key, "awards", trusted=True)  # written by this build or the last
+            if index is not None and isinstance(index.get("blocks"), list):
+                keys.update(block for block in index["blocks"] if isinstance(block, str))
         for path in self.folder.iterdir():
             if path.name.split(".", 1)[0] not in keys:
                 path.unlink(missing_ok=True)
@@ -251,46 +298,92 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
     old = store.read(previous_key, "awards") if previous_key else None
     if old is not None and old.get("vdigest") != vdigest:
         old = None
-    items: list = []
-    known: dict[str, list] = {}
-    chunks = grown_from = None
-    if old is not None and old["items"] and old["items"][-1][0] is not None and len(text) >= old["length"] \
+    last = old["last"] if old is not None else None
+    kept, known, chunks = 0, {}, None
+    if last is not None and last[0] is not None and len(text) >= old["length"] \
             and _sha(text[:old["length"]]) == old["sha"]:
         # the common case: entries added at the end. The old text is unchanged up to its
         # last entry, which may have grown (a revocation added to it): split only from there.
-        *items, last = old["items"]
+        kept = old["count"] - 1
         chunks = _chunks(text[old["last_offset"]:], last[1], old["last_offset"])
         known = {last[0]: last}
-        grown_from = (previous_key, len(items))
     if chunks is None:
-        items = []
+        kept = 0
         chunks = _chunks(text)
         if chunks is None:
             return None
         if old is not None:
-            known = {item[0]: item for item in old["items"] if item[0]}
+            known = {item[0]: item for item in all_items(store, old) or () if item[0]}
+    tail: list = []  # the entries from position `kept` on
     new: list[tuple[int, int, str, str]] = []  # (position, first line, text, sha) of entries to validate
-    for position, (start, offset, chunk) in enumerate(chunks, len(items)):
+    for position, (start, offset, chunk) in enumerate(chunks, kept):
         digest = _sha(chunk)
         reused = known.get(digest)
         if reused is not None:
-            items.append([digest, start, start + reused[2] - reused[1], reused[3], reused[4]])
+            tail.append([digest, start, start + reused[2] - reused[1], reused[3], reused[4]])
         else:
-            items.append(None)
+            tail.append(None)
             new.append((position, start, chunk, digest))
     checked = _validate_entries(rel, stem, new, config, badges, broken)
     if checked is None:
         return None
     for (position, _, _, _), item in zip(new, checked):
-        items[position] = item
-    summary = summarise([item[4] for item in items])
-    last_offset = chunks[-1][1] if chunks else old["last_offset"] if old is not None and old["items"] else len(text)
-    store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
-                                "last_offset": last_offset})
-    store.write(key, "summary", summary)
-    ledger = LedgerFile(rel, stem, key, summary, store, grown_from=grown_from)
-    ledger._items = items
+        tail[position - kept] = item
+    last_offset = chunks[-1][1] if chunks else len(text)
+    items = summary = None
+    if kept and tail and tail[0] == last:  # the old last entry as it was: only entries were added
+        before = store.read(previous_key, "summary")
+        if before is not None and len(before["ids"]) == kept + 1:
+            kept, tail = kept + 1, tail[1:]
+            summary = summarise(tail, before)
+    if summary is None:
+        if kept:
+            items = all_items(store, old)
+            if items is None:  # the cache lost the earlier version: validate the whole file
+                return _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, None)
+            items = items[:kept] + tail
+        else:
+            items = tail
+        summary = summarise(items)
+    if _write_items(store, key, vdigest, text, last_offset, tail, kept, old):
+        store.write(key, "summary", summary)
+    ledger = LedgerFile(rel, stem, key, summary, store, grown_from=(previous_key, kept) if kept else None)
+    if items is not None:
+        ledger._items = items
+    else:
+        ledger._tail = (kept, tail)
     return ledger
+
+
+def all_items(store: Store, index: dict) -> list | None:
+    """Every entry of a remembered version, from its blocks (None if one is lost)."""
+    items: list = []
+    for block in index["blocks"]:
+        data = store.read(block, "block")
+        if data is None:
+            return None
+        items += data["items"]
+    return items if len(items) == index["count"] else None
+
+
+def _write_items(store: Store, key: str, vdigest: str, text: str, last_offset: int, tail: list, kept: int = 0,
+                 old: dict | None = None) -> bool:
+    """Remember a version's entries: `tail` from position `kept` on, those before it being
+    the first ones of the version `old`, whose blocks are shared. False if it cannot."""
+    blocks, head = [], []
+    if kept:
+        blocks = list(old["blocks"][:kept // BLOCK])
+        if kept % BLOCK:
+            data = store.read(old["blocks"][kept // BLOCK], "block")
+            if data is None:
+                return False
+            head = data["items"][:kept % BLOCK]
+    rest = head + tail
+    blocks += [store.write_block(rest[i:i + BLOCK]) for i in range(0, len(rest), BLOCK)]
+    last = tail[-1] if tail else old["last"] if kept else None
+    store.write(key, "awards", {"vdigest": vdigest, "count": kept + len(tail), "blocks": blocks,
+                                "length": len(text), "sha": _sha(text), "last_offset": last_offset, "last": last})
+    return True
 
 
 PARALLEL_FROM = 4000  # entries to validate at least before worker processes share the work
@@ -359,10 +452,9 @@ def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:
             chunks = [(0, 0, None)] * len(awards)  # entries that cannot be told apart are not remembered one by one
         items = [[_sha(chunk) if chunk is not None else None, start, a.source.line, a.source.col, to_record(a)]
                  for a, (start, _, chunk) in zip(awards, chunks)]
-        summary = summarise([item[4] for item in items])
+        summary = summarise(items)
         last_offset = chunks[-1][1] if chunks and chunks[-1][2] is not None else len(text)
-        store.write(key, "awards", {"vdigest": vdigest, "items": items, "length": len(text), "sha": _sha(text),
-                                    "last_offset": last_offset})
+        _write_items(store, key, vdigest, text, last_offset, items)
         store.write(key, "summary", summary)
         ledger = LedgerFile(rel, file.stem, key, summary, store)
         ledger._items = items
