@@ -185,14 +185,15 @@ def test_status_lists_read_from_records_equal_those_of_the_awards(example: Path,
     assert any(status.changed.isoformat() == "2027-01-05" for status in lists)
 
 
-def append_awards(ledger: Path, names: list[str]) -> None:
+def append_awards(ledger: Path, names: list[str], gap: str = "") -> None:
     with ledger.open("a", encoding="utf-8") as out:
         for name in names:
-            out.write(f"- id: {name}\n  badge: git-basics\n  recipient:\n    identity: \"sha256${'ab' * 32}\"\n"
+            out.write(f"{gap}- id: {name}\n  badge: git-basics\n  recipient:\n    identity: \"sha256${'ab' * 32}\"\n"
                       f"    salt: \"{'cd' * 16}\"\n  issued: 2026-11-21\n  awarded_by: marianne@stadslab.example\n")
 
 
-def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("gap", ["", "\n"])  # `badgesite award` writes a blank line before the entry
+def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path: Path, monkeypatch, gap: str):
     """Appending to a long file writes its last block and the new ones, and reads none of
     the others: the cost of `badgesite award` does not grow with the file."""
     monkeypatch.setattr(ledgercache, "BLOCK", 4)
@@ -203,7 +204,7 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
     old = next(l for l in ledgers if l.path.endswith("2026.yaml"))
     old_index = store.read(old.key, "awards")
     assert old.count() > 8 and len(old_index["blocks"]) == -(-old.count() // 4)
-    append_awards(ledger, ["appended-0001", "appended-0002"])
+    append_awards(ledger, ["appended-0001", "appended-0002"], gap)
     read: list[str] = []
     real_read = Store.read
     monkeypatch.setattr(Store, "read", lambda self, key, kind: read.append(kind) or real_read(self, key, kind))

@@ -331,7 +331,9 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
         tail[position - kept] = item
     last_offset = chunks[-1][1] if chunks else len(text)
     items = summary = None
-    if kept and tail and tail[0] == last:  # the old last entry as it was: only entries were added
+    if kept and tail and tail[0][1:] == last[1:]:
+        # the old last entry as it was (its text may have gained a blank line, as
+        # `badgesite award` writes one before the entry it appends): entries were added
         before = store.read(previous_key, "summary")
         if before is not None and len(before["ids"]) == kept + 1:
             kept, tail = kept + 1, tail[1:]
