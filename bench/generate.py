@@ -1,6 +1,9 @@
 """Generate a synthetic badgesite site of any size (no real people's e-mails).
 
-    python bench/generate.py OUT_DIR --awards 10000 [--badges 50]
+    python bench/generate.py OUT_DIR --awards 10000 [--badges 50] [--per-file 10000]
+
+The ledger is split into files of --per-file awards (0: all in one file, as a site
+that keeps one ledger file grows).
 
 Per award the built site has a page, an OB 2.0 JSON and a baked PNG (about 20 KB,
 as in the performance issue's equivalent site). Deterministic for a given size.
@@ -30,7 +33,7 @@ def badge_png(index: int, rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def generate(out: Path, awards: int, badges: int = 50, seed: int = 1) -> Path:
+def generate(out: Path, awards: int, badges: int = 50, seed: int = 1, per_file: int = 10_000) -> Path:
     rng = random.Random(seed)
     (out / "content/badges").mkdir(parents=True, exist_ok=True)
     (out / "content/awards").mkdir(parents=True, exist_ok=True)
@@ -48,7 +51,7 @@ def generate(out: Path, awards: int, badges: int = 50, seed: int = 1) -> Path:
             f"tags: [module, year-{b % 4 + 1}]\nkind: microcredential\nlevel: year {b % 4 + 1}\n{requires}"
             f"study_load: {{ects: 5}}\neqf: 6\nlearning_outcomes: [Applies the theory of module {b}.]\n---\n"
             f"Module {b} is assessed by an exam and a project.\n", encoding="utf-8")
-    per_file = 10_000
+    per_file = per_file or awards
     for start in range(0, awards, per_file):
         lines = []
         for n in range(start, min(awards, start + per_file)):
@@ -78,5 +81,6 @@ if __name__ == "__main__":
     parser.add_argument("out", type=Path)
     parser.add_argument("--awards", type=int, default=1000)
     parser.add_argument("--badges", type=int, default=50)
+    parser.add_argument("--per-file", type=int, default=10_000, help="awards per ledger file (0: one file)")
     args = parser.parse_args()
-    generate(args.out, args.awards, args.badges)
+    generate(args.out, args.awards, args.badges, per_file=args.per_file)

@@ -1,6 +1,7 @@
 """Benchmark badgesite beside Hugo and the write floor, in one run.
 
     python bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--work /tmp/badgesite-bench] [--no-hugo]
+                        [--per-file 10000]
 
 For each size it generates a synthetic site (bench/generate.py), then measures as
 separate processes (wall time, CPU time, peak RSS):
@@ -114,11 +115,12 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
     return path
 
 
-def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool) -> dict[str, tuple]:
+def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
+               per_file: int = 10_000) -> dict[str, tuple]:
     site = work / f"site-{size}"
     if site.exists():
         shutil.rmtree(site)
-    generate(site, size)
+    generate(site, size, per_file=per_file)
     build = badgesite + ["build", "-q", "--site", str(site)]
     results: dict[str, tuple] = {}
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
@@ -162,6 +164,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
+    parser.add_argument("--per-file", type=int, default=10_000, help="awards per ledger file (0: all in one)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     badgesite = [sys.executable, "-m", "badgesite.cli"]
@@ -169,7 +172,8 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         runs = args.runs if size < 100_000 else 1
         print(f"benchmarking {size} awards ({runs} run{'s' * (runs > 1)} each)…", file=sys.stderr, flush=True)
-        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3)))
+        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
+                                      args.per_file)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
         for case, (wall, cpu, rss) in results.items():
