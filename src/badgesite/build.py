@@ -230,9 +230,9 @@ def _reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) -
         index = store.read(key, "awards")
         if index is None:
             return None
-        grown = ledger.grown_from if ledger is not None else None
-        if not (grown and grown[0] == key and grown[1] >= index["count"] - 1) and all_items(store, index) is None:
-            return None  # the build compares all its entries (see _old_awards), and one block is lost
+        kept = ledger.kept_from(key) if ledger is not None else 0
+        if kept < index["count"] - 1 and all_items(store, index) is None:
+            return None  # the build compares its entries from `kept` on (_old_awards), and a block is lost
     return last
 
 
@@ -279,8 +279,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
             continue
         count = ledger.count()
         # a file that only grew at its end keeps the live build's first entries as they were
-        grown = ledger.grown_from
-        same = grown[1] if grown and grown[0] == before["ledgers"].get(ledger.path) else 0
+        same = ledger.kept_from(before["ledgers"].get(ledger.path))
         old = _old_awards(before, ledger.path, store, same)
         for position in range(same, count):
             r = ledger.item(position)[4]

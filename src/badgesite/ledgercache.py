@@ -145,6 +145,10 @@ class LedgerFile:
     def count(self) -> int:
         return len(self.summary["ids"])
 
+    def kept_from(self, key: str | None) -> int:
+        """How many of its first entries this version kept, in place, from version `key`."""
+        return self.grown_from[1] if self.grown_from and self.grown_from[0] == key else 0
+
     def records(self) -> list[list]:
         return [item[4] for item in self.items()]
 
