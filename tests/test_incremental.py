@@ -48,9 +48,15 @@ CHANGES = {
             (REPO / "themes/default/templates/award.html").read_text("utf-8").replace("</article>", "<p>local</p></article>", 1), "utf-8"),
     "config": lambda s: _replace(s / "badgesite.yaml", "name: ", "name: The "),
     "ledger file removed": lambda s: (s / "content/awards/2026.yaml").write_text("", "utf-8"),
+    "award revoked in the middle": lambda s: _replace(
+        s / "content/awards/2026.yaml", "  awarded_by: marianne@stadslab.example\n",
+        "  awarded_by: marianne@stadslab.example\n  revoked:\n    date: 2026-11-22\n    reason: Test\n"),
+    "last award revoked, one added": lambda s: _append(
+        s / "content/awards/2026.yaml", "  revoked:\n    date: 2026-11-22\n    reason: Test\n" + NEW_AWARD),
 }
 
-LEDGER_CHANGES = {"award added", "award revoked", "ledger file removed"}
+LEDGER_CHANGES = {"award added", "award revoked", "ledger file removed", "award revoked in the middle",
+                  "last award revoked, one added"}
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +74,26 @@ def test_incremental_equals_clean(built_example: Path, tmp_path: Path, change: s
     site = tmp_path / "site"
     shutil.copytree(built_example, site, symlinks=True)
     CHANGES[change](site)
+    check_incremental_equals_clean(site, tmp_path, change)
+
+
+@pytest.mark.parametrize("change", sorted(LEDGER_CHANGES))
+def test_incremental_equals_clean_with_many_cache_blocks(tmp_path: Path, monkeypatch, change: str):
+    """The same with the ledger cache cut in blocks of 3 entries, so that appends and edits
+    continue, share and replace blocks in the middle of a file."""
+    from badgesite import ledgercache
+
+    monkeypatch.setattr(ledgercache, "BLOCK", 3)
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    build(site, site / "output")
+    CHANGES[change](site)
+    check_incremental_equals_clean(site, tmp_path, change)
+
+
+def check_incremental_equals_clean(site: Path, tmp_path: Path, change: str) -> None:
     incremental = build(site, site / "output")
     if change in LEDGER_CHANGES:
         assert incremental.kept > 0 and incremental.written < incremental.files // 4  # it really reused earlier work

@@ -227,6 +227,18 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
     assert [s for l in ledgers for s in l.status_lists()] == ledgercache_status(awards)
 
 
+
+def test_blocks_of_another_size_are_not_continued(example: Path, tmp_path: Path, monkeypatch):
+    build(example)  # blocks of 4096
+    monkeypatch.setattr(ledgercache, "BLOCK", 3)
+    append_awards(example / "content/awards/2026.yaml", ["appended-0001"])
+    build(example)
+    build(example, tmp_path / "clean", clean=True)
+    assert tree(example / "output") == tree(tmp_path / "clean")
+    folder = example / ".badgesite-cache/ledgers"
+    indexes = [Store(folder).read(p.name.split(".")[0], "awards") for p in folder.glob("*.awards.json")]
+    assert any(i["block"] == 3 and len(i["blocks"]) == -(-i["count"] // 3) for i in indexes)  # cut anew
+
 def ledgercache_status(awards):
     from badgesite import ob3
 

@@ -300,8 +300,8 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
 def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, previous_key):
     """One changed ledger file: new and edited entries validated, the others remembered."""
     old = store.read(previous_key, "awards") if previous_key else None
-    if old is not None and old.get("vdigest") != vdigest:
-        old = None
+    if old is not None and (old.get("vdigest") != vdigest or old.get("block") != BLOCK):
+        old = None  # validated otherwise, or cut in blocks of another size
     last = old["last"] if old is not None else None
     kept, known, chunks = 0, {}, None
     if last is not None and last[0] is not None and len(text) >= old["length"] \
@@ -387,7 +387,7 @@ def _write_items(store: Store, key: str, vdigest: str, text: str, last_offset: i
     rest = head + tail
     blocks += [store.write_block(rest[i:i + BLOCK]) for i in range(0, len(rest), BLOCK)]
     last = tail[-1] if tail else old["last"] if kept else None
-    store.write(key, "awards", {"vdigest": vdigest, "count": kept + len(tail), "blocks": blocks,
+    store.write(key, "awards", {"vdigest": vdigest, "block": BLOCK, "count": kept + len(tail), "blocks": blocks,
                                 "length": len(text), "sha": _sha(text), "last_offset": last_offset, "last": last})
     return True
 
