@@ -198,24 +198,29 @@ class Store:
         return data
 
     def write(self, key: str, kind: str, data: dict) -> None:
+        body = orjson.dumps({"version": CACHE_VERSION, **data})
+        self._put(key, kind, body, hashlib.sha256(body).hexdigest())
+
+    def write_block(self, items: list) -> str:
+        """Remember a block of entries under the digest of its file's content (which is also
+        its check line); returns the digest."""
+        body = orjson.dumps({"version": CACHE_VERSION, "items": items})
+        key = hashlib.sha256(body).hexdigest()
+        if not (self.trusted and self.folder is not None and self._path(key, "block").is_file()):
+            self._put(key, "block", body, key)
+        return key
+
+    def _put(self, key: str, kind: str, body: bytes, digest: str) -> None:
         if self.folder is None:
             return
-        body = orjson.dumps({"version": CACHE_VERSION, **data})
         path = self._path(key, kind)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+            tmp.write_bytes(digest.encode() + b"\n" + body)
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
-
-    def write_block(self, items: list) -> str:
-        """Remember a block of entries under the digest of its content; returns the digest."""
-        key = hashlib.sha256(orjson.dumps(items)).hexdigest()
-        if self.folder is not None and not (self.trusted and self._path(key, "block").is_file()):
-            self.write(key, "block", {"items": items})
-        return key
 
     def keep_only(self, keys: set[str]) -> None:
         """Delete the cache files of ledger versions that no build refers to any more

@@ -281,7 +281,7 @@ def _escaped(value: str) -> str:
 
 def freeze(element: dict) -> dict:
     """Mark a node object that its owner will not change again (ob3: the issuer and the
-    achievement of a badge, and the schema entry, in every credential): its quads are
+    achievement of a badge, in every credential of it): its quads are
     then remembered by the object's identity, without reading its content again.
     Returns the object. At most _FROZEN_MAX are remembered (a long `serve` makes new
     ones on every rebuild): when full, the oldest half is forgotten."""
