@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from badgesite import bake
+from badgesite.output import bake
 from badgesite.build import build
 from conftest import AWARDS, BADGE, REPO, SVG, make_site, run_cli
 
@@ -145,7 +145,7 @@ def test_json_documents_are_written_exactly_as_the_standard_library_would():
     """dump_json and compact_json use orjson for speed; their bytes must be those of json.dumps."""
     import json
 
-    from badgesite.build import compact_json, dump_json
+    from badgesite.documents.json import compact_json, dump_json
 
     odd = "é ü 日本 \U0001F393 \u2028 \u2029 \x00 \x1f \x7f \t \" \\ </script> &amp;"
     docs = [

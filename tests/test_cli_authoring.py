@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from conftest import make_site, run_cli
 
-from badgesite import identity, ledger_edit
+from badgesite import recipients
+from badgesite.authoring import ledger_edit
 
 TODAY = dt.date.today()
 COLUMNS = "badge,email,name,issued,evidence_url,evidence_name,narrative"
@@ -83,7 +84,7 @@ def test_award_one_appends_a_hashed_award_and_prints_its_page(new_site: Path):
     assert award["evidence"] == [{"url": "https://video.example/leah", "name": "Video: the demo"}]
     assert award["narrative"] == "Built a *weather* bot.\n\nWith tests."
     recipient = award["recipient"]
-    assert identity.matches("leah.devries@example.org", recipient["identity"], recipient["salt"])
+    assert recipients.matches("leah.devries@example.org", recipient["identity"], recipient["salt"])
     assert "leah.devries@" not in all_content(new_site).lower(), "no plain e-mail address in content/"
     assert "example.org" not in all_content(new_site).replace("@example.org", ""), "nor its domain alone"
     assert run_cli("check", "-s", str(new_site))[0] == 0
@@ -219,7 +220,7 @@ def test_award_csv_thousand_rows(new_site: Path, tmp_path: Path):
         mapping = list(csv.DictReader(handle))
     assert len(mapping) == 1000 and mapping[5]["email"] == "student5@school.example"
     award = next(e for e in entries(new_site) if e["id"] == mapping[5]["id"])
-    assert identity.matches("student5@school.example", award["recipient"]["identity"], award["recipient"]["salt"])
+    assert recipients.matches("student5@school.example", award["recipient"]["identity"], award["recipient"]["salt"])
     start = time.perf_counter()
     assert run_cli("check", "-s", str(new_site))[0] == 0
     print(f"check after: {time.perf_counter() - start:.2f} s")

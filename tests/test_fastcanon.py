@@ -20,14 +20,14 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from badgesite import ob3
+from badgesite.documents import ob3
 from badgesite.assemble import load_site
-from badgesite.build import build, make_context
-from badgesite.model import (Alignment, Award, Badge, BadgeText, Config, Evidence, Issuer, Recipient,
-                             Revocation, Site, StudyLoad)
+from badgesite.build import build
+from badgesite.output.context import make_context
+from badgesite.model import Alignment, Award, Badge, BadgeText, Config, Evidence, Issuer, Recipient, Revocation, Site, StudyLoad
 from badgesite.sign import canon, fastcanon, proof
-from badgesite.sign import keys as ed25519
-from badgesite.sign.canon import CanonicalizationError
+from badgesite.sign import ed25519
+from badgesite.sign.jsonld import CanonicalizationError
 from badgesite.urls import Urls
 
 from conftest import REPO

@@ -15,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import bake, ob3
+from badgesite.output import bake
+from badgesite.documents import ob3
 from badgesite.assemble import load_site
-from badgesite.build import build, make_context
+from badgesite.build import build
+from badgesite.output.context import make_context
 from badgesite.model import Award, Recipient
-from badgesite.sign import keys as ed25519
-from badgesite.sign import proof, statuslist
+from badgesite.sign import ed25519
+from badgesite.sign import proof
+from badgesite.documents import bitstring
 from badgesite.urls import Urls
 
 from conftest import REPO, make_site
@@ -231,10 +234,10 @@ def test_status_lists_mark_exactly_the_revoked_awards(example):
         assert doc["issuer"] == "did:web:stadslab-academy.github.io:badges"
         assert doc["credentialSubject"]["type"] == "BitstringStatusList"
         proof.verify(doc, key)
-        bits = statuslist.decode_status_bits(doc["credentialSubject"]["encodedList"])
-        assert len(bits) * 8 >= statuslist.MIN_SIZE
+        bits = bitstring.decode_status_bits(doc["credentialSubject"]["encodedList"])
+        assert len(bits) * 8 >= bitstring.MIN_SIZE
         revoked = {a.position for a in site.awards.values() if a.ledger == ledger and a.revoked}
-        assert {i for i in range(len(bits) * 8) if statuslist.is_set(bits, i)} == revoked
+        assert {i for i in range(len(bits) * 8) if bitstring.is_set(bits, i)} == revoked
 
 
 def test_did_document_lists_the_key_for_assertions(example):

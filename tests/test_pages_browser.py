@@ -353,7 +353,7 @@ def test_verify_pasted_link_or_json(example, server, page, form):
 
 
 def test_verify_tampered_image_fails(example, server, page, tmp_path):
-    from badgesite import bake
+    from badgesite.output import bake
 
     site, output = example
     award = pick(site, "valid", svg=False)

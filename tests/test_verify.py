@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import bake, verify
+from badgesite.output import bake
+from badgesite import verify
 from badgesite.build import build
-from badgesite.sign import keys as ed25519
+from badgesite.sign import ed25519
 from badgesite.sign import proof
 
 from conftest import BADGE, SVG, make_site, run_cli

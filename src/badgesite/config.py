@@ -8,7 +8,8 @@ from .errors import Diagnostics
 from .model import Config, Issuer
 from .source.fields import Fields
 from .source.files import SourceError, read_text
-from .source.yamlpos import PosDict, YamlError, load
+from .source.yaml.positions import PosDict, YamlError
+from .source.yaml import load
 
 CONFIG_FILE = "badgesite.yaml"
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")

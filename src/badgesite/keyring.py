@@ -21,35 +21,22 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
 
+from .config import load_config
 from .errors import BadgesiteError, Diagnostic, Diagnostics
-from .sign.multibase import ed25519_public_bytes
-from .source.files import skipped_dir
+from .source.keyfile import KEY_ID, KEYS_FILE, PublicKey, read_history
+from .urls import Urls
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .sign import keys as ed25519
+    from .sign import ed25519
 
 ENV = "BADGESITE_SIGNING_KEY"
-KEYS_FILE = "keys.yaml"
-KEY_ID = re.compile(r"^key-([1-9][0-9]{0,5})$")
-# A PEM private key block (PKCS#8, OpenSSH, RSA, EC, encrypted…) with a real base64 body,
-# also written on one line with \n escapes (as in JSON or YAML). A text that only
-# mentions the armour (the PEM header line quoted in documentation or code) is not a key.
-_B64 = rb"(?:[A-Za-z0-9+/=]|\\[nr]|\s)"
-_GAP = rb"(?:\s|\\[nr]){0,4}"
-PRIVATE_PEM = re.compile(
-    rb"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY-----" + _GAP
-    + rb"(?:[A-Za-z-]{1,20}: ?[^\r\n\\]{0,200}(?:\\n|\r?\n)" + _GAP + rb")*"  # Proc-Type, DEK-Info
-    + _B64 + rb"{40,}?-----END \1PRIVATE KEY-----")
-CHUNK = 1 << 20
-OVERLAP = 64 * 1024  # longer than any private key block
-MAX_SCAN_BYTES = 64 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class PublicKey:
-    id: str  # "key-1": the fragment of its verification method, <did>#key-1
-    multibase: str  # publicKeyMultibase, "z6Mk…"
-    added: str | None = None  # YYYY-MM-DD, informational
+def _crypto():
+    """sign.ed25519, imported only where a private key is handled."""
+    from .sign import ed25519  # lazy: cryptography takes 30 ms to import; a build without a key never needs it
+
+    return ed25519
 
 
 @dataclass(frozen=True)
@@ -84,9 +71,6 @@ def default_key_path(did: str) -> Path:
 
 def site_did(root: Path) -> str | None:
     """The did:web of the site in `root`, or None when its badgesite.yaml cannot be read."""
-    from .config import load_config
-    from .urls import Urls
-
     config = load_config(Path(root), Diagnostics())
     return Urls(config.base_url, config.language).did if config else None
 
@@ -107,63 +91,6 @@ def refuse_inside_site(path: Path, root: Path) -> None:
                 str(path), 0, 0, f"refusing to keep a private key inside {what} ({folder}): it would be "
                 "published or committed", hint="choose a path outside it, or leave out --out to use "
                 f"{config_dir() / 'keys'}")])
-
-
-# -- keys.yaml: the public key history ----------------------------------------------------
-
-def read_history(root: Path) -> list[PublicKey]:
-    """The public keys listed in keys.yaml (empty without the file); BadgesiteError if broken."""
-    problems = Diagnostics()
-    history = _parse_history(Path(root), problems)
-    if problems:
-        raise BadgesiteError(problems.sorted())
-    return history
-
-
-def _parse_history(root: Path, problems: Diagnostics) -> list[PublicKey]:
-    from .source.yamlpos import PosDict, PosList, YamlError, load
-
-    path = root / KEYS_FILE
-    if not path.is_file():
-        return []
-    try:
-        data = load(path.read_text("utf-8"), KEYS_FILE)
-    except (YamlError, UnicodeDecodeError, OSError) as exc:
-        problems.extend([getattr(exc, "diagnostic", None) or Diagnostic(KEYS_FILE, 0, 0, f"cannot read: {exc}")])
-        return []
-    if not isinstance(data, PosDict) or not isinstance(data.get("keys"), PosList):
-        problems.error(KEYS_FILE, 1, 1, "keys.yaml must have a 'keys:' list (see 'badgesite keys show')")
-        return []
-    for key in data:
-        if key != "keys":
-            problems.error(KEYS_FILE, *data.kpos(key), f"unknown key '{key}' (only 'keys' belongs here)")
-    history: list[PublicKey] = []
-    for index, item in enumerate(data["keys"]):
-        line, col = data["keys"].ipos(index)
-        if not isinstance(item, PosDict):
-            problems.error(KEYS_FILE, line, col, "each key is a mapping: id, publicKeyMultibase, added")
-            continue
-        for name in item:
-            if name not in ("id", "publicKeyMultibase", "added"):
-                problems.error(KEYS_FILE, *item.kpos(name), f"unknown key '{name}'")
-        key_id, multibase_text, added = item.get("id"), item.get("publicKeyMultibase"), item.get("added")
-        if not isinstance(key_id, str) or not KEY_ID.match(key_id):
-            problems.error(KEYS_FILE, *item.vpos("id"), f"key id {key_id!r} must look like key-1, key-2…")
-            continue
-        if any(k.id == key_id for k in history):
-            problems.error(KEYS_FILE, *item.vpos("id"), f"key id '{key_id}' is listed twice")
-            continue
-        try:
-            ed25519_public_bytes(multibase_text if isinstance(multibase_text, str) else "")
-        except ValueError:
-            problems.error(KEYS_FILE, *item.vpos("publicKeyMultibase"),
-                           f"'{key_id}': publicKeyMultibase must be an Ed25519 public key 'z6Mk…'")
-            continue
-        if any(k.multibase == multibase_text for k in history):
-            problems.error(KEYS_FILE, *item.vpos("publicKeyMultibase"), f"'{key_id}': the same key is listed twice")
-            continue
-        history.append(PublicKey(key_id, multibase_text, str(added) if added is not None else None))
-    return history
 
 
 def write_history(root: Path, history: list[PublicKey], did: str) -> Path:
@@ -187,7 +114,7 @@ def write_history(root: Path, history: list[PublicKey], did: str) -> Path:
 
 def key_ring(root: Path, private: ed25519.Ed25519PrivateKey, source: str = "") -> KeyRing:
     """The private key with the site's public key history around it."""
-    from .sign import keys as ed25519  # cryptography: imported only where a private key is handled
+    ed25519 = _crypto()
     current = ed25519.public_multibase(private)
     history = read_history(root)
     if not history:
@@ -204,7 +131,7 @@ def key_ring(root: Path, private: ed25519.Ed25519PrivateKey, source: str = "") -
 # -- finding the key for a build ----------------------------------------------------------
 
 def _load_pem(data: bytes, source: str) -> ed25519.Ed25519PrivateKey:
-    from .sign import keys as ed25519  # cryptography: imported only where a private key is handled
+    ed25519 = _crypto()
     try:
         return ed25519.load_private_key(data)
     except ed25519.SigningKeyError as exc:
@@ -261,7 +188,7 @@ class NewKey:
 
 
 def _write_private(path: Path, private: ed25519.Ed25519PrivateKey) -> None:
-    from .sign import keys as ed25519  # cryptography: imported only where a private key is handled
+    ed25519 = _crypto()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
@@ -275,7 +202,7 @@ def _today() -> str:
 
 def init_key(root: Path, out: Path | None = None) -> NewKey:
     """Create the site's first Ed25519 key outside the site; record its public key."""
-    from .sign import keys as ed25519  # cryptography: imported only where a private key is handled
+    ed25519 = _crypto()
     root = Path(root).resolve()
     did = site_did(root) if (root / "badgesite.yaml").is_file() else None
     if out is None and did is None:
@@ -299,7 +226,7 @@ def init_key(root: Path, out: Path | None = None) -> NewKey:
 
 def rotate_key(root: Path, out: Path | None = None) -> NewKey:
     """A new current key; the old public keys stay listed (and published) in keys.yaml."""
-    from .sign import keys as ed25519  # cryptography: imported only where a private key is handled
+    ed25519 = _crypto()
     root = Path(root).resolve()
     did = site_did(root)
     if did is None:
@@ -332,57 +259,3 @@ def rotate_key(root: Path, out: Path | None = None) -> NewKey:
     return NewKey(path, key_id, multibase, did, written, retired)
 
 
-# -- check: no private key inside the site ----------------------------------------------------
-
-def private_keys_in(root: Path) -> Diagnostics:
-    """An error for every file in the site folder that holds a private key.
-
-    Looks at every file (any name, any type) for a PEM '-----BEGIN … PRIVATE KEY-----'
-    block with a key in it, skipping the build output, .git, node_modules and virtual
-    environments. Symbolic links are not followed.
-    """
-    root = Path(root).resolve()
-    found = Diagnostics()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not skipped_dir(d) and not os.path.islink(os.path.join(folder, d)))
-        for name in sorted(files):
-            path = Path(folder) / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            line = _marker_line(path)
-            if line:
-                found.error(path.relative_to(root).as_posix(), line, 0,
-                            "a private key is inside the site folder: it would be committed or published",
-                            hint="move it out (badgesite keeps keys in ~/.config/badgesite/keys/); if it was "
-                                 "ever committed or pushed, make a new one with 'badgesite keys rotate'")
-    return found
-
-
-def _marker_line(path: Path) -> int:
-    """1-based line of the first private key block in the file, 0 if none. Lines are
-    counted only when a block is found: most files are searched with one memchr-fast
-    test per megabyte."""
-    try:
-        with open(path, "rb") as handle:
-            tail, before = b"", 0  # `before`: bytes of the file ahead of `data`
-            while before < MAX_SCAN_BYTES:
-                chunk = handle.read(CHUNK)
-                if not chunk:
-                    return 0
-                data = tail + chunk if tail else chunk
-                found = PRIVATE_PEM.search(data) if b"PRIVATE KEY-----" in data else None
-                if found:
-                    handle.seek(0)
-                    return handle.read(before + found.start()).count(b"\n") + 1
-                keep = min(OVERLAP, len(data))
-                tail, before = data[len(data) - keep:], before + len(data) - keep
-    except OSError:
-        return 0
-    return 0
-
-
-def site_key_problems(root: Path) -> Diagnostics:
-    """For `check`: private keys inside the site, and a broken keys.yaml."""
-    problems = private_keys_in(root)
-    _parse_history(Path(root).resolve(), problems)
-    return problems

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import __version__, identity, ledger_edit
+from .. import __version__, recipients
+from . import ledger_edit
 from .awarding import LEDGER_HEADER, new_award_id
-from .config import BASE_URL
-from .errors import UsageError
-from .source.fields import EMAIL, URL
+from ..config import BASE_URL
+from ..errors import UsageError
+from ..source.fields import EMAIL, URL
 
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".svg", ".txt", ".csv")
 DEFAULT_PACKAGE = f"badgesite=={__version__}"
@@ -89,9 +90,9 @@ def example_ledger(today: dt.date, awarder: str) -> str:
     taken: set[str] = set()
     entries = []
     for badge, email, name, narrative in EXAMPLE_AWARDS:
-        salt = identity.new_salt()
+        salt = recipients.new_salt()
         fields = {"id": new_award_id(badge, today.year, taken), "badge": badge,
-                  "recipient": {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
+                  "recipient": {"identity": ledger_edit.Quoted(recipients.hash_email(email, salt)),
                                    "salt": ledger_edit.Quoted(salt)}}
         if name:
             fields["name"] = name

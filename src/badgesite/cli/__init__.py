@@ -1,100 +1,25 @@
 """The command line: parse, call the library, report. Exit 0 ok, 1 content errors, 2 usage.
 
-Each subcommand is a small function; heavy imports happen inside it.
+One module per command group (build.py: build and check; authoring.py: new, award,
+revoke; serve.py; keys.py; verify.py), each with `register(command)` and its `cmd_*`
+functions; report.py holds what they share (the site lookup, the Reporter). Heavy
+imports (the build pipeline, the server, the verifier) happen inside the commands.
 """
 from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import traceback
-from pathlib import Path
 
-from . import __version__
-from .errors import BadgesiteError, Diagnostic, UsageError
+from .. import __version__
+from ..errors import BadgesiteError, UsageError
+from . import authoring, build, keys, serve, verify
+from .report import Reporter, counted
 
 log = logging.getLogger("badgesite")
 REPORT_URL = "https://github.com/badgesite/badgesite/issues"
-
-
-class Reporter:
-    """Prints diagnostics for people, and as annotations under GitHub Actions."""
-
-    def __init__(self, quiet: bool = False):
-        self.quiet = quiet
-        self.github = os.environ.get("GITHUB_ACTIONS") == "true"
-
-    def diagnostics(self, items: list[Diagnostic]) -> None:
-        for d in items:
-            print(d.format(), file=sys.stderr)
-            if self.github:
-                print(d.annotation())
-
-    def info(self, text: str) -> None:
-        if not self.quiet:
-            print(text)
-
-
-def _site(args) -> Path:
-    root = Path(args.site).resolve()
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {args.site}")
-    return root
-
-
-def _summarise(errors: int, warnings: int) -> str:
-    def plural(n, word):
-        return f"{n} {word}{'' if n == 1 else 's'}"
-    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-
-
-def cmd_check(args, reporter: Reporter) -> int:
-    from .assemble import load_site
-
-    root = _site(args)
-    site, diagnostics = load_site(root)
-    problems = diagnostics.sorted()
-    if site is not None and args.base:
-        from .review import review
-
-        summary, review_diags = review(root, site, args.base)
-        problems += review_diags
-        reporter.info(summary)
-        step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
-        if step_summary:
-            with open(step_summary, "a", encoding="utf-8") as handle:
-                handle.write(summary + "\n")
-    reporter.diagnostics(problems)
-    errors = sum(d.severity == "error" for d in problems)
-    warnings = len(problems) - errors
-    if errors or (args.strict and warnings):
-        print(f"check failed: {_summarise(errors, warnings)}", file=sys.stderr)
-        return 1
-    reporter.info(f"ok: {len(site.badges)} badges, {len(site.awards)} awards ({_summarise(0, warnings)})")
-    return 0
-
-
-def cmd_build(args, reporter: Reporter) -> int:
-    from .keys import find_signing_key
-    from .uptodate import current_build
-
-    root = _site(args).resolve()
-    key, key_note = find_signing_key(root)
-    output = Path(args.output).resolve() if args.output else root / "output"
-    inputs, result = current_build(root, output, key)  # answered without loading the pipeline
-    if result is None or args.clean:
-        from .build import build
-
-        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs)
-    reporter.diagnostics(result.diagnostics.sorted())
-    if args.strict and result.diagnostics.warnings:
-        print(f"build failed: {_summarise(0, len(result.diagnostics.warnings))} (--strict)", file=sys.stderr)
-        return 1
-    if key_note:
-        reporter.info(key_note)
-    reporter.info(f"built {result.badges} badges and {result.awards} awards into {result.output} ({result.files} files)")
-    return 0
+GROUPS = (build, authoring, serve, keys, verify)  # in the order `badgesite --help` lists them
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -114,35 +39,9 @@ def make_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
-    p = command("build", cmd_build, "compile the site into output/", "badgesite build --clean")
-    p.add_argument("-o", "--output", help="output folder (default: SITE/output)")
-    p.add_argument("--clean", action="store_true", help="ignore the build cache and rebuild everything")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-    p = command("check", cmd_check, "validate everything without writing anything",
-                "badgesite check --base origin/main")
-    p.add_argument("--base", metavar="REF", help="also review what changed since this git ref (e.g. origin/main)")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
-
-    for register in _extra_commands():
-        register(command)
+    for group in GROUPS:
+        group.register(command)
     return parser
-
-
-def _extra_commands():
-    """Subcommands defined beside the CLI: authoring (commands.py) and trust (trust.py)."""
-    import importlib
-
-    registered = []
-    for name in ("commands", "trust"):
-        try:
-            module = importlib.import_module(f".{name}", __package__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__package__}.{name}":
-                raise
-            continue
-        registered += module.REGISTER
-    return registered
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     except BadgesiteError as exc:
         reporter.diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"{args.command} failed: {_summarise(errors, len(exc.diagnostics) - errors)}; output/ was not changed",
+        print(f"{args.command} failed: {counted(errors, len(exc.diagnostics) - errors)}; output/ was not changed",
               file=sys.stderr)
         return 1
     except UsageError as exc:
@@ -175,7 +74,3 @@ def main(argv: list[str] | None = None) -> int:
               f"Please report it at {REPORT_URL} with the text below.", file=sys.stderr)
         traceback.print_exc()
         return 3
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,58 +1,28 @@
-"""Subcommands beyond build and check: new, award, revoke, serve.
-
-Each `register_*` adds one subcommand through cli's `command(name, func, help,
-example)`; each `cmd_*` parses, calls the library and reports. Heavy imports
-happen inside the commands.
-"""
+"""Writing content: `badgesite new`, `award` (one, or a CSV spreadsheet) and `revoke`."""
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import os
 import sys
 from pathlib import Path
 
-from .errors import BadgesiteError, Diagnostic, UsageError
+from ..assemble import load_site
+from ..authoring import awarding
+from ..authoring.awarding import Request, read_csv
+from ..authoring.ledger_edit import LedgerEditError
+from ..authoring.scaffold import DEFAULT_PACKAGE, Options, create, default_base_url
+from ..errors import BadgesiteError, Diagnostic, Diagnostics, UsageError
+from ..source.ledger import AWARDS_DIR
+from .report import load_or_say, show, site_folder
 
 
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        import argparse
-
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
-
-
-def _site(args) -> Path:
-    root = Path(args.site).resolve()
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {args.site}")
-    return root
-
-
-def _show(reporter, command: str, diagnostics: list[Diagnostic]) -> None:
-    """Diagnostics about the command line itself read 'badgesite award: error: ...'."""
-    located = []
-    for d in diagnostics:
-        if d.path == command and not d.line:
-            print(f"badgesite {command}: {d.severity}: {d.message}" + (f" ({d.hint})" if d.hint else ""),
-                  file=sys.stderr)
-        else:
-            located.append(d)
-    reporter.diagnostics(located)
-
-
-def _load(root: Path, reporter, command: str):
-    """The site, or None after saying that it must be fixed first."""
-    from .assemble import load_site
-
-    site, diagnostics = load_site(root)
-    if site is None:
-        reporter.diagnostics(diagnostics.sorted())
-        print(f"badgesite {command}: the site has errors; fix them first (see 'badgesite check'). "
-              "Nothing was written.", file=sys.stderr)
-    return site
 
 
 class Progress:
@@ -81,9 +51,6 @@ class Progress:
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
-    from .assemble import load_site
-    from .scaffold import DEFAULT_PACKAGE, Options, create, default_base_url
-
     folder = Path(args.dir)
     options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
                       issuer_name=args.issuer or "Example Academy",
@@ -100,6 +67,12 @@ def cmd_new(args, reporter) -> int:
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
                   "  see README.md for publishing on GitHub Pages")
     return 0
+
+
+def register(command) -> None:
+    register_new(command)
+    register_award(command)
+    register_revoke(command)
 
 
 def register_new(command) -> None:
@@ -120,8 +93,6 @@ def register_new(command) -> None:
 
 def _requests(args):
     """The awards asked for, and the problems found reading them."""
-    from .awarding import Request, read_csv
-    from .errors import Diagnostics
 
     if args.csv:
         single = {"BADGE": args.badge, "EMAIL": args.email, "--name": args.name, "--issued": args.issued,
@@ -154,10 +125,7 @@ def _write_links(path: Path, plan) -> None:
 
 
 def cmd_award(args, reporter) -> int:
-    from . import awarding
-    from .source.ledger import AWARDS_DIR
-
-    root = _site(args)
+    root = site_folder(args)
     if args.csv and (args.badge or args.email):
         raise UsageError("give either BADGE EMAIL or --csv FILE, not both")
     ledger = None
@@ -168,7 +136,7 @@ def cmd_award(args, reporter) -> int:
     links = Path(args.links) if args.links else None
     if links and _inside(links, root / "content"):
         raise UsageError("--links holds e-mail addresses: write it outside content/ (and outside git)")
-    site = _load(root, reporter, "award")
+    site = load_or_say(root, reporter, "award")
     if site is None:
         return 1
     try:
@@ -177,7 +145,7 @@ def cmd_award(args, reporter) -> int:
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
     except BadgesiteError as exc:
-        _show(reporter, "award", exc.diagnostics)
+        show(reporter, "award", exc.diagnostics)
         print(f"badgesite award: refused ({len(exc.diagnostics)} problem{'s' * (len(exc.diagnostics) != 1)}); "
               "nothing was written", file=sys.stderr)
         return 1
@@ -190,7 +158,7 @@ def cmd_award(args, reporter) -> int:
         _write_links(links, plan)
     try:
         counts = awarding.write(plan)
-    except awarding.ledger_edit.LedgerEditError as exc:
+    except LedgerEditError as exc:
         if links:
             links.unlink(missing_ok=True)
         raise BadgesiteError([Diagnostic("award", 0, 0, str(exc))]) from None
@@ -230,19 +198,17 @@ def register_award(command) -> None:
 # -- revoke ---------------------------------------------------------------------------
 
 def cmd_revoke(args, reporter) -> int:
-    from . import awarding
-
-    root = _site(args)
-    site = _load(root, reporter, "revoke")
+    root = site_folder(args)
+    site = load_or_say(root, reporter, "revoke")
     if site is None:
         return 1
     try:
         path = awarding.revoke(root, site, args.id, args.reason, args.date)
     except BadgesiteError as exc:
-        _show(reporter, "revoke", exc.diagnostics)
+        show(reporter, "revoke", exc.diagnostics)
         print("badgesite revoke: refused; nothing was written", file=sys.stderr)
         return 1
-    except awarding.ledger_edit.LedgerEditError as exc:
+    except LedgerEditError as exc:
         raise BadgesiteError([Diagnostic(str(site.awards[args.id].source.path), 0, 0, str(exc))]) from None
     reporter.info(f"revoked {args.id} in {path.relative_to(root)}; after the next build its page, JSON and the "
                   "revocation list say so")
@@ -255,65 +221,3 @@ def register_revoke(command) -> None:
     p.add_argument("id", metavar="ID", help="the award id")
     p.add_argument("--reason", metavar="TEXT", required=True, help="why (published with the revocation)")
     p.add_argument("--date", metavar="DATE", type=_date, help="the revocation date, YYYY-MM-DD (default: today)")
-
-
-# -- serve ----------------------------------------------------------------------------
-
-def cmd_serve(args, reporter) -> int:
-    from urllib.parse import urlsplit
-
-    from .build import build
-    from .config import load_config
-    from .errors import Diagnostics
-    from .keys import find_signing_key
-    from .serve import Preview, port_in_use
-
-    root = _site(args)
-    diagnostics = Diagnostics()
-    config = load_config(root, diagnostics)
-    if config is None:
-        reporter.diagnostics(diagnostics.sorted())
-        return 1
-    key, _ = find_signing_key(root)
-
-    def on_result(seconds, problem) -> None:
-        if problem is None:
-            reporter.info(f"built in {seconds:.2f} s")
-        else:
-            if isinstance(problem, str):
-                print(problem, file=sys.stderr)
-            else:
-                reporter.diagnostics(problem)
-            print("build failed: the browser shows the error; the last good site is still served", file=sys.stderr)
-
-    try:
-        preview = Preview(root, root / "output", urlsplit(config.base_url).path or "/",
-                          lambda: build(root, signing_key=key), on_result, args.bind, args.port)
-    except OSError as exc:
-        if port_in_use(exc):
-            raise UsageError(f"port {args.port} on {args.bind} is in use or not allowed; try --port {args.port + 1}") from None
-        raise UsageError(f"cannot serve on {args.bind}:{args.port}: {exc.strerror}") from None
-    reporter.info("building...")
-
-    def announce(url: str) -> None:
-        print(f"serving {url}  (watching badgesite.yaml, content/, themes/; Ctrl-C to stop)", flush=True)
-        if args.open:
-            import webbrowser
-
-            webbrowser.open(url)
-
-    preview.run(announce)
-    reporter.info("stopped")
-    return 0
-
-
-def register_serve(command) -> None:
-    p = command("serve", cmd_serve, "preview on localhost: rebuild on every change and reload the browser",
-                "badgesite serve --port 8080")
-    p.add_argument("-p", "--port", type=int, default=8000, help="the port (default: 8000; 0 picks a free one)")
-    p.add_argument("-b", "--bind", metavar="ADDR", default="127.0.0.1",
-                   help="the address to listen on (default: 127.0.0.1, this computer only)")
-    p.add_argument("--open", action="store_true", help="open the site in the web browser")
-
-
-REGISTER: list = [register_new, register_award, register_revoke, register_serve]

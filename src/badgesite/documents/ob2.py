@@ -1,21 +1,14 @@
 """Model -> Open Badges 2.0 documents (1EdTech OB 2.0, hosted verification).
 
-Pure functions returning dicts; `build` serialises them. Every public URL
+Pure functions returning dicts; documents/json.py makes them bytes. Every public URL
 comes from `urls`.
 """
 from __future__ import annotations
 
-import datetime as dt
+from ..model import Award, Badge, Config
+from ..urls import Urls
+from ..vocab import OB2_CONTEXT, ob2_date
 
-from .model import Award, Badge, Config
-from .urls import Urls
-
-OB2_CONTEXT = "https://w3id.org/openbadges/v2"
-
-
-def iso_date(day: dt.date) -> str:
-    """An OB 2.0 DateTime: a day is published as midnight UTC of that day."""
-    return f"{day.isoformat()}T00:00:00+00:00"
 
 
 def locale(language: str) -> str:
@@ -108,10 +101,10 @@ def assertion(award: Award, urls: Urls) -> dict:
                       "identity": award.recipient.identity},
         "badge": urls.url(urls.badge_json(award.badge)),
         "verification": {"type": "hosted"},
-        "issuedOn": iso_date(award.issued),
+        "issuedOn": ob2_date(award.issued),
     }
     if award.expires:
-        doc["expires"] = iso_date(award.expires)
+        doc["expires"] = ob2_date(award.expires)
     if award.evidence:
         doc["evidence"] = []
         for ev in award.evidence:

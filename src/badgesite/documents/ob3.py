@@ -1,8 +1,7 @@
 """Model -> Open Badges 3.0 documents: OpenBadgeCredential, did:web document, status lists.
 
-The dict builders are pure (model in, dict out). `site_artifacts()` (DID document,
-status lists) and `award_artifacts()` (credential, baked images) sign them with
-eddsa-rdfc-2022 (sign/proof.py) and bake them: same input, same bytes, because
+Pure functions: model in, dict out. output/credentials.py signs them with
+eddsa-rdfc-2022 (sign/proof.py) and bakes them: same input, same bytes, because
 Ed25519 is deterministic and every date comes from the ledger.
 
 Every property used here is defined by the VC 2.0 or OB 3.0.3 context (safe mode in
@@ -12,21 +11,13 @@ OB 3.0 JSON schema.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, NamedTuple
 
-from .errors import BadgesiteError, Diagnostic
-from .model import Award, Badge, Config, Site, Where
-from .sign import statuslist
-from .urls import Urls
-
-VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-# defines 1EdTechJsonSchemaValidator2019, the type of credentialSchema below
-OB_EXTENSIONS_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
-OB_SCHEMA = "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-DID_CONTEXTS = ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"]
+from ..model import Award, Badge, Config, Site, Where
+from ..urls import Urls
+from ..vocab import DID_CONTEXTS, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, OB3_SCHEMA, VC_CONTEXT, ob3_date
+from . import bitstring
 
 # OB 3.0 AchievementType enumeration
 ACHIEVEMENT_TYPES = {"badge": "Badge", "edubadge": "Badge", "microcredential": "MicroCredential",
@@ -35,11 +26,6 @@ EQF_URL = "https://europass.europa.eu/en/description-eight-eqf-levels"
 NLQF_URL = "https://www.nlqf.nl/"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
-
-
-def date_time(day: dt.date) -> str:
-    """A ledger date as the OB 3.0 / VC DateTime of midnight UTC (as OB 2.0 publishes it)."""
-    return f"{day.isoformat()}T00:00:00Z"
 
 
 def language_tag(language: str) -> str | None:
@@ -155,7 +141,7 @@ def _alignment(name, url, description, framework, code) -> dict:
 
 def status_position(award: Award) -> tuple[int, int]:
     """(list number, index in it): from the award's permanent place in its ledger file."""
-    return divmod(award.position, statuslist.MIN_SIZE)
+    return divmod(award.position, bitstring.MIN_SIZE)
 
 
 def status_entry(award: Award, urls: Urls) -> dict:
@@ -177,7 +163,7 @@ class StatusList(NamedTuple):
 
 def status_lists(awards: Iterable[Award]) -> list[StatusList]:
     """Every list some award points into, in (ledger, number) order. (A build reads the
-    same from the ledger cache's records: ledgercache.LedgerFile.status_lists.)"""
+    same from the ledger cache's summaries: incremental/ledgers.py, LedgerFile.status_lists.)"""
     members: dict[tuple[str, int], list[Award]] = {}
     for award in awards:
         members.setdefault((award.ledger, status_position(award)[0]), []).append(award)
@@ -198,9 +184,9 @@ def status_list_credential(status: StatusList, urls: Urls) -> dict:
         "id": url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": urls.did,
-        "validFrom": date_time(status.valid_from),
+        "validFrom": ob3_date(status.valid_from),
         "credentialSubject": {"id": f"{url}#list", "type": "BitstringStatusList", "statusPurpose": "revocation",
-                              "encodedList": statuslist.encode_status_bits(status.revoked)},
+                              "encodedList": bitstring.encode_status_bits(status.revoked)},
     }
 
 
@@ -230,20 +216,20 @@ def credential_from(award: Award, name: str, profile: dict, achievement_doc: dic
     if award.narrative:
         subject["narrative"] = clean(award.narrative)
     doc = {
-        "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
+        "@context": [VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
         "id": urls.url(urls.credential(award.id)),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": clean(name),
         "issuer": profile,
-        "validFrom": date_time(award.issued),
-        "awardedDate": date_time(award.issued),
+        "validFrom": ob3_date(award.issued),
+        "awardedDate": ob3_date(award.issued),
         "credentialSubject": subject,
         "credentialStatus": status_entry(award, urls),
-        "credentialSchema": [{"id": OB_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
+        "credentialSchema": [{"id": OB3_SCHEMA, "type": "1EdTechJsonSchemaValidator2019"}],
         "evidence": [*(clean(_evidence(ev)) for ev in award.evidence), _ob2_link(award, urls)],
     }
     if award.expires:
-        doc["validUntil"] = date_time(award.expires)
+        doc["validUntil"] = ob3_date(award.expires)
     return doc
 
 
@@ -263,114 +249,3 @@ def _ob2_link(award: Award, urls: Urls) -> dict:
             "name": "Open Badges 2.0 assertion of this award",
             "description": "The same award as a hosted Open Badges 2.0 assertion.",
             "genre": "Open Badges 2.0 Assertion"}
-
-
-# -- signing and baking: the build step ---------------------------------------------------------
-
-def site_artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
-    """The DID document and the signed status lists of all the site's awards."""
-    yield did_artifact(ctx, signing_key)
-    yield from status_artifacts(ctx, signing_key, status_lists(ctx.site.awards.values()))
-
-
-def did_artifact(ctx, signing_key) -> tuple[str, bytes]:
-    from .build import dump_json
-
-    ring = signing_ring(ctx.site.root, signing_key)
-    return ctx.urls.did_document, dump_json(did_document(ctx.urls, ring.keys))
-
-
-def status_artifacts(ctx, signing_key, lists: Iterable[StatusList]) -> Iterator[tuple[str, bytes]]:
-    """These status lists, signed (dated by their last change)."""
-    from .build import dump_json
-
-    urls = ctx.urls
-    ring = signing_ring(ctx.site.root, signing_key)
-    for status in lists:
-        signed = _sign(status_list_credential(status, urls), ring, urls, date_time(status.changed), status.source,
-                       f"status list of '{status.ledger}'")
-        yield urls.status_list(status.ledger, status.number), dump_json(signed)
-
-
-def award_paths(urls: Urls, award_id: str, image_type: str) -> list[str]:
-    """The files award_artifacts() makes, named without making them."""
-    paths = [urls.credential(award_id), urls.credential_baked(award_id, "png")]
-    if image_type == "svg":
-        paths.append(urls.credential_baked(award_id, "svg"))
-    return paths
-
-
-def award_artifacts(ctx, award: Award, signing_key) -> Iterator[tuple[str, bytes]]:
-    """The award's signed credential, and the badge image with it baked in (PNG, and SVG
-    for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>)."""
-    from . import bake
-    from .build import compact_json, dump_json, issuer_image_path
-
-    site, urls = ctx.site, ctx.urls
-    badge = site.badges[award.badge]
-    parts = ctx.views.get(("ob3", badge.id))  # what every credential of the badge shares
-    if parts is None or parts[0] is not signing_key:
-        from .sign.fastcanon import freeze
-
-        # never changed once made, and never handed out: canonicalised once, by identity
-        image = issuer_image_path(ctx)
-        parts = ctx.views[("ob3", badge.id)] = (signing_key, signing_ring(site.root, signing_key),
-                                                freeze(clean(issuer_profile(site.config, urls, image))),
-                                                freeze(clean(achievement(badge, site.config, urls))))
-    _, ring, profile, achievement_doc = parts
-    doc = credential_from(award, badge.name, profile, achievement_doc, urls)
-    signed = _sign(doc, ring, urls, date_time(award.issued), award.source, f"award '{award.id}'")
-    yield urls.credential(award.id), dump_json(signed)
-    compact = compact_json(signed)
-    yield urls.credential_baked(award.id, "png"), bake.bake_png(ctx.images[badge.id], compact, bake.OB3_KEYWORD)
-    if badge.image_type == "svg":
-        svg = bake.bake_svg(ctx.sources[badge.id].decode("utf-8"), compact.decode("utf-8"), None,
-                            element="credential")
-        yield urls.credential_baked(award.id, "svg"), svg.encode("utf-8")
-
-
-def artifacts(ctx, signing_key) -> Iterator[tuple[str, bytes]]:
-    """Everything OB 3.0 of a site, in one process (build.py spreads the awards over workers)."""
-    yield from site_artifacts(ctx, signing_key)
-    for award in ctx.site.awards.values():
-        yield from award_artifacts(ctx, award, signing_key)
-
-
-_RINGS: dict = {}
-
-
-def signing_ring(root: str, signing_key):
-    """The KeyRing for a key: its id and the public key history from the site's keys.yaml.
-
-    Memoised on the key and the bytes of keys.yaml (never on a file date).
-    """
-    from .keys import KEYS_FILE, KeyRing, key_ring
-    from .sign import keys as ed25519
-
-    if isinstance(signing_key, KeyRing):
-        return signing_key
-    path = os.path.join(root, KEYS_FILE)
-    try:
-        with open(path, "rb") as handle:
-            history = handle.read()
-    except FileNotFoundError:
-        history = None
-    memo = (root, ed25519.public_multibase(signing_key), history)
-    ring = _RINGS.get(memo)
-    if ring is None or ring.private is not signing_key:
-        if len(_RINGS) > 64:
-            _RINGS.clear()
-        ring = _RINGS[memo] = key_ring(root, signing_key)
-    return ring
-
-
-def _sign(doc: dict, ring, urls: Urls, created: str, where, what: str) -> dict:
-    """`doc` signed; made here of plain JSON values, so not copied by proof.sign."""
-    from .sign import proof
-    from .sign.canon import CanonicalizationError
-
-    try:
-        return proof.sign(doc, ring.private, verification_method(urls, ring.id), created, copy=False)
-    except (CanonicalizationError, ValueError) as exc:
-        raise BadgesiteError([Diagnostic(where.path, where.line, where.col,
-                                         f"{what} cannot be signed as Open Badges 3.0: {exc}")]) from None

@@ -12,11 +12,9 @@ import re
 import struct
 import zlib
 
+from ..vocab import OB2_KEYWORD, OB2_NAMESPACE, OB3_KEYWORD, OB3_NAMESPACE  # noqa: F401 (OB3_KEYWORD: for callers)
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-OB2_KEYWORD = "openbadges"
-OB3_KEYWORD = "openbadgecredential"
-OB_NAMESPACE = "https://purl.imsglobal.org/ob/v2p0"  # <openbadges:assertion>
-OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"  # <openbadges:credential>, OB 3.0 baking
 SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
 
@@ -106,7 +104,7 @@ def bake_svg(svg: str, text: str, verify_url: str | None, element: str = "assert
     tag = match.group(0)
     tag = re.sub(r"\s+xmlns:openbadges=(\"[^\"]*\"|'[^']*')", "", tag)
     closing = "/>" if tag.endswith("/>") else ">"
-    namespace = OB3_NAMESPACE if element == "credential" else OB_NAMESPACE
+    namespace = OB3_NAMESPACE if element == "credential" else OB2_NAMESPACE
     tag = tag[: -len(closing)].rstrip() + f' xmlns:openbadges="{namespace}"' + closing
     body = svg[match.end():]
     body = re.sub(r"<openbadges:(assertion|credential)\b.*?</openbadges:\1>\s*", "", body, flags=re.S)

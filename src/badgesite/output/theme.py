@@ -1,18 +1,15 @@
 """Jinja2 rendering of the pages, with the theme's own texts in the page's language.
 
-Autoescape is on and undefined names are errors. Markdown from badges and the
-ledger is converted and then sanitised with nh3 (an allow-list HTML sanitiser),
-so a `<script>` in any text field reaches the page as harmless text.
+Autoescape is on and undefined names are errors; Markdown goes through markup.py's
+sanitiser. A page not yet rendered is a `Deferred`: the build renders it only when
+what it is made from changed.
 
 A site overrides any template, asset or text of the theme by putting a file of
 the same name in its own `themes/<theme>/` folder (see `theme_dirs`).
 """
 from __future__ import annotations
 
-import hashlib
-
 import datetime as dt
-import io
 import types
 from functools import lru_cache
 from pathlib import Path
@@ -21,125 +18,23 @@ from urllib.parse import urlsplit
 import jinja2
 import jinja2.ext
 import markupsafe
-import nh3
-import orjson
 import yaml
 from markupsafe import Markup
 
-from .urls import Urls, linker
+from ..source.files import packaged_themes
+from ..urls import Urls, linker
+from .markup import DEFAULT_ACCENT, LANGUAGE_NAMES, MarkdownMemo, format_date, json_script, readable_accent
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
-PACKAGE_DIR = Path(__file__).resolve().parent
-ALLOWED_TAGS = {"a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
-                "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub", "sup", "table", "tbody",
-                "td", "th", "thead", "tr", "ul"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
-DEFAULT_ACCENT = "#1d4e89"
-PANEL = "#f3f5f8"  # the lightest background the accent colour is drawn on (site.css --panel)
-# Names of languages in their own language, for the language switcher.
-LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "de": "Deutsch", "fr": "Français", "es": "Español",
-                  "it": "Italiano", "pt": "Português", "da": "Dansk", "sv": "Svenska", "nb": "Norsk bokmål",
-                  "fi": "Suomi", "pl": "Polski", "cs": "Čeština", "fy": "Frysk", "tr": "Türkçe", "ar": "العربية",
-                  "uk": "Українська", "el": "Ελληνικά", "ja": "日本語", "zh": "中文"}
 
 
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     """The theme folders to look in, the site's own first (it overrides the packaged default)."""
-    packaged = PACKAGE_DIR / "themes"
-    if not packaged.is_dir():  # a source checkout: the theme lives at the repository root
-        packaged = PACKAGE_DIR.parent.parent / "themes"
     dirs = [site_root / "themes" / theme]
     if theme != "default":
         dirs.append(site_root / "themes" / "default")
-    dirs.append(packaged / "default")
+    dirs.append(packaged_themes() / "default")
     return [d for d in dirs if d.is_dir()]
-
-
-# SHA-256 of a Markdown text -> its HTML before sanitising. Builds fill it from their
-# cache and keep what they used: converting is slow to start (the library compiles its
-# patterns on first use), and an incremental build often needs one or two texts.
-MARKDOWN_MEMO: dict[str, str] = {}
-MARKDOWN_USED: set[str] = set()
-
-
-def markdown(text: str | None) -> Markup:
-    if not text:
-        return Markup("")
-    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    html = MARKDOWN_MEMO.get(key)
-    if html is None:
-        import markdown as markdown_lib  # slow to import and to start: only when needed
-
-        html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
-        # Headings in content start at h2: the page has its own h1.
-        for level in range(5, 0, -1):
-            html = html.replace(f"<h{level}", f"<h{level + 1}").replace(f"</h{level}>", f"</h{level + 1}>")
-        MARKDOWN_MEMO[key] = html
-    MARKDOWN_USED.add(key)
-    # sanitised every time: a remembered text is treated exactly like a new one
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                      url_schemes={"http", "https", "mailto"}, link_rel="noopener nofollow")
-    return Markup(clean)
-
-
-def json_script(value) -> Markup:
-    """JSON safe inside <script type="application/json">: no '<', '>', '&' can end the element."""
-    text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode("utf-8")
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
-
-
-def qr_svg(text: str, label: str = "QR code") -> Markup:
-    """An inline SVG QR code (segno: pure Python, deterministic output)."""
-    import segno
-
-    out = io.BytesIO()
-    segno.make(text, error="m").save(out, kind="svg", xmldecl=False, svgns=True, title=None,
-                                       scale=4, border=2, omitsize=False)
-    svg = out.getvalue().decode("utf-8")
-    label = str(Markup.escape(label))
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" focusable="false" ', 1)
-    return Markup(svg)
-
-
-# -- colours: the issuer's accent, made readable --------------------------------
-def _luminance(color: str) -> float:
-    def channel(c: int) -> float:
-        c = c / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
-
-
-def contrast(a: str, b: str) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
-
-
-def readable_accent(color: str | None) -> str:
-    """The issuer colour, darkened just enough for text and buttons to pass WCAG AA (4.5:1).
-
-    Links are drawn in it on white and on the light panel, and white button
-    text on it, so it must contrast with both.
-    """
-    color = (color or DEFAULT_ACCENT).lower()
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    for step in range(0, 101):
-        f = 1 - step / 100
-        candidate = f"#{round(r * f):02x}{round(g * f):02x}{round(b * f):02x}"
-        if contrast(candidate, PANEL) >= 4.6:
-            return candidate
-    return "#000000"
-
-
-# -- texts ----------------------------------------------------------------------
-def format_date(day: dt.date | None, months: list[str] | None, pattern: str) -> str:
-    if day is None:
-        return ""
-    if not months or len(months) != 12:
-        return day.isoformat()
-    return pattern.format(day=day.day, month=months[day.month - 1], year=day.year)
 
 
 def _bytecode_cache(site_root: Path):
@@ -265,7 +160,8 @@ class _Template(jinja2.Template):
 
 
 class Renderer:
-    def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict):
+    def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict,
+                 markdown: MarkdownMemo | None = None):
         self.dirs = theme_dirs(site_root, theme)
         self.urls = urls
         self.language = language
@@ -276,9 +172,9 @@ class Renderer:
             auto_reload=False)  # a Renderer lives for one build: its templates do not change
         self.env.context_class = _Context
         self.env.template_class = _Template
-        self.env.filters["markdown"] = markdown
+        self.markdown = markdown if markdown is not None else MarkdownMemo()
+        self.env.filters["markdown"] = self.markdown.markdown
         self.env.filters["json_script"] = json_script
-        self.env.globals["qr_svg"] = qr_svg
         self.env.globals["language_name"] = lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code.upper())
         self.env.globals.update(globals_)
         config = globals_.get("config")
@@ -398,18 +294,11 @@ class Renderer:
 
 
 class Deferred:
-    """A page not yet rendered. Its fingerprint covers the template's name, the page,
-    the language and every value given to the template (by repr: frozen dataclasses,
-    dicts, lists and strings); together with the build's base fingerprint (theme,
-    config, badges, version) that is everything the page is made from."""
+    """A page not yet rendered: the build renders it only if what it is made from
+    changed since the last build (incremental/fingerprints.py, page_fingerprint)."""
 
     def __init__(self, renderer: Renderer, template: str, path: str, language: str, context: dict):
         self.renderer, self.template, self.path, self.language, self.context = renderer, template, path, language, context
-
-    @property
-    def fingerprint(self) -> str:
-        values = sorted(self.context.items(), key=lambda item: item[0])
-        return hashlib.sha256(repr((self.template, self.path, self.language, values)).encode("utf-8")).hexdigest()
 
     def make(self) -> bytes:
         return self.renderer.render(self.template, self.path, self.language, **self.context)

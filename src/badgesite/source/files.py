@@ -79,3 +79,10 @@ SKIPPED_DIRS = ("output", ".git", "node_modules", ".badgesite-cache")  # and .ve
 def skipped_dir(name: str) -> bool:
     """Folders in a site that are not its content: build output, caches, version control."""
     return name in SKIPPED_DIRS or name.startswith(".venv") or name.startswith(".output.")
+
+
+def packaged_themes() -> Path:
+    """The themes shipped with badgesite (in a source checkout: themes/ at its root)."""
+    package = Path(__file__).resolve().parents[1]  # badgesite/
+    packaged = package / "themes"
+    return packaged if packaged.is_dir() else package.parent.parent / "themes"

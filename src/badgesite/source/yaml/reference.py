@@ -11,54 +11,8 @@ from __future__ import annotations
 import yaml
 from yaml.constructor import SafeConstructor
 
-from ..errors import Diagnostic
-
-try:  # libyaml is much faster and keeps the same marks
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
-MAX_BYTES = 64 * 1024 * 1024
-MAX_DEPTH = 40
-
-Pos = tuple[int, int]  # 1-based line and column
-
-
-class PosDict(dict):
-    """A mapping that knows where it, its keys and its values are."""
-
-    pos: Pos = (0, 0)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.key_pos: dict = {}
-        self.value_pos: dict = {}
-
-    def kpos(self, key) -> Pos:
-        return self.key_pos.get(key, self.pos)
-
-    def vpos(self, key) -> Pos:
-        return self.value_pos.get(key, self.kpos(key))
-
-
-class PosList(list):
-    """A sequence that knows where it and each of its items are."""
-
-    pos: Pos = (0, 0)
-
-    def __init__(self, *args):
-        super().__init__(*args)
-        self.item_pos: list[Pos] = []
-
-    def ipos(self, index: int) -> Pos:
-        return self.item_pos[index] if index < len(self.item_pos) else self.pos
-
-
-class YamlError(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        super().__init__(diagnostic.format())
-        self.diagnostic = diagnostic
-
+from ...errors import Diagnostic
+from .positions import LOADER, MAX_DEPTH, Pos, PosDict, PosList, YamlError, check_bounds
 
 _constructor = SafeConstructor()
 
@@ -68,33 +22,10 @@ def _mark(node, line_offset: int) -> Pos:
 
 
 def load(text: str, path: str, line_offset: int = 0):
-    """Parse one YAML document; raise YamlError with the file position on any problem."""
-    _bounds(text, path, line_offset)
-    from . import fastyaml  # the common block-style subset, ten times faster; proven equal in tests
-
-    try:
-        return fastyaml.parse(text, path, line_offset)
-    except fastyaml.Unsupported:
-        return load_full(text, path, line_offset)  # anything else, and every error message
-
-
-def _bounds(text: str, path: str, line_offset: int) -> None:
-    if len(text) > MAX_BYTES:
-        raise YamlError(Diagnostic(path, 0, 0, f"file is larger than {MAX_BYTES // 2**20} MB"))
-    if "\t" in text:
-        # YAML forbids tabs in indentation; say so plainly instead of a parser riddle
-        for number, line in enumerate(text.splitlines(), 1):
-            stripped = line.lstrip(" ")
-            if stripped.startswith("\t"):
-                raise YamlError(Diagnostic(path, number + line_offset, len(line) - len(stripped) + 1,
-                                           "tab used for indentation; YAML needs spaces"))
-
-
-def load_full(text: str, path: str, line_offset: int = 0):
     """The reference parser (PyYAML's composer): any YAML, every error with its position."""
-    _bounds(text, path, line_offset)
+    check_bounds(text, path, line_offset)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else 0

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from . import identity, ledger_edit
-from .assemble import validate_awards  # the ledger's own rules, applied to new entries
-from .errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
-from .model import Site
-from .source.fields import EMAIL, URL
-from .source.ledger import AWARDS_DIR, LedgerEntry
-from .urls import Urls
+from .. import recipients
+from . import ledger_edit
+from ..assemble import validate_awards  # the ledger's own rules, applied to new entries
+from ..errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
+from ..model import Site
+from ..source.fields import EMAIL, URL
+from ..source.ledger import AWARDS_DIR, LedgerEntry
+from ..urls import Urls
 
 log = logging.getLogger(__name__)
 
@@ -180,7 +181,7 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
         errors: list[tuple[str, str | None]] = []
         email, issued, awarded_by = _check(site, request, today, environ, errors)
         if not errors and not again:
-            key = (request.badge, identity.normalise(email))
+            key = (request.badge, recipients.normalise(email))
             if key in seen:
                 errors.append((f"awards '{request.badge}' to {email} a second time (also at row {seen[key]})", None))
             seen[key] = request.where[1]
@@ -245,8 +246,8 @@ def _fields(site: Site, request: Request, award_id: str, email: str, issued: dt.
     if site.config.recipients == "plain":
         fields["recipient"] = email
     else:  # a fresh salt per award: one person's awards cannot be linked by their hash
-        salt = identity.new_salt()
-        fields["recipient"] = {"identity": ledger_edit.Quoted(identity.hash_email(email, salt)),
+        salt = recipients.new_salt()
+        fields["recipient"] = {"identity": ledger_edit.Quoted(recipients.hash_email(email, salt)),
                                "salt": ledger_edit.Quoted(salt)}
     if request.name:
         fields["name"] = request.name
@@ -266,7 +267,7 @@ def _validate(site: Site, awards: list[NewAward], origins: list[tuple[str, int]]
     each diagnostic points at the row or the command line the award came from."""
     from bisect import bisect_right
 
-    from .source.yamlpos import load
+    from ..source.yaml import load
 
     starts, line = [], 1
     for award in awards:
@@ -304,7 +305,7 @@ class _Holders:
         if not self.enabled:
             return None
         for award in self.by_badge.get(badge_id, ()):
-            if award.status(today) == "valid" and identity.matches(email, award.recipient.identity, award.recipient.salt):
+            if award.status(today) == "valid" and recipients.matches(email, award.recipient.identity, award.recipient.salt):
                 return award
         return None
 
