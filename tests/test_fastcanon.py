@@ -29,9 +29,11 @@ from badgesite.sign import canon, fastcanon, proof
 from badgesite.sign import ed25519
 from badgesite.sign.jsonld import CanonicalizationError
 from badgesite.urls import Urls
+from support.ob3site import signed_files
+from badgesite.vocab import ob3_date
 
 from conftest import REPO
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 
@@ -96,7 +98,7 @@ def example():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(canon, "canonize", lambda doc, **kw: (seen.append(copy.deepcopy(doc)), real(doc, **kw))[1])
         proof._hash_proof_config_json.cache_clear()
-        produced = dict(ob3.artifacts(ctx, key))
+        produced = dict(signed_files(ctx, key))
     return site, ctx, key, seen, produced
 
 
@@ -121,7 +123,7 @@ def test_signed_bytes_are_the_same_with_pyld(example, monkeypatch):
 
     monkeypatch.setattr(fastcanon, "canonize", refuse)
     proof._hash_proof_config_json.cache_clear()
-    assert dict(ob3.artifacts(ctx, key)) == produced
+    assert dict(signed_files(ctx, key)) == produced
 
 
 def test_fast_signatures_verify_with_digital_bazaar(tmp_path):
@@ -233,7 +235,7 @@ GENERATED = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 def test_generated_credentials_canonicalise_as_pyld(made):
     for award, doc in made:
         event(check(doc))
-        assert check(proof_config(doc, ob3.date_time(award.issued))) == "fast"
+        assert check(proof_config(doc, ob3_date(award.issued))) == "fast"
 
 
 @settings(max_examples=60, deadline=None)
@@ -245,7 +247,7 @@ def test_generated_status_lists_canonicalise_as_pyld(members, base_url, number):
     [status] = ob3.status_lists(members)
     doc = ob3.status_list_credential(status, urls)
     assert check(doc) == "fast"
-    assert check(proof_config(doc, ob3.date_time(status.changed))) == "fast"
+    assert check(proof_config(doc, ob3_date(status.changed))) == "fast"
 
 
 # -- (c) what must not take the fast path ---------------------------------------------------------

@@ -17,7 +17,7 @@ from badgesite.sign import ed25519
 from badgesite.sign import proof
 
 from conftest import make_site, run_cli
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 BASE = "https://example.org/badges/"
 DID = "did:web:example.org:badges"

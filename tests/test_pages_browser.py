@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
 
 sync_api = pytest.importorskip("playwright.sync_api")
 

@@ -18,7 +18,7 @@ from badgesite.documents import bitstring
 from badgesite.sign.jsonld import CanonicalizationError, ContextNotBundledError
 from badgesite.sign.ed25519 import SigningKeyError, VerificationError
 
-from vcharness import canonize_js, js_contexts, verify_credentials
+from support.vcharness import canonize_js, js_contexts, verify_credentials
 
 # --- fixtures ------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from .model import KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, 
 from .source.badges import BadgeFile, read_badges
 from .source.fields import EMAIL, Fields
 from .source.files import SourceError, relpath, resolve_inside
+from .source.leaks import site_key_problems
 from .source.ledger import LedgerEntry, read_ledger
 from .source.yaml.positions import PosDict
 
@@ -53,9 +54,7 @@ def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None =
         return None
     if config.issuer.image:
         _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics, decoded)
-    from .source.leaks import site_key_problems  # a private key in the site would be committed or published
-
-    diagnostics.extend(site_key_problems(root).items)
+    diagnostics.extend(site_key_problems(root).items)  # a private key in the site would be committed or published
     files, ids = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics, decoded)
     broken = ids - set(badges)  # already reported; awards of them are not

@@ -81,6 +81,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     if not re.match(r"^[A-Za-z0-9_-]+$", theme):
         f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
     bake_in_browser = f.boolean("bake_in_browser")
+    if bake_in_browser:  # accepted so that sites can opt in early; it changes nothing yet
+        f.warning("bake_in_browser", "'bake_in_browser' is not yet implemented: award images are baked at build time")
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:
         return None

@@ -25,6 +25,7 @@ from ..errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
 from ..model import Site
 from ..source.fields import EMAIL, URL
 from ..source.ledger import AWARDS_DIR, LedgerEntry
+from ..source.yaml import load
 from ..urls import Urls
 
 log = logging.getLogger(__name__)
@@ -267,7 +268,6 @@ def _validate(site: Site, awards: list[NewAward], origins: list[tuple[str, int]]
     each diagnostic points at the row or the command line the award came from."""
     from bisect import bisect_right
 
-    from ..source.yaml import load
 
     starts, line = [], 1
     for award in awards:

@@ -20,7 +20,7 @@ from typing import Iterable, Mapping
 
 import pytest
 
-JS_DIR = Path(__file__).resolve().parent / "js"
+JS_DIR = Path(__file__).resolve().parents[1] / "js"
 DEFAULT_SCHEMA = Path(
     str(resources.files("badgesite").joinpath("contexts", "ob_v3p0_achievementcredential_schema.json"))
 )

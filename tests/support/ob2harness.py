@@ -31,7 +31,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 OB2_DIR = REPO_ROOT / "tests" / "tools" / "ob2"
 VALIDATE_SCRIPT = OB2_DIR / "validate.py"
 OB2_VENV = Path(os.environ.get("OB2_VENV", REPO_ROOT / ".venv-ob2"))
