@@ -31,6 +31,8 @@ from badgesite.sign.jsonld import CanonicalizationError
 from badgesite.urls import Urls
 from support.ob3site import signed_files
 from badgesite.vocab import ob3_date
+from badgesite.vocab import OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_CONTEXT
+from badgesite.sign import fastterms
 
 from conftest import REPO
 from support.vcharness import verify_credentials
@@ -271,9 +273,9 @@ def test_an_undefined_property_is_still_named_by_safe_mode(credential, where):
 
 
 @pytest.mark.parametrize("contexts", [
-    [VC_V1, fastcanon.OB_V303],
-    [fastcanon.VC_V2, fastcanon.OB_V303, fastcanon.OB_EXTENSIONS, "https://w3id.org/security/data-integrity/v2"],
-    [fastcanon.VC_V2, {"colour": "https://example.org/colour"}],
+    [VC_V1, OB3_CONTEXT],
+    [VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, "https://w3id.org/security/data-integrity/v2"],
+    [VC_CONTEXT, {"colour": "https://example.org/colour"}],
     "https://www.w3.org/ns/credentials/v2#",
     None,
 ])
@@ -494,4 +496,4 @@ def test_iri_check_is_safe_modes(credential):
                "http://x y", "http://x\u00a0y", "http://x<y>", "_:b0", "mailto:a@b", "x+y.z-w:q", "é:x", "http://x|"]
     for iri in samples:
         safe = bool(canon._ABS_IRI_RE.match(iri)) and not canon._BAD_IRI_CHARS.search(iri) and not iri.startswith("_:")
-        assert (fastcanon._IRI_RE.fullmatch(iri) is not None) == safe, iri
+        assert (fastterms._IRI_RE.fullmatch(iri) is not None) == safe, iri
