@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from badgesite import keyring
+from badgesite.source import leaks
 from badgesite.errors import BadgesiteError
 from badgesite.sign import ed25519
 from badgesite.sign import proof
@@ -101,7 +102,7 @@ def test_a_key_missing_from_keys_yaml_is_refused(site, home):
     listed, other = ed25519.generate(), ed25519.generate()
     keyring.write_history(site, [keyring.PublicKey("key-1", ed25519.public_multibase(listed))], DID)
     pem_file(keyring.default_key_path(DID), other)
-    with pytest.raises(BadgesiteError, match="not listed in keyring.yaml"):
+    with pytest.raises(BadgesiteError, match="not listed in keys.yaml"):
         keyring.find_signing_key(site)
 
 
@@ -116,8 +117,8 @@ def test_keys_init_creates_a_private_key_outside_the_site(site, home):
     [entry] = keyring.read_history(site)
     key = ed25519.load_private_key(path.read_bytes())
     assert entry.id == "key-1" and entry.multibase == ed25519.public_multibase(key)
-    assert b"PRIVATE" not in (site / "keyring.yaml").read_bytes()
-    assert not keyring.private_keys_in(site)
+    assert b"PRIVATE" not in (site / "keys.yaml").read_bytes()
+    assert not leaks.private_keys_in(site)
     before = path.read_bytes()
     code, _, err = run_cli("keys", "init", "--site", str(site))
     assert code == 1 and "already has signing keys" in err and path.read_bytes() == before
@@ -126,7 +127,7 @@ def test_keys_init_creates_a_private_key_outside_the_site(site, home):
 def test_keys_init_refuses_a_path_inside_the_site_or_its_repository(site, home, tmp_path):
     code, _, err = run_cli("keys", "init", "--site", str(site), "--out", str(site / "content" / "k.pem"))
     assert code == 1 and "inside the site folder" in err
-    assert not (site / "content" / "k.pem").exists() and not (site / "keyring.yaml").exists()
+    assert not (site / "content" / "k.pem").exists() and not (site / "keys.yaml").exists()
     repo = tmp_path / "repo"
     (repo / ".git").mkdir(parents=True)
     nested = make_site(repo / "site")
@@ -164,7 +165,7 @@ def test_keys_rotate_keeps_old_credentials_verifying(site, home, tmp_path):
     for path in (old_credential, new_credential):
         code, out, _ = run_cli("verify", str(path), "--offline-site", str(output))
         assert code == 0, out
-    assert not keyring.private_keys_in(site)
+    assert not leaks.private_keys_in(site)
 
 
 def test_keys_rotate_without_any_key_says_so(site, home):
@@ -197,7 +198,7 @@ def test_private_keys_inside_the_site_are_found(site):
     big.write_bytes(b"\n" * (3 << 20) + pem.encode())  # past the first read
     for ignored in ("output", ".git", "node_modules", ".venv-test"):
         pem_file(site / ignored / "k.pem")
-    found = keyring.private_keys_in(site).sorted()
+    found = leaks.private_keys_in(site).sorted()
     assert [(d.path, d.line) for d in found] == [
         ("content/badges/big.bin", (3 << 20) + 1), ("content/notes.md", 4), ("content/secrets.json", 1),
         ("themes/mine/id_ed25519", 1)]
@@ -210,16 +211,16 @@ def test_text_that_only_mentions_a_private_key_is_not_one(site):
         "A key file starts with -----BEGIN PRIVATE KEY----- and ends with -----END PRIVATE KEY-----.\n"
         "template = '-----BEGIN PRIVATE KEY-----\\n{body}-----END PRIVATE KEY-----'\n"
         "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n", encoding="utf-8")
-    assert not keyring.private_keys_in(site).items
+    assert not leaks.private_keys_in(site).items
 
 
 def test_a_clean_site_has_no_key_problems(site):
-    assert not keyring.site_key_problems(site).items
+    assert not leaks.site_key_problems(site).items
 
 
 def test_keys_yaml_problems_are_diagnostics(site):
     good = ed25519.public_multibase(ed25519.generate())
-    (site / "keyring.yaml").write_text(
+    (site / "keys.yaml").write_text(
         "keys:\n"
         f"  - id: key-1\n    publicKeyMultibase: {good}\n"
         f"  - id: key-1\n    publicKeyMultibase: {good}\n"
@@ -227,10 +228,10 @@ def test_keys_yaml_problems_are_diagnostics(site):
         "  - id: first\n    publicKeyMultibase: z6Mk\n"
         "  - id: key-5\n    publicKeyMultibase: z6Mk\n    colour: blue\n"
         "extra: 1\n", encoding="utf-8")
-    problems = keyring.site_key_problems(site).sorted()
+    problems = leaks.site_key_problems(site).sorted()
     text = "\n".join(d.format() for d in problems)
-    assert "keyring.yaml:4:9: error: key id 'key-1' is listed twice" in text
-    assert "keyring.yaml:7:" in text and "z6Mk" in text
+    assert "keys.yaml:4:9: error: key id 'key-1' is listed twice" in text
+    assert "keys.yaml:7:" in text and "z6Mk" in text
     assert "key id 'first' must look like key-1" in text
     assert "unknown key 'colour'" in text and "unknown key 'extra'" in text
     with pytest.raises(BadgesiteError):
