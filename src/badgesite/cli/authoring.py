@@ -8,14 +8,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..assemble import load_site
-from ..authoring import awarding
-from ..authoring.awarding import Request, read_csv
-from ..authoring.ledger_edit import LedgerEditError
-from ..authoring.scaffold import DEFAULT_PACKAGE, Options, create, default_base_url
 from ..errors import BadgesiteError, Diagnostic, Diagnostics, UsageError
 from ..source.ledger import AWARDS_DIR
-from .report import load_or_say, show, site_folder
+from .report import load, load_or_say, show, site_folder
 
 
 def _date(text: str) -> dt.date:
@@ -51,6 +46,8 @@ class Progress:
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
+    from ..authoring.scaffold import DEFAULT_PACKAGE, Options, create, default_base_url  # lazy: for this command only
+
     folder = Path(args.dir)
     options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
                       issuer_name=args.issuer or "Example Academy",
@@ -58,7 +55,7 @@ def cmd_new(args, reporter) -> int:
                       awarder=(args.awarder or "badges@example.org").lower(),
                       package=args.package or DEFAULT_PACKAGE)
     written = create(folder, options)
-    site, diagnostics = load_site(folder.resolve())
+    site, diagnostics = load(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
         reporter.diagnostics(diagnostics.sorted())
         raise RuntimeError("the new site does not load")
@@ -91,7 +88,7 @@ def register_new(command) -> None:
 
 # -- award ----------------------------------------------------------------------------
 
-def _requests(args):
+def _requests(args, awarding):
     """The awards asked for, and the problems found reading them."""
 
     if args.csv:
@@ -102,13 +99,13 @@ def _requests(args):
             raise UsageError(f"with --csv, {', '.join(given)} come from the file's columns, not the command line")
         if not Path(args.csv).is_file():
             raise UsageError(f"no such file: {args.csv}")
-        requests, problems = read_csv(Path(args.csv), args.csv)
+        requests, problems = awarding.read_csv(Path(args.csv), args.csv)
         for request in requests:
             request.by = args.by
         return requests, problems
     if not args.badge or not args.email:
         raise UsageError("say which badge to award to whom: badgesite award BADGE EMAIL (or --csv FILE)")
-    return [Request(args.badge, args.email, args.name, args.issued.isoformat() if args.issued else None, args.by,
+    return [awarding.Request(args.badge, args.email, args.name, args.issued.isoformat() if args.issued else None, args.by,
                     args.evidence, args.evidence_name, args.narrative, ("award", 0))], Diagnostics()
 
 
@@ -125,6 +122,8 @@ def _write_links(path: Path, plan) -> None:
 
 
 def cmd_award(args, reporter) -> int:
+    from ..authoring import awarding  # lazy: the ledger writer, for this command only
+
     root = site_folder(args)
     if args.csv and (args.badge or args.email):
         raise UsageError("give either BADGE EMAIL or --csv FILE, not both")
@@ -140,7 +139,7 @@ def cmd_award(args, reporter) -> int:
     if site is None:
         return 1
     try:
-        requests, problems = _requests(args)
+        requests, problems = _requests(args, awarding)
         progress = Progress("checking", len(requests), reporter)
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
@@ -158,7 +157,7 @@ def cmd_award(args, reporter) -> int:
         _write_links(links, plan)
     try:
         counts = awarding.write(plan)
-    except LedgerEditError as exc:
+    except awarding.ledger_edit.LedgerEditError as exc:
         if links:
             links.unlink(missing_ok=True)
         raise BadgesiteError([Diagnostic("award", 0, 0, str(exc))]) from None
@@ -198,6 +197,8 @@ def register_award(command) -> None:
 # -- revoke ---------------------------------------------------------------------------
 
 def cmd_revoke(args, reporter) -> int:
+    from ..authoring import awarding  # lazy: the ledger writer, for this command only
+
     root = site_folder(args)
     site = load_or_say(root, reporter, "revoke")
     if site is None:
@@ -208,7 +209,7 @@ def cmd_revoke(args, reporter) -> int:
         show(reporter, "revoke", exc.diagnostics)
         print("badgesite revoke: refused; nothing was written", file=sys.stderr)
         return 1
-    except LedgerEditError as exc:
+    except awarding.ledger_edit.LedgerEditError as exc:
         raise BadgesiteError([Diagnostic(str(site.awards[args.id].source.path), 0, 0, str(exc))]) from None
     reporter.info(f"revoked {args.id} in {path.relative_to(root)}; after the next build its page, JSON and the "
                   "revocation list say so")

@@ -5,11 +5,9 @@ import os
 import sys
 from pathlib import Path
 
-from ..assemble import load_site
 from ..incremental.uptodate import current_build
 from ..keyring import find_signing_key
-from ..review import review
-from .report import Reporter, counted, site_folder
+from .report import Reporter, counted, load, site_folder
 
 
 def register(command) -> None:
@@ -45,9 +43,11 @@ def cmd_build(args, reporter: Reporter) -> int:
 
 def cmd_check(args, reporter: Reporter) -> int:
     root = site_folder(args)
-    site, diagnostics = load_site(root)
+    site, diagnostics = load(root)
     problems = diagnostics.sorted()
     if site is not None and args.base:
+        from ..review import review  # lazy: git and the base's tree, only with --base
+
         summary, review_diags = review(root, site, args.base)
         problems += review_diags
         reporter.info(summary)

@@ -10,8 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..assemble import load_site
-from ..errors import Diagnostic, UsageError
+from ..errors import Diagnostic, Diagnostics, UsageError
 from ..model import Site
 
 
@@ -60,9 +59,16 @@ def show(reporter: Reporter, command: str, diagnostics: list[Diagnostic]) -> Non
     reporter.diagnostics(located)
 
 
+def load(root: Path) -> tuple[Site | None, Diagnostics]:
+    """The whole site, validated (assemble.load_site)."""
+    from ..assemble import load_site  # lazy: `build` on an unchanged site answers without loading the validator
+
+    return load_site(root)
+
+
 def load_or_say(root: Path, reporter: Reporter, command: str) -> Site | None:
     """The site, or None after saying that it must be fixed first."""
-    site, diagnostics = load_site(root)
+    site, diagnostics = load(root)
     if site is None:
         reporter.diagnostics(diagnostics.sorted())
         print(f"badgesite {command}: the site has errors; fix them first (see 'badgesite check'). "
