@@ -120,8 +120,9 @@ def register_new(command) -> None:
 
 def _requests(args):
     """The awards asked for, and the problems found reading them."""
-    from .awarding import Request, read_csv
+    from .awarding import Request
     from .errors import Diagnostics
+    from .spreadsheet import read_csv
 
     if args.csv:
         single = {"BADGE": args.badge, "EMAIL": args.email, "--name": args.name, "--issued": args.issued,
@@ -211,7 +212,9 @@ def register_award(command) -> None:
                 'badgesite award python-basics leah@example.org --name "Leah de Vries"')
     p.epilog += ("\n         badgesite award --csv results.csv --links links.csv"
                  "\n\nWho awards it: --by, else $BADGESITE_AWARDER, else the badge's only awarder."
-                 "\nCSV columns (header required): badge,email,name,issued,evidence_url,evidence_name,narrative")
+                 "\nCSV header (row 1): badge and email required; name, issued, evidence_url, evidence_name,"
+                 "\nnarrative optional, in any order. Separated by , or ; or tab; UTF-8; dates 2026-09-01 or"
+                 "\n1-9-2026 (day first).")
     p.add_argument("badge", nargs="?", metavar="BADGE", help="the badge id (its file name in content/badges/)")
     p.add_argument("email", nargs="?", metavar="EMAIL", help="the recipient's e-mail address (stored only as a salted hash)")
     p.add_argument("--name", metavar="NAME", help="the recipient's name, published on the award page")
