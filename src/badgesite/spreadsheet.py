@@ -113,7 +113,7 @@ def _decode(data: bytes, display: str) -> str:
     where = f"column '{header[number].strip()}'" if row > 1 and number < len(header) else f"column {number + 1}"
     more = f"; {len(bad) - 1} more row{'s' if len(bad) > 2 else ''} too" if len(bad) > 1 else ""
     raise BadgesiteError([Diagnostic(
-        display, row, 0, f"not UTF-8 text: byte 0x{byte:02X} in {where} ({shown!r}){more}",
+        display, row, 0, f"not UTF-8 text: byte 0x{byte:02X} in {where} ('{shown}'){more}",
         hint=SAVE_AS + "; badgesite does not guess an older encoding (such as Windows-1252), "
         "because a wrong guess would misspell names in signed badges")])
 
@@ -162,7 +162,7 @@ def _header(cells: list[str], display: str) -> _Header:
     missing = [c for c in REQUIRED if c not in index]
     if missing:
         hint = None
-        if len(cells) == 1 and not any(d in cells[0] for d in DELIMITERS):
+        if len(cells) == 1 and all(name in column_name(cells[0]) for name in REQUIRED):
             hint = "separate the columns with commas, semicolons or tabs"
         problems.error(display, 1, 0, "missing column" + ("s " if len(missing) > 1 else " ")
                        + ", ".join(f"'{c}'" for c in missing), hint or "the columns are " + _known())
