@@ -216,13 +216,13 @@ def parse_date(text: str) -> tuple[dt.date | None, str | None, str | None]:
         day, month, digits = int(match.group(1)), int(match.group(3)), match.group(4)
         if len(digits) != 4:
             return None, (f"issued date {text!r}: the year has {len(digits)} digits, "
-                          "which could be any century"), "write the year in four digits (1-9-2026)"
+                          "which could be any century"), "format the column with a four-digit year: 1-9-2026 or 2026-09-01"
         year = int(digits)
         if month > 12 and day <= 12:
             return None, (f"issued date {text!r} is month first (US style): badgesite reads "
                           f"{match.group(2).join(['D', 'M', 'YYYY'])}, day first"), (
-                "if the file writes every date month first, every date in it would be misread: "
-                "export the column as 2026-09-01 (ISO)")
+                "if the file writes every date month first, its other dates would be misread: "
+                "format the column as yyyy-mm-dd and export it again")
     else:
         return None, f"issued date {text!r} is not a date", DATE_FORMS
     if not 1 <= month <= 12:
