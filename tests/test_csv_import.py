@@ -118,6 +118,30 @@ def test_excel_unicode_text_utf16_with_tabs(new_site: Path, tmp_path: Path):
     assert entries(new_site)[-1]["name"] == "Zoë Öztürk"
 
 
+def test_excel_separator_line(new_site: Path, tmp_path: Path):
+    """`sep=|` on the first line: Excel's own way to name the separator (and hide the line)."""
+    path = sheet(tmp_path, ["sep=|", "badge|email|issued", f"python-basics|s@school.example|31-2-{YEAR}"])
+    assert f"{path}:2: error: issued date '31-2-{YEAR}': there is no day 31" in refused(new_site, path)
+    path = sheet(tmp_path, ["sep=|", "badge|email|issued", f"python-basics|s@school.example|31-1-{YEAR}"])
+    code, _, err = run_cli("award", "--csv", str(path), "-s", str(new_site))
+    assert code == 0, err
+    ledger = yaml.safe_load((new_site / "content" / "awards" / f"{YEAR}.yaml").read_text(encoding="utf-8"))
+    assert [e["issued"] for e in ledger] == [dt.date(YEAR, 1, 31)]
+
+
+@pytest.mark.parametrize("lines, message", [
+    ([], "the file is empty; the first row must name the columns (at least: badge,email)"),
+    (["Badge;Email"], "no rows to award (only a header)"),
+    (["Badge;Email", ";", ";"], "no rows to award (only a header)"),
+])
+def test_files_with_nothing_to_award(new_site: Path, tmp_path: Path, lines, message):
+    path = sheet(tmp_path, lines) if lines else tmp_path / "empty.csv"
+    if not lines:
+        path.write_bytes(b"\xef\xbb\xbf")  # Excel's export of an empty sheet: a BOM
+    err = refused(new_site, path)
+    assert f"{path}:" in err and message in err
+
+
 def test_header_words_may_be_spaced_or_hyphenated(new_site: Path, tmp_path: Path):
     path = sheet(tmp_path, ["Badge,Email,Evidence URL,Evidence-Name",
                             "python-basics,e@school.example,https://portfolio.example/e,Portfolio"])

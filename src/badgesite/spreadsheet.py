@@ -6,7 +6,7 @@ columns they use, in their own order and capitalisation, and dates as the sheet 
 them (`1-9-2026`). This module reads all of that and decides nothing by guessing:
 
 - the separator is the one of `,` `;` tab that splits the header into cells naming
-  both required columns (`badge` and `email`);
+  both required columns (`badge` and `email`), unless a first line `sep=;` names it;
 - the text must be UTF-8 (with or without a BOM) or UTF-16 with a BOM (Excel's
   "Unicode Text"); an older encoding is refused, not guessed, because a wrong guess
   would put a misspelt name into a signed credential;
@@ -14,8 +14,9 @@ them (`1-9-2026`). This module reads all of that and decides nothing by guessing
   a four-digit year; a date that can only be month first (`9/13/2026`) or has a
   two-digit year is an error, never a guess.
 
-Rows are numbered as the spreadsheet numbers them: the header is row 1, and a cell
-holding a line break does not start a new row.
+Rows are numbered as the spreadsheet numbers them: the header is row 1 (below a
+`sep=` line, which Excel does not show), and a cell holding a line break does not
+start a new row.
 """
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ DATE_FORMS = "write dates as 2026-09-01 or day first as 1-9-2026"
 
 ISO_DATE = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})")
 DAY_FIRST = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d+)")
+SEP_LINE = re.compile(r"sep=([,;\t|])\r?\n")
 WITH_TIME = re.compile(r"(\S+)[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?")
 
 
@@ -56,7 +58,10 @@ def read_csv(path: Path, display: str) -> tuple[list[Request], Diagnostics]:
     except OSError as exc:
         raise BadgesiteError([Diagnostic(display, 0, 0, f"cannot read the file: {exc.strerror}")]) from None
     text = _decode(data, display)
-    delimiter = _delimiter(text)
+    directive = SEP_LINE.match(text)  # Excel's own hint, a line it does not show as a row
+    if directive:
+        text = text[directive.end():]
+    delimiter = directive.group(1) if directive else _delimiter(text)
     records = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         cells = next(records)
