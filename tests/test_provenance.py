@@ -35,7 +35,7 @@ def test_from_git_the_url_is_pinned_to_the_full_commit(tmp_path: Path):
         "url": "https://github.com/stadslab/badgesite.git",
         "vcs_info": {"vcs": "git", "commit_id": SHA, "requested_revision": "main"}}))
     assert found.kind == VCS
-    assert found.requirement == f"badgesite @ git+https://github.com/stadslab/badgesite.git@{SHA}"
+    assert found.requirement == f"git+https://github.com/stadslab/badgesite.git@{SHA}"
     assert "main" not in found.requirement and not found.only_here
 
 
@@ -43,13 +43,13 @@ def test_from_git_in_a_subdirectory(tmp_path: Path):
     found = origin(dist_info(tmp_path, {
         "url": "https://example.org/mono.git", "subdirectory": "tools/badgesite",
         "vcs_info": {"vcs": "git", "commit_id": SHA}}))
-    assert found.requirement == f"badgesite @ git+https://example.org/mono.git@{SHA}#subdirectory=tools/badgesite"
+    assert found.requirement == f"git+https://example.org/mono.git@{SHA}#subdirectory=tools/badgesite"
 
 
 def test_from_a_git_file_url_is_pinned_but_only_reachable_here(tmp_path: Path):
     found = origin(dist_info(tmp_path, {"url": "file:///home/ada/badgesite",
                                         "vcs_info": {"vcs": "git", "commit_id": SHA}}))
-    assert found.requirement == f"badgesite @ git+file:///home/ada/badgesite@{SHA}"
+    assert found.requirement == f"git+file:///home/ada/badgesite@{SHA}"
     assert found.only_here
 
 

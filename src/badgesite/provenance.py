@@ -7,7 +7,7 @@ in the distribution's metadata):
 
 - no direct_url.json: installed from a package index -> `badgesite==X.Y.Z`;
 - `vcs_info`: installed from a VCS URL -> that URL pinned to the commit pip checked
-  out, `badgesite @ git+https://…@<full sha>`;
+  out, `git+https://…@<full sha>`;
 - `archive_info` of an http(s) URL -> that URL, with the hash pip recorded;
 - `dir_info` (a local folder, editable or not), a local archive, or no metadata at
   all (running from a source tree): nothing CI could install -> no requirement.
@@ -66,7 +66,8 @@ def origin(dist: metadata.Distribution | None) -> Origin:
     vcs = direct.get("vcs_info")
     if isinstance(vcs, dict) and vcs.get("vcs") and vcs.get("commit_id"):
         pinned = f"{vcs['vcs']}+{url}@{vcs['commit_id']}"
-        return _usable(Origin(VCS, f"{name} @ {pinned}" + "".join("#" + s for s in subdirectory), pinned))
+        # the bare URL: pip before 24 refuses `name @ git+file:///…` (a URL with no host)
+        return _usable(Origin(VCS, pinned + "".join("#" + s for s in subdirectory), pinned))
     archive = direct.get("archive_info")
     if isinstance(archive, dict) and urlsplit(url).scheme in ("https", "http"):
         hashes = archive.get("hashes") or {}
