@@ -3,6 +3,8 @@ distribution's metadata as pip records it (PEP 610 direct_url.json)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -106,3 +108,21 @@ def test_sane_requirements_are_accepted(spec: str):
 ])
 def test_anything_else_is_refused(spec: str):
     assert requirement_problem(spec)
+
+
+def test_a_source_tree_beside_an_installed_badgesite_is_not_taken_for_it(tmp_path: Path):
+    """Running from a checkout (PYTHONPATH) while a release is installed: the release's
+    metadata does not describe the running code."""
+    site = tmp_path / "site-packages"
+    (site / "badgesite").mkdir(parents=True)
+    (site / "badgesite" / "__init__.py").write_text(f'__version__ = "{__version__}"\n')
+    info = site / f"badgesite-{__version__}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.4\nName: badgesite\nVersion: {__version__}\n")
+    (info / "RECORD").write_text("badgesite/__init__.py,,\n")
+    source = Path(__import__("badgesite").__file__).parent.parent
+    code = (f"import sys; sys.path[:0] = [{str(source)!r}, {str(site)!r}]; "
+            "from badgesite.provenance import origin, running_distribution; "
+            "print(running_distribution() is None, origin(running_distribution()).kind)")
+    result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["True", "local"], result.stderr

@@ -115,7 +115,7 @@ def _say_what_the_workflows_install(found, reporter) -> None:
     from .provenance import LOCAL
 
     if found.kind == LOCAL:
-        print(f"badgesite new: warning: this badgesite was installed from {found.source}, which GitHub "
+        print(f"badgesite new: warning: this badgesite came from {found.source}, which GitHub "
               "Actions cannot install, so the workflows stop with an error until BADGESITE_PACKAGE is set in "
               ".github/workflows/check.yml and pages.yml (a release, badgesite==X.Y.Z, or a git URL pinned "
               "to a commit). Or make the site again with --package SPEC.", file=sys.stderr)

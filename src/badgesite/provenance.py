@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from . import __version__
@@ -41,10 +42,18 @@ class Origin:
 
 def running_distribution() -> metadata.Distribution | None:
     """The installed distribution of the running badgesite; None when it runs from a
-    source tree that pip did not install (or another version is installed)."""
+    source tree that pip did not install (beside another install, or none)."""
     try:
         dist = metadata.distribution(DIST_NAME)
     except metadata.PackageNotFoundError:
+        return None
+    if dist.read_text("RECORD") is None:  # no installer wrote it: an egg-info in a source tree
+        return None
+    # the running package must be the one installed (an editable install lists none of
+    # its files: its direct_url.json names the folder)
+    here = Path(__file__).resolve().with_name("__init__.py")
+    init = next((f for f in dist.files or () if f.as_posix() == "badgesite/__init__.py"), None)
+    if init is not None and Path(dist.locate_file(init)).resolve() != here:
         return None
     return dist if dist.version == __version__ else None
 
