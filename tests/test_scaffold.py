@@ -137,6 +137,9 @@ def test_pages_workflow(new_site: Path):
     assert upload["with"]["path"] == "output"
     step = next(s for s in build["steps"] if s.get("run") == "badgesite build")
     assert step["env"] == {"BADGESITE_SIGNING_KEY": "${{ secrets.BADGESITE_SIGNING_KEY }}"}
+    text = (new_site / ".github/workflows/pages.yml").read_text()
+    assert text.count("secrets.") == 1, "the signing key is in the environment of the build step alone"
+    assert "BADGESITE_SIGNING_KEY" not in str(data["env"]) + str(build.get("env", ""))
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
