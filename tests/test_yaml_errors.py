@@ -9,6 +9,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from badgesite.source.yamlpos import YamlError, load, load_full
 from conftest import AWARDS, BADGE, CONFIG, make_site, run_cli
@@ -158,3 +160,34 @@ def test_a_missing_badge_is_still_reported(tmp_path: Path):
     assert code == 1
     assert "content/badges/git.md:5:7: error: this '[' is never closed" in err
     assert f"{BADGE_FILE}:5:12: error: 'requires' names no badge 'gti' (did you mean 'git'?)" in err
+
+
+WORDS = st.text(alphabet="abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=8).filter(
+    lambda w: not w.startswith("-"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=st.lists(WORDS, max_size=4, unique=True), items=st.lists(WORDS, min_size=1, max_size=5),
+       after=st.lists(WORDS, max_size=4, unique=True), kind=st.sampled_from(["[]", "{}", "\"\"", "''"]),
+       offset=st.integers(0, 30))
+def test_a_dropped_closer_is_reported_at_its_opener(before, items, after, kind, offset):
+    """Any block mapping in which one value lost its closing bracket or quote."""
+    keys = [f"k{i}-{w}" for i, w in enumerate(before)]
+    lines = [f"{k}: {w}" for k, w in zip(keys, before)]
+    opener = kind[0]
+    body = ", ".join(f"{w}: 1" for w in dict.fromkeys(items)) if opener == "{" else ", ".join(items)
+    lines.append(f"broken: {opener}{body}")
+    line = len(lines)
+    lines += [f"a{i}-{w}: {w}" for i, w in enumerate(after)]
+    text = "\n".join(lines) + "\n"
+    for loader in (load, load_full):
+        with pytest.raises(YamlError) as info:
+            loader(text, "x.yaml", line_offset=offset)
+        d = info.value.diagnostic
+        assert (d.line, d.col, d.message) == (line + offset, 9, f"this {opener!r} is never closed"), text
+
+
+def test_nesting_too_deep_is_not_an_unclosed_bracket():
+    with pytest.raises(YamlError) as info:
+        load("a: " + "[" * 1200 + "1" + "]" * 1200 + "\n", "x.yaml")
+    assert "never closed" not in str(info.value)

@@ -67,7 +67,7 @@ def _tokens(text: str):
 
 
 def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str] | None:
-    """A quote the scanner read on from to the end of the file (or to a '---' / '...' line)."""
+    """A quote after which the scanner read on to the end of the file (or to a '---' line)."""
     start = exc.context_mark
     if start is None or not (exc.context or "").startswith("while scanning a quoted scalar"):
         return None
@@ -81,9 +81,10 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str
 
 def _unclosed_flow(text: str, gave_up) -> tuple[int, int, str] | None:
     """The innermost '[' or '{' that is open where the parser gave up and that no
-    bracket closes anywhere after it."""
+    bracket closes anywhere after it. None when the scanner stops before that place
+    (then the scanner's own error, such as nesting too deep, is the one to report)."""
     stack: list[tuple[int, int, str]] = []
-    opener = None
+    opener, depth = None, 0
     for token in _tokens(text):
         if opener is None and _at(token.start_mark) >= _at(gave_up):
             if not stack:
@@ -97,8 +98,6 @@ def _unclosed_flow(text: str, gave_up) -> tuple[int, int, str] | None:
             stack.pop()
             if opener is not None and len(stack) < depth:
                 return None  # closed after all, further on: the mistake is elsewhere
-    if opener is None:
-        return stack[-1] if stack else None
     return opener
 
 
