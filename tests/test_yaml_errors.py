@@ -40,6 +40,10 @@ CASES = {
     "front-matter '[' over several lines": (
         {BADGE_FILE: BADGE.replace("criteria:", "tags:\n  [python,\n   basics,\n   beginners\ncriteria:")},
         f"{BADGE_FILE}:6:3: error: this '[' is never closed (the parser gave up at line 9, column 9: "),
+    "badgesite.yaml '['": (
+        {"badgesite.yaml": CONFIG.replace("awarders: [admin@example.org]", "awarders: [admin@example.org")
+         + "recipients: plain\n"},
+        "badgesite.yaml:6:11: error: this '[' is never closed (the parser gave up at line 7, column 11: "),
     "ledger '['": (
         {LEDGER: AWARDS.replace("badge: python-basics", "badge: [python-basics")},
         f"{LEDGER}:2:10: error: this '[' is never closed (the parser gave up at line 3, column 12: "
