@@ -142,11 +142,12 @@ def test_unreadable_badge_is_reported_once(tmp_path: Path):
     })
     (root / "output").mkdir()
     (root / "output/index.html").write_text("the last good site")
-    code, out, err = run_cli("check", "--site", str(root))
-    assert code == 1 and "Traceback" not in out + err
-    errors = [line for line in err.splitlines() if ": error: " in line]
-    assert errors == ["content/badges/git.md:5:7: error: this '[' is never closed "
-                      "(the parser gave up at line 6, column 9: did not find expected ',' or ']')"], err
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, "--site", str(root))
+        assert code == 1 and "Traceback" not in out + err
+        errors = [line for line in err.splitlines() if ": error: " in line]
+        assert errors == ["content/badges/git.md:5:7: error: this '[' is never closed "
+                          "(the parser gave up at line 6, column 9: did not find expected ',' or ']')"], err
     assert _tree(root / "output") == {"index.html": hashlib.sha256(b"the last good site").hexdigest()}
     # once it is fixed, the rest is checked as before
     (root / "content/badges/git.md").write_text(GIT, encoding="utf-8")
