@@ -254,3 +254,23 @@ def write_report(folder: Path, html: bytes) -> Path:
     tmp.write_bytes(html)
     tmp.replace(target)
     return target
+
+
+def public_pages(ctx) -> list:
+    """The stats/ page of the site in every language (with `stats: public`): counts only,
+    small ones hidden (stats.public). Its date is the latest award or revocation, never
+    the clock, so the same ledger gives the same page."""
+    import datetime as dt
+
+    site, urls = ctx.site, ctx.urls
+    facts = [counting.Fact.of_record(r) for ledger in ctx.ledgers for r in ledger.records()]
+    today = dt.date.fromisoformat(ctx.tally.newest) if ctx.tally.newest else None
+    figures = counting.public(counting.count(site.badges, facts, today or dt.date(1970, 1, 1)))
+    made = []
+    for language in site.config.languages:
+        page = urls.stats_page(language)
+        names = {b.id: b.in_language(language).name for b in site.badges.values()}
+        made.append((page, ctx.renderer.deferred("stats.html", page, language, figures=figures, names=names,
+                                                 today=today, alternates={l: urls.stats_page(l) for l in
+                                                                          site.config.languages})))
+    return made
