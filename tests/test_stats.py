@@ -2,7 +2,6 @@
 axe-core, and the public stats/ page with its small counts hidden."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path

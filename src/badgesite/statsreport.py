@@ -7,6 +7,7 @@ comes with a text summary and its data as a table, in the theme's colours.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass
@@ -169,9 +170,13 @@ def charts(figures: dict, colours: dict, labels: dict[str, str]) -> list[Chart]:
 
     # awards over time: per month over a short span, per year over a long one
     total = figures["total"]
-    by_month = len(total["per_month"]) <= 24
+    if not total["awards"]:
+        return []
+    periods = _continuous(sorted(total["per_month"]), True)
+    by_month = len(periods) <= 24
     key = "per_month" if by_month else "per_year"
-    periods = _continuous(sorted(total[key]), by_month)
+    if not by_month:
+        periods = _continuous(sorted(total[key]), False)
     busiest = sorted((b for b in badges if badges[b]["awards"]), key=lambda b: (-badges[b]["awards"], b))
     shown, rest = busiest[:TOP_SERIES], busiest[TOP_SERIES:]
     series = [(badges[b]["name"], [badges[b][key].get(p, 0) for p in periods]) for b in shown]
@@ -260,8 +265,6 @@ def public_pages(ctx) -> list:
     """The stats/ page of the site in every language (with `stats: public`): counts only,
     small ones hidden (stats.public). Its date is the latest award or revocation, never
     the clock, so the same ledger gives the same page."""
-    import datetime as dt
-
     site, urls = ctx.site, ctx.urls
     facts = [counting.Fact.of_record(r) for ledger in ctx.ledgers for r in ledger.records()]
     today = dt.date.fromisoformat(ctx.tally.newest) if ctx.tally.newest else None
