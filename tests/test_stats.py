@@ -123,6 +123,9 @@ def test_table_and_errors(tmp_path: Path):
     assert "unused (review)" in out and "expiring in the next 90 days: 2" in out and "salt" in out
     code, _, err = run_cli("stats", "--json", "--html", str(tmp_path / "r"), "-s", str(root))
     assert code == 2 and "not both" in err
+    (tmp_path / "a-file").write_text("")
+    code, _, err = run_cli("stats", "--html", str(tmp_path / "a-file"), "-s", str(root))
+    assert code == 2 and "cannot write the report into" in err and "Traceback" not in err
     ledger = root / "content/awards/2026.yaml"
     ledger.write_text(ledger.read_text().replace("badge: first-aid", "badge: first-ayd", 1), encoding="utf-8")
     code, out, err = run_cli("stats", "-s", str(root))

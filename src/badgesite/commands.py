@@ -333,7 +333,11 @@ def cmd_stats(args, reporter) -> int:
     if args.json:
         sys.stdout.write(statsreport.to_json(figures))
     elif args.html:
-        target = statsreport.write_report(Path(args.html), statsreport.report(root, programme.config, figures))
+        html = statsreport.report(root, programme.config, figures)
+        try:
+            target = statsreport.write_report(Path(args.html), html)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report into {args.html}: {exc.strerror or exc}") from None
         reporter.info(f"wrote {target} ({figures['total']['awards']} awards, {len(figures['badges'])} badges)")
     else:
         sys.stdout.write(statsreport.text_table(figures))
