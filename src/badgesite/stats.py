@@ -12,6 +12,7 @@ own, on purpose), so there are no per-person or learning-path figures.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
@@ -69,10 +70,14 @@ def read_facts(root: Path):
 
     root = Path(root).resolve()
     diagnostics = Diagnostics()
-    loaded = load_badges(root, diagnostics)
+    store = Store(root / ".badgesite-cache" / "ledgers")
+    # the PNG images that builds decoded in full before (their header is always checked)
+    decoded = (store.read("images", "decoded") or {}).get("png")
+    decoded = {d for d in decoded if isinstance(d, str)} if isinstance(decoded, list) else set()
+    loaded = load_badges(root, diagnostics, decoded)
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded
-        ledgers = load_ledgers(root, config, badges, broken, Store(root / ".badgesite-cache" / "ledgers"), {})
+        ledgers = load_ledgers(root, config, badges, broken, store, {})
         if ledgers is not None:
             facts = [Fact.of_record(r) for ledger in ledgers for r in ledger.records()]
             return Programme(config, badges, facts), None
@@ -89,19 +94,23 @@ def _empty() -> dict:
             "revocations": {}, "awarders": {}, "last_award": None, "expiring_soon": 0}
 
 
-def _add(counts: dict, fact: Fact, status: str, soon: bool) -> None:
-    counts["awards"] += 1
-    counts[status] += 1
-    issued = fact.issued.isoformat()
+def _add(counts: dict, group: tuple, n: int) -> None:
+    """Add `n` awards that share everything counted: (badge, status, issued, awarder,
+    reason, expiring soon)."""
+    _, status, issued, awarded_by, reason, soon = group
+    issued = issued.isoformat()
     year, month = issued[:4], issued[:7]
-    counts["per_year"][year] = counts["per_year"].get(year, 0) + 1
-    counts["per_month"][month] = counts["per_month"].get(month, 0) + 1
-    if fact.reason is not None:
-        counts["revocations"][fact.reason] = counts["revocations"].get(fact.reason, 0) + 1
-    counts["awarders"][fact.awarded_by] = counts["awarders"].get(fact.awarded_by, 0) + 1
+    counts["awards"] += n
+    counts[status] += n
+    counts["per_year"][year] = counts["per_year"].get(year, 0) + n
+    counts["per_month"][month] = counts["per_month"].get(month, 0) + n
+    if reason is not None:
+        counts["revocations"][reason] = counts["revocations"].get(reason, 0) + n
+    counts["awarders"][awarded_by] = counts["awarders"].get(awarded_by, 0) + n
     if counts["last_award"] is None or issued > counts["last_award"]:
         counts["last_award"] = issued
-    counts["expiring_soon"] += soon
+    if soon:
+        counts["expiring_soon"] += n
 
 
 def status(fact: Fact, today: dt.date) -> str:
@@ -117,18 +126,21 @@ def count(badges: dict[str, Badge], facts: Iterable[Fact], today: dt.date) -> di
     """Every figure of `badgesite stats`, as of `today`:
     {"today", "badges": {id: {...}}, "kinds": {kind: {...}}, "total": {...}, "review": [...],
      "retired": [...], "expiring": [...], "note"}."""
-    per_badge = {badge_id: _empty() for badge_id in badges}  # awards of unknown badges cannot load
     ahead = today + dt.timedelta(days=EXPIRY_AHEAD_DAYS)
     expiring = []
+    groups: Counter = Counter()  # awards that count alike, together: far fewer than the awards
     for fact in facts:
         state = status(fact, today)
         soon = state == "active" and fact.expires is not None and fact.expires <= ahead
-        counts = per_badge.get(fact.badge)
-        if counts is None:
-            counts = per_badge[fact.badge] = _empty()
-        _add(counts, fact, state, soon)
+        groups[fact.badge, state, fact.issued, fact.awarded_by, fact.reason, soon] += 1
         if soon:
             expiring.append({"award": fact.id, "badge": fact.badge, "expires": fact.expires.isoformat()})
+    per_badge = {badge_id: _empty() for badge_id in badges}  # awards of unknown badges cannot load
+    for group, n in groups.items():
+        counts = per_badge.get(group[0])
+        if counts is None:
+            counts = per_badge[group[0]] = _empty()
+        _add(counts, group, n)
     review_before = (today - dt.timedelta(days=REVIEW_AFTER_DAYS)).isoformat()
     review, retired = [], []
     for badge_id, counts in per_badge.items():
