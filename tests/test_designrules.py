@@ -165,3 +165,10 @@ def test_the_default_theme_and_the_examples_pass():
         assert contrast(colours[text][0], colours[background][0]) >= TEXT_CONTRAST, (text, background)
     site, _ = load_site(REPO)
     assert check_design(site).items == []
+
+
+def test_two_badges_with_one_image_file(tmp_path: Path):
+    root = site_with(tmp_path, {"content/badges/python-again.md": badge("Python Again", "python-basics.png")})
+    code, err = check(root)
+    assert "content/badges/python-basics.md:4: warning: badge 'python-basics' and badge 'python-again' look the " \
+           "same: both use content/badges/python-basics.png" in err, err

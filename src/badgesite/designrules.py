@@ -142,10 +142,11 @@ def _alike(drawn: list[Drawn], diagnostics: Diagnostics) -> None:
             if distance is None:
                 continue
             alike = round(100 * (bits - distance) / bits)
-            same = "the same image" if a.file == b.file else f"{a.file} and {b.file} look {alike}% alike"
-            diagnostics.warning(b.where[0], b.where[1], 0,
-                                f"{b.label} and {a.label} look the same: {same} "
-                                f"(perceptual hash {distance} of {bits} bits apart)",
+            if a.file == b.file:
+                same = f"both use {a.file}"
+            else:
+                same = f"{a.file} and {b.file} look {alike}% alike (perceptual hash {distance} of {bits} bits apart)"
+            diagnostics.warning(b.where[0], b.where[1], 0, f"{b.label} and {a.label} look the same: {same}",
                                 "give every badge a design of its own, so people can tell them apart")
 
 
