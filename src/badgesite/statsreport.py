@@ -42,10 +42,10 @@ def text_table(figures: dict) -> str:
                      c["expiring_soon"]))
     rows.append(None)
     for kind, c in figures["kinds"].items():
-        rows.append((f"kind: {kind}", f"{c['badges']} badges", c["awards"], c["active"], c["expired"], c["revoked"],
+        rows.append((f"kind: {kind}", _badges(c["badges"]), c["awards"], c["active"], c["expired"], c["revoked"],
                      c["last_award"] or "never", "", c["expiring_soon"]))
     t = figures["total"]
-    rows.append(("total", f"{t['badges']} badges", t["awards"], t["active"], t["expired"], t["revoked"],
+    rows.append(("total", _badges(t["badges"]), t["awards"], t["active"], t["expired"], t["revoked"],
                  t["last_award"] or "never", "", t["expiring_soon"]))
     cells = [tuple(str(v) for v in head)] + [tuple(str(v) for v in r) if r else None for r in rows]
     widths = [max(len(r[i]) for r in cells if r) for i in range(len(head))]
@@ -72,6 +72,10 @@ def text_table(figures: dict) -> str:
             + (" (badgesite stats --json lists them)" if soon else "")]
     out += ["", counting.UNTRACEABLE]
     return "\n".join(out) + "\n"
+
+
+def _badges(n: int) -> str:
+    return f"{n} badge{'s' * (n != 1)}"
 
 
 def _share(n: int, total: int) -> str:
