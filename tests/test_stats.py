@@ -244,3 +244,22 @@ def test_public_page_has_no_axe_violations(tmp_path: Path):
         finally:
             chromium.close()
     assert "minder dan 5" in _page_text(output / "nl" / "stats" / "index.html")
+
+
+def test_public_page_follows_the_ledger_in_an_incremental_build(tmp_path: Path):
+    from badgesite.build import build
+
+    root = ledger_site(tmp_path / "site", "stats: public\n")
+    output = tmp_path / "out"
+    build(root, output)
+    assert re.search(r"Never Earned 0 0 0 0", _page_text(output / "stats" / "index.html"))
+    ledger = root / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text() + "".join(award(20 + n, "unused", "2026-05-25") for n in range(5)),
+                      encoding="utf-8")
+    build(root, output)
+    page = (output / "stats" / "index.html").read_bytes()
+    assert re.search(r"Never Earned 5 5 0 0", _page_text(output / "stats" / "index.html"))
+    assert "As of 25 May 2026" in _page_text(output / "stats" / "index.html")
+    clean = tmp_path / "clean"
+    build(root, clean, clean=True)
+    assert (clean / "stats" / "index.html").read_bytes() == page  # incremental and clean agree
