@@ -76,7 +76,7 @@ def check_design(site: Site) -> Diagnostics:
 
 def _front_matter(root: Path, site: Site) -> dict[str, list]:
     """badge id -> the front-matter of its files [(path, PosDict)], the site language's first."""
-    files, _ = read_badges(root, site.config.languages, Diagnostics())  # problems: already reported
+    files, _, _ = read_badges(root, site.config.languages, Diagnostics())  # problems: already reported
     found: dict[str, list] = {}
     for file in sorted(files, key=lambda f: f.language not in (None, site.config.language)):
         if file.id in site.badges:
