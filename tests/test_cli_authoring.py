@@ -242,10 +242,10 @@ def test_award_csv_bad_rows_refuse_the_whole_file(new_site: Path, tmp_path: Path
 
 @pytest.mark.parametrize("header, message", [
     ("badge,mail,name,issued,evidence_url,evidence_name,narrative", "unknown column 'mail' (did you mean 'email'?)"),
-    ("badge,email,name", "missing columns issued, evidence_url, evidence_name, narrative"),
+    ("badge,name,issued", "missing column 'email'"),
     ("badge,email,name,issued,evidence_url,evidence_name,narrative,grade", "unknown column 'grade'"),
 ])
-def test_award_csv_columns_must_be_exact(new_site: Path, tmp_path: Path, header, message):
+def test_award_csv_columns_must_be_known(new_site: Path, tmp_path: Path, header, message):
     sheet = write_csv(tmp_path / "cols.csv", [["python-basics", "a@example.org"]], header=header)
     before = snapshot(new_site)
     code, _, err = run_cli("award", "--csv", str(sheet), "-s", str(new_site))

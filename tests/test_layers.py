@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "badgesite"
 # own name or a package above it ("badgesite" itself: only the package's __init__).
 LAYERS = [
     ["badgesite", "badgesite.errors", "badgesite.model", "badgesite.vocab", "badgesite.urls",
-     "badgesite.recipients", "badgesite.workers"],  # the foundation: names, the model, the standards' words
+     "badgesite.recipients", "badgesite.workers", "badgesite.provenance"],  # the foundation
     ["badgesite.sign"],  # signing primitives: know nothing of badges
     ["badgesite.source"],  # the only reader of user files (YAML with positions, images, keys.yaml, leaks)
     ["badgesite.config", "badgesite.assemble"],  # validation into the typed model
@@ -31,7 +31,8 @@ LAYERS = [
     ["badgesite.write"],  # the staging folder and the atomic swap
     ["badgesite.incremental"],  # what changed since the last build: the one seam
     ["badgesite.build"],  # the pipeline
-    ["badgesite.review", "badgesite.verify", "badgesite.authoring", "badgesite.serve"],  # what commands use
+    ["badgesite.review", "badgesite.designrules", "badgesite.verify", "badgesite.authoring", "badgesite.serve"],
+    ["badgesite.check", "badgesite.evaluation"],  # what commands call: check (+ review, design rules), stats
     ["badgesite.cli"],  # the command line
     ["badgesite.docgen"],  # generates docs/ from the code and the command line
 ]

@@ -59,6 +59,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     context = make_context(site, markdown)
     context.has_credentials = signing_key is not None
     context.tally = tally([ledger.summary for ledger in ledgers])
+    context.award_facts = lambda: [entry.fact() for ledger in ledgers for entry in ledger.items()]
     base = base_fingerprint(context, signing_key_id(context, signing_key))
     last = None if clean else reusable(read_state(output), base, ledgers, store)
     staging = Staging(output, fresh=last is None)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
+from .build import build
 from .errors import BadgesiteError, Diagnostic
 
 log = logging.getLogger(__name__)
@@ -358,6 +359,12 @@ class Preview:
             self.observer.stop()
             self.observer.join(timeout=2)
         self.server.server_close()
+
+
+def site_preview(root: Path, base_path: str, signing_key, on_result: Callable, bind: str, port: int) -> Preview:
+    """The preview of the site in `root`, built into root/output with this key."""
+    return Preview(root, root / "output", base_path, lambda: build(root, signing_key=signing_key), on_result,
+                   bind, port)
 
 
 def make_server(output: Path, base_path: str, state: State, bind: str, port: int) -> ThreadingHTTPServer:

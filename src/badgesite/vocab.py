@@ -23,7 +23,7 @@ VC_TYPES = ("OpenBadgeCredential", "AchievementCredential")
 # Baking (OB 2.0 Baking; OB 3.0 section 5.3): the PNG iTXt keywords and the SVG namespaces
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
-OB2_NAMESPACE = "https://purl.imsglobal.org/ob/v2p0"  # <openbadges:assertion>
+OB2_NAMESPACE = "http://openbadges.org"  # <openbadges:assertion>, OB 2.0 Baking
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"  # <openbadges:credential>
 
 

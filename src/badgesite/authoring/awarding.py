@@ -1,4 +1,5 @@
 """Awarding and revoking: from a command line or a spreadsheet row to a ledger edit.
+(`spreadsheet` reads a CSV export into the same requests.)
 
 Everything is validated before anything is written. A new award is checked by the
 same code that checks the ledger (`assemble`), on the very YAML text that will be
@@ -7,9 +8,7 @@ The ledger itself is edited as text by `ledger_edit`.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import logging
 import os
 import re
@@ -30,7 +29,6 @@ from ..urls import Urls
 
 log = logging.getLogger(__name__)
 
-CSV_COLUMNS = ("badge", "email", "name", "issued", "evidence_url", "evidence_name", "narrative")
 ID_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
 ID_RANDOM_LEN = 10  # 31**10 ~ 8e14 ids per badge and year: they cannot be listed by counting
 AWARDER_ENV = "BADGESITE_AWARDER"
@@ -82,57 +80,6 @@ class Plan:
         for award in self.awards:
             groups.setdefault(award.ledger, []).append(award)
         return groups
-
-
-# -- reading a spreadsheet export ---------------------------------------------------
-
-def read_csv(path: Path, display: str) -> tuple[list[Request], Diagnostics]:
-    """The rows of a CSV export, and the problems of rows that could not be read
-    (`display:ROW: message`). A file that cannot be used at all raises BadgesiteError."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except OSError as exc:
-        raise BadgesiteError([Diagnostic(display, 0, 0, f"cannot read the file: {exc.strerror}")]) from None
-    except UnicodeDecodeError:
-        raise BadgesiteError([Diagnostic(display, 0, 0, "not UTF-8 text",
-                                         "in your spreadsheet, save as 'CSV UTF-8 (comma delimited)'")]) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first.count)  # Excel writes ';' in many European locales
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [cell.strip().lower() for cell in next(reader)]
-    except StopIteration:
-        raise BadgesiteError([Diagnostic(display, 1, 0, "the file is empty; the first row must name the columns: "
-                                         + ",".join(CSV_COLUMNS))]) from None
-    problems = Diagnostics()
-    for name in header:
-        if name not in CSV_COLUMNS:
-            problems.error(display, 1, 0, f"unknown column '{name}'", did_you_mean(name, CSV_COLUMNS))
-    missing = [c for c in CSV_COLUMNS if c not in header]
-    if missing:
-        problems.error(display, 1, 0, "missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(missing),
-                       "the first row must name exactly these columns: " + ",".join(CSV_COLUMNS))
-    if len(set(header)) != len(header):
-        problems.error(display, 1, 0, "a column is named twice")
-    if problems:
-        raise BadgesiteError(problems.sorted())
-    requests, row = [], reader.line_num + 1
-    try:
-        for cells in reader:
-            if any(cell.strip() for cell in cells):
-                if len(cells) != len(header):
-                    problems.error(display, row, 0, f"{len(cells)} cells where the header has {len(header)}")
-                else:
-                    values = {k: (v.strip() or None) for k, v in zip(header, cells)}
-                    requests.append(Request(values["badge"] or "", values["email"] or "", values["name"],
-                                            values["issued"], None, values["evidence_url"],
-                                            values["evidence_name"], values["narrative"], (display, row)))
-            row = reader.line_num + 1
-    except csv.Error as exc:
-        problems.error(display, reader.line_num, 0, f"not a valid CSV row: {exc}")
-    if not requests and not problems:
-        raise BadgesiteError([Diagnostic(display, 2, 0, "no rows to award (only a header)")])
-    return requests, problems
 
 
 # -- planning: ids, awarders, entries, validation ------------------------------------

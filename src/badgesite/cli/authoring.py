@@ -1,23 +1,14 @@
 """Writing content: `badgesite new`, `award` (one, or a CSV spreadsheet) and `revoke`."""
 from __future__ import annotations
 
-import argparse
 import csv
-import datetime as dt
 import os
 import sys
 from pathlib import Path
 
 from ..errors import BadgesiteError, Diagnostic, Diagnostics, UsageError
 from ..source.ledger import AWARDS_DIR
-from .report import load, load_or_say, show, site_folder
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+from .report import date_argument, load, load_or_say, show, site_folder
 
 
 class Progress:
@@ -46,14 +37,15 @@ class Progress:
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
-    from ..authoring.scaffold import DEFAULT_PACKAGE, Options, create, default_base_url  # lazy: for this command only
+    from ..authoring.scaffold import LOCAL, Options, create, default_base_url, installed_origin  # lazy: for this command only
 
     folder = Path(args.dir)
+    found = None if args.package else installed_origin()
     options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
                       issuer_name=args.issuer or "Example Academy",
                       issuer_url=args.issuer_url or "https://example.org",
                       awarder=(args.awarder or "badges@example.org").lower(),
-                      package=args.package or DEFAULT_PACKAGE)
+                      package=args.package or found.requirement)
     written = create(folder, options)
     site, diagnostics = load(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
@@ -61,6 +53,8 @@ def cmd_new(args, reporter) -> int:
         raise RuntimeError("the new site does not load")
     reporter.info(f"created {folder}/ ({len(written)} files): {len(site.badges)} example badges, "
                   f"{len(site.awards)} example awards, GitHub workflows")
+    if found is not None:
+        _say_what_the_workflows_install(found, reporter, LOCAL)
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
                   "  see README.md for publishing on GitHub Pages")
     return 0
@@ -70,6 +64,20 @@ def register(command) -> None:
     register_new(command)
     register_award(command)
     register_revoke(command)
+
+
+def _say_what_the_workflows_install(found, reporter, local: str) -> None:
+    if found.kind == local:
+        print(f"badgesite new: warning: this badgesite came from {found.source}, which GitHub "
+              "Actions cannot install, so the workflows stop with an error until BADGESITE_PACKAGE is set in "
+              ".github/workflows/check.yml and pages.yml (a release, badgesite==X.Y.Z, or a git URL pinned "
+              "to a commit). Or make the site again with --package SPEC.", file=sys.stderr)
+    elif found.only_here:
+        print(f"badgesite new: warning: the workflows install {found.requirement}, a URL only this computer "
+              "can reach; set BADGESITE_PACKAGE in .github/workflows/check.yml and pages.yml to one GitHub "
+              "can reach, or make the site again with --package SPEC.", file=sys.stderr)
+    else:
+        reporter.info(f"the workflows install {found.requirement}, the badgesite that made this site")
 
 
 def register_new(command) -> None:
@@ -82,11 +90,19 @@ def register_new(command) -> None:
     p.add_argument("--issuer-url", metavar="URL", help="the organisation's own website")
     p.add_argument("--awarder", metavar="EMAIL", help="the first badge administrator (default: badges@example.org)")
     p.add_argument("--package", metavar="SPEC",
-                   help="what the GitHub workflows install with pip (default: this badgesite version; "
-                        "a git URL works too)")
+                   help="what the GitHub workflows install with pip, e.g. badgesite==0.1.0 or "
+                        "git+https://github.com/OWNER/badgesite@COMMIT (default: exactly this badgesite: "
+                        "its release, or its git URL at its commit)")
 
 
 # -- award ----------------------------------------------------------------------------
+
+def _awarding():
+    """authoring/awarding.py, for `award` and `revoke`."""
+    from ..authoring import awarding  # lazy: the ledger writer (and the validator), for these commands only
+
+    return awarding
+
 
 def _requests(args, awarding):
     """The awards asked for, and the problems found reading them."""
@@ -99,7 +115,9 @@ def _requests(args, awarding):
             raise UsageError(f"with --csv, {', '.join(given)} come from the file's columns, not the command line")
         if not Path(args.csv).is_file():
             raise UsageError(f"no such file: {args.csv}")
-        requests, problems = awarding.read_csv(Path(args.csv), args.csv)
+        from ..authoring.spreadsheet import read_csv  # lazy: spreadsheets, only with --csv
+
+        requests, problems = read_csv(Path(args.csv), args.csv)
         for request in requests:
             request.by = args.by
         return requests, problems
@@ -122,8 +140,7 @@ def _write_links(path: Path, plan) -> None:
 
 
 def cmd_award(args, reporter) -> int:
-    from ..authoring import awarding  # lazy: the ledger writer, for this command only
-
+    awarding = _awarding()
     root = site_folder(args)
     if args.csv and (args.badge or args.email):
         raise UsageError("give either BADGE EMAIL or --csv FILE, not both")
@@ -178,11 +195,13 @@ def register_award(command) -> None:
                 'badgesite award python-basics leah@example.org --name "Leah de Vries"')
     p.epilog += ("\n         badgesite award --csv results.csv --links links.csv"
                  "\n\nWho awards it: --by, else $BADGESITE_AWARDER, else the badge's only awarder."
-                 "\nCSV columns (header required): badge,email,name,issued,evidence_url,evidence_name,narrative")
+                 "\nCSV header (row 1): badge and email required; name, issued, evidence_url, evidence_name,"
+                 "\nnarrative optional, in any order. Separated by , or ; or tab; UTF-8; dates 2026-09-01 or"
+                 "\n1-9-2026 (day first).")
     p.add_argument("badge", nargs="?", metavar="BADGE", help="the badge id (its file name in content/badges/)")
     p.add_argument("email", nargs="?", metavar="EMAIL", help="the recipient's e-mail address (stored only as a salted hash)")
     p.add_argument("--name", metavar="NAME", help="the recipient's name, published on the award page")
-    p.add_argument("--issued", metavar="DATE", type=_date, help="the award date, YYYY-MM-DD (default: today)")
+    p.add_argument("--issued", metavar="DATE", type=date_argument, help="the award date, YYYY-MM-DD (default: today)")
     p.add_argument("--by", metavar="ADMIN", help="the e-mail of the badge administrator who awards it")
     p.add_argument("--evidence", metavar="URL", help="a link to the evidence")
     p.add_argument("--evidence-name", metavar="TEXT", help="a title for the evidence link")
@@ -197,8 +216,7 @@ def register_award(command) -> None:
 # -- revoke ---------------------------------------------------------------------------
 
 def cmd_revoke(args, reporter) -> int:
-    from ..authoring import awarding  # lazy: the ledger writer, for this command only
-
+    awarding = _awarding()
     root = site_folder(args)
     site = load_or_say(root, reporter, "revoke")
     if site is None:
@@ -221,4 +239,4 @@ def register_revoke(command) -> None:
                 'badgesite revoke pb-2026-7k2m9xq4rt --reason "Awarded in error"')
     p.add_argument("id", metavar="ID", help="the award id")
     p.add_argument("--reason", metavar="TEXT", required=True, help="why (published with the revocation)")
-    p.add_argument("--date", metavar="DATE", type=_date, help="the revocation date, YYYY-MM-DD (default: today)")
+    p.add_argument("--date", metavar="DATE", type=date_argument, help="the revocation date, YYYY-MM-DD (default: today)")

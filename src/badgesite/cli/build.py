@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..incremental.uptodate import current_build
 from ..keyring import find_signing_key
-from .report import Reporter, counted, load, site_folder
+from .report import Reporter, counted, site_folder
 
 
 def register(command) -> None:
@@ -42,14 +42,11 @@ def cmd_build(args, reporter: Reporter) -> int:
 
 
 def cmd_check(args, reporter: Reporter) -> int:
-    root = site_folder(args)
-    site, diagnostics = load(root)
-    problems = diagnostics.sorted()
-    if site is not None and args.base:
-        from ..review import review  # lazy: git and the base's tree, only with --base
+    from ..check import check  # lazy: the validator and the design rules (Pillow), for this command only
 
-        summary, review_diags = review(root, site, args.base)
-        problems += review_diags
+    root = site_folder(args)
+    site, problems, summary = check(root, args.base)
+    if summary is not None:
         reporter.info(summary)
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if step_summary:

@@ -6,6 +6,8 @@ results unless --quiet.
 """
 from __future__ import annotations
 
+import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -74,3 +76,11 @@ def load_or_say(root: Path, reporter: Reporter, command: str) -> Site | None:
         print(f"badgesite {command}: the site has errors; fix them first (see 'badgesite check'). "
               "Nothing was written.", file=sys.stderr)
     return site
+
+
+def date_argument(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None

@@ -11,8 +11,7 @@ from .report import site_folder
 
 
 def cmd_serve(args, reporter) -> int:
-    from ..build import build  # lazy: the pipeline, for this command only
-    from ..serve import Preview, port_in_use  # lazy: the preview server, for this command only
+    from ..serve import port_in_use, site_preview  # lazy: the server and the pipeline, for this command only
 
     root = site_folder(args)
     diagnostics = Diagnostics()
@@ -33,8 +32,7 @@ def cmd_serve(args, reporter) -> int:
             print("build failed: the browser shows the error; the last good site is still served", file=sys.stderr)
 
     try:
-        preview = Preview(root, root / "output", urlsplit(config.base_url).path or "/",
-                          lambda: build(root, signing_key=key), on_result, args.bind, args.port)
+        preview = site_preview(root, urlsplit(config.base_url).path or "/", key, on_result, args.bind, args.port)
     except OSError as exc:
         if port_in_use(exc):
             raise UsageError(f"port {args.port} on {args.bind} is in use or not allowed; try --port {args.port + 1}") from None

@@ -2,7 +2,9 @@
 // SVG element). Nothing here fetches or decides; verify.js and claims.js use it.
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-const OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0"];
+// OB 2.0 Baking's namespace, the one earlier badgesite versions wrote, and OB 3.0's
+const OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0",
+                       "https://purl.imsglobal.org/ob/v3p0"];
 
 // Something the verifier was given that cannot be read: `key` names the text that says so.
 export function Problem(key, values) { this.key = key; this.values = values || {}; }
