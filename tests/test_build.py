@@ -13,6 +13,7 @@ import yaml
 
 from badgesite.output import bake
 from badgesite.build import build
+from badgesite.vocab import OB2_NAMESPACE
 from conftest import AWARDS, BADGE, REPO, SVG, make_site, run_cli, svg_root
 
 
@@ -98,7 +99,7 @@ def test_baked_png_and_svg_carry_the_assertion(tmp_path: Path):
     # OB 2.0 Baking: xmlns:openbadges="http://openbadges.org" on <svg>, then directly
     # <openbadges:assertion verify="the assertion's URL"> holding the assertion as CDATA
     root, declared = svg_root(svg.encode("utf-8"))
-    assert declared["openbadges"] == "http://openbadges.org" == bake.OB_NAMESPACE
+    assert declared["openbadges"] == "http://openbadges.org" == OB2_NAMESPACE
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assertion = root[0]
     assert assertion.tag == "{http://openbadges.org}assertion"
