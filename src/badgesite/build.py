@@ -71,11 +71,12 @@ class Context:
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
-          jobs: int | None = None, inputs: str | None = None) -> BuildResult:
+          jobs: int | None = None, inputs: str | None = None, unsigned: bool = False) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
     when the content has errors. Without `clean`, only what changed since the last
     build is made again. `inputs`: the input digest, when the caller has just found
-    with uptodate.current_build that the last build is not current."""
+    with uptodate.current_build that the last build is not current. Without a signing
+    key, a build never replaces one that published credentials, unless `unsigned`."""
     root = Path(root).resolve()
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
@@ -84,6 +85,8 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         inputs, unchanged = current_build(root, output, signing_key)
         if unchanged is not None and not clean:
             return unchanged
+    if signing_key is None and not unsigned:
+        _keep_credentials(output)
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
     context = make_context(site)
@@ -107,6 +110,23 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     result.written = staging.written
     result.kept = result.files - result.written
     return result
+
+
+def published_credentials(output: Path) -> bool:
+    """The live build in `output` published Open Badges 3.0 credentials."""
+    last = (read_state(output).get("live") or {}).get("build")
+    return isinstance(last, dict) and bool(last.get("credentials"))
+
+
+def _keep_credentials(output: Path) -> None:
+    """A permanent URL never disappears by accident: refuse to build without a signing
+    key over a build that published Open Badges 3.0 credentials."""
+    if published_credentials(output):
+        raise BadgesiteError([Diagnostic(
+            str(output), 0, 0, "the last build published Open Badges 3.0 credentials and no signing key was "
+            "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
+            hint="set BADGESITE_SIGNING_KEY to the key file's path or PEM text; 'badgesite keys show' tells which "
+                 "key the site uses")])
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:

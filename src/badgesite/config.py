@@ -44,6 +44,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
             base_url = None
         elif not base_url.endswith("/"):
             base_url += "/"
+            f.warning("base_url", f"'base_url' must end in '/': the site is built for {base_url}",
+                      hint=f"write base_url: {base_url}")
 
     issuer = None
     fi = f.sub("issuer", required=True)
