@@ -68,6 +68,7 @@ class Context:
     ledgers: list[LedgerFile] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)  # counts, dates and revocations of all awards
     views: dict = field(default_factory=dict)  # memo of per-badge page data, see pages
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (ledger file, award id) of the live build gone
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
@@ -85,19 +86,21 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         inputs, unchanged = current_build(root, output, signing_key)
         if unchanged is not None and not clean:
             return unchanged
-    if signing_key is None and not unsigned:
-        _keep_credentials(output)
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
+    if signing_key is None and not unsigned:
+        _keep_credentials(output)
     context = make_context(site)
     context.has_credentials = signing_key is not None
     context.ledgers, context.tally = ledgers, tally(ledgers)
     base = global_fingerprint(context, signing_key)
+    _gone_badges(context, read_state(output), diagnostics)
     last = None if clean else _reusable(read_state(output), base, ledgers, store)
     staging = Staging(output, fresh=last is None)
     remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
+        _gone_awards(context, diagnostics)
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
         staging.commit(record)
     except BaseException:
@@ -127,6 +130,27 @@ def _keep_credentials(output: Path) -> None:
             "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
             hint="set BADGESITE_SIGNING_KEY to the key file's path or PEM text; 'badgesite keys show' tells which "
                  "key the site uses")])
+
+
+def _gone_badges(ctx: Context, state: dict, diagnostics: Diagnostics) -> None:
+    """A warning for every badge the live build published that this one does not: its
+    permanent URLs answer 404 from now on (--strict makes that an error)."""
+    last = (state.get("live") or {}).get("build")
+    published = last.get("image_types") if isinstance(last, dict) else None
+    for badge_id in sorted(set(published or {}) - set(ctx.site.badges)):
+        diagnostics.warning(f"content/badges/{badge_id}.md", 0, 0,
+                            f"badge '{badge_id}' was published by the last build and is gone: "
+                            f"{ctx.urls.page_url(ctx.urls.badge_page(badge_id))} will answer 404",
+                            hint="keep its file to keep its page")
+
+
+def _gone_awards(ctx: Context, diagnostics: Diagnostics) -> None:
+    """A warning for every award the live build published that is in no ledger file now
+    (a revoked award keeps its URLs; a deleted one loses them)."""
+    for path, award_id in ctx.dropped:
+        diagnostics.warning(path, 0, 0, f"award '{award_id}' was published by the last build and is no longer in "
+                            f"the ledger: {ctx.urls.url(ctx.urls.award_json(award_id))} will answer 404",
+                            hint=f"to withdraw an award, keep it and run 'badgesite revoke {award_id} --reason TEXT'")
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
@@ -268,6 +292,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
               "pages": {}}  # pages: page -> fingerprint of what it is made from
     before = last or {"ledgers": {}, "site": {}, "status": {}, "pages": {}, "cards": []}
     gone: set[str] = set()  # paths of the live site that this build does not make
+    dropped: list[tuple[str, str]] = []  # (ledger file, award id) no longer in that file
 
     # site-wide files: made every time (pages only when their inputs changed), written
     # when their bytes differ
@@ -307,6 +332,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
                 todo.append((number, position))
         for award_id, (_, r) in old.items():  # awards no longer in the file
             gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
+            dropped.append((ledger.path, award_id))
         status = record["status"][ledger.path] = {}
         if credentials and count:
             from . import ob3
@@ -322,12 +348,15 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         if path not in record["ledgers"]:  # a ledger file that is gone: so are its awards
             for award_id, (_, r) in _old_awards(before, path, store).items():
                 gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
+                dropped.append((path, award_id))
 
     files = len(record["site"]) + len(record["cards"]) + sum(len(s) for s in record["status"].values())
     for badge_id, count in ctx.tally.counts.items():
         files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
     record["files"] = files
     staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
+    made = {ctx.ledgers[n].item(p)[4][0] for n, p in todo}
+    ctx.dropped = [(path, award_id) for path, award_id in dropped if award_id not in made]
     _write_awards(ctx, staging, signing_key, cards + todo, jobs)
     return record
 

@@ -81,6 +81,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     theme = f.text("theme") or "default"
     if not re.match(r"^[A-Za-z0-9_-]+$", theme):
         f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
+    elif theme != "default" and not (Path(root) / "themes" / theme).is_dir():
+        # building with the default theme instead would change every page without a word
+        f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
+                hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:

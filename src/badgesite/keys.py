@@ -249,7 +249,7 @@ def find_signing_ring(root: Path, allow_unsigned: bool = False) -> tuple[KeyRing
             note += f" (warning: other users can read it; run chmod 600 {path})"
         return key_ring(root, _load_pem(path.read_bytes(), str(path)), str(path)), note
     history = read_history(root)
-    if history and not allow_unsigned:
+    if history and did and not allow_unsigned:  # (without a readable config, the build reports that first)
         raise BadgesiteError([missing_key(root, history[-1], value, path)])
     why = f"{ENV} is empty (is the repository secret set?)" if value is not None else "no signing key"
     return None, f"Open Badges 3.0 credentials skipped: {why} (see 'badgesite keys init')"
@@ -263,7 +263,7 @@ def missing_key(root: Path, current: PublicKey, value: str | None, path: Path | 
         KEYS_FILE, _line_of(Path(root) / KEYS_FILE, current.id), 1,
         f"no private key for the signing key {current.id} listed here ({where}); building without it "
         f"would delete every published Open Badges 3.0 credential",
-        hint=f"set {ENV} (in CI, the repository secret) to the key file's path or its PEM text; "
+        hint=f"set {ENV} to the key file's path or its PEM text, in CI as a repository secret; "
              f"'badgesite keys show' tells which key the site uses")
 
 
