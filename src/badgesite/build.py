@@ -72,12 +72,14 @@ class Context:
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
-          jobs: int | None = None, inputs: str | None = None, unsigned: bool = False) -> BuildResult:
+          jobs: int | None = None, inputs: str | None = None, unsigned: bool = False,
+          strict: bool = False) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
     when the content has errors. Without `clean`, only what changed since the last
     build is made again. `inputs`: the input digest, when the caller has just found
     with uptodate.current_build that the last build is not current. Without a signing
-    key, a build never replaces one that published credentials, unless `unsigned`."""
+    key, a build never replaces one that published credentials, unless `unsigned`.
+    `strict`: a warning is an error too (and nothing is written)."""
     root = Path(root).resolve()
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
@@ -101,6 +103,8 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
         _gone_awards(context, diagnostics)
+        if strict and diagnostics.warnings:
+            raise BadgesiteError(diagnostics.sorted())
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
         staging.commit(record)
     except BaseException:

@@ -251,7 +251,8 @@ def find_signing_ring(root: Path, allow_unsigned: bool = False) -> tuple[KeyRing
     history = read_history(root)
     if history and did and not allow_unsigned:  # (without a readable config, the build reports that first)
         raise BadgesiteError([missing_key(root, history[-1], value, path)])
-    why = f"{ENV} is empty (is the repository secret set?)" if value is not None else "no signing key"
+    why = f"{ENV} is empty (is the repository secret set?)" if value is not None else \
+        f"no signing key ({ENV} is not set" + (f", and there is no key file at {path})" if path else ")")
     return None, f"Open Badges 3.0 credentials skipped: {why} (see 'badgesite keys init')"
 
 
