@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, ob2, pages, workers
+from . import __version__, bake, ob2, pages, permanent, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -91,18 +91,18 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
     if signing_key is None and not unsigned:
-        _keep_credentials(output)
+        permanent.keep_credentials(output)
     context = make_context(site)
     context.has_credentials = signing_key is not None
     context.ledgers, context.tally = ledgers, tally(ledgers)
     base = global_fingerprint(context, signing_key)
-    _gone_badges(context, read_state(output), diagnostics)
+    permanent.gone_badges(read_state(output), site.badges, context.urls, diagnostics)
     last = None if clean else _reusable(read_state(output), base, ledgers, store)
     staging = Staging(output, fresh=last is None)
     remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
-        _gone_awards(context, diagnostics)
+        permanent.gone_awards(context.dropped, context.urls, diagnostics)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
@@ -117,44 +117,6 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     result.written = staging.written
     result.kept = result.files - result.written
     return result
-
-
-def published_credentials(output: Path) -> bool:
-    """The live build in `output` published Open Badges 3.0 credentials."""
-    last = (read_state(output).get("live") or {}).get("build")
-    return isinstance(last, dict) and bool(last.get("credentials"))
-
-
-def _keep_credentials(output: Path) -> None:
-    """A permanent URL never disappears by accident: refuse to build without a signing
-    key over a build that published Open Badges 3.0 credentials."""
-    if published_credentials(output):
-        raise BadgesiteError([Diagnostic(
-            str(output), 0, 0, "the last build published Open Badges 3.0 credentials and no signing key was "
-            "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
-            hint="set BADGESITE_SIGNING_KEY to the key file's path or PEM text; 'badgesite keys show' tells which "
-                 "key the site uses")])
-
-
-def _gone_badges(ctx: Context, state: dict, diagnostics: Diagnostics) -> None:
-    """A warning for every badge the live build published that this one does not: its
-    permanent URLs answer 404 from now on (--strict makes that an error)."""
-    last = (state.get("live") or {}).get("build")
-    published = last.get("image_types") if isinstance(last, dict) else None
-    for badge_id in sorted(set(published or {}) - set(ctx.site.badges)):
-        diagnostics.warning(f"content/badges/{badge_id}.md", 0, 0,
-                            f"badge '{badge_id}' was published by the last build and is gone: "
-                            f"{ctx.urls.page_url(ctx.urls.badge_page(badge_id))} will answer 404",
-                            hint="keep its file to keep its page")
-
-
-def _gone_awards(ctx: Context, diagnostics: Diagnostics) -> None:
-    """A warning for every award the live build published that is in no ledger file now
-    (a revoked award keeps its URLs; a deleted one loses them)."""
-    for path, award_id in ctx.dropped:
-        diagnostics.warning(path, 0, 0, f"award '{award_id}' was published by the last build and is no longer in "
-                            f"the ledger: {ctx.urls.url(ctx.urls.award_json(award_id))} will answer 404",
-                            hint=f"to withdraw an award, keep it and run 'badgesite revoke {award_id} --reason TEXT'")
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:

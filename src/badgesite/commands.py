@@ -266,10 +266,11 @@ def register_revoke(command) -> None:
 def cmd_serve(args, reporter) -> int:
     from urllib.parse import urlsplit
 
-    from .build import CACHE_DIR, build, published_credentials
+    from .build import CACHE_DIR, build
     from .config import load_config
     from .errors import Diagnostics
     from .keys import find_signing_key, read_history
+    from .permanent import published_credentials
     from .serve import Preview, port_in_use
 
     root = _site(args)
