@@ -247,3 +247,18 @@ def test_an_award_moved_to_another_ledger_file_is_not_named(signed):
     code, _, err = run_cli("build", "--site", str(signed), "--strict")
     assert code == 0 and "warning" not in err, err
     assert (signed / f"output/awards/{first.group(1)}.json").is_file()
+
+
+def test_pages_of_a_removed_language_are_named_once(signed):
+    _edit(signed / "badgesite.yaml", "\nlanguage: en", "\nlanguage: en\nlanguages: [en, nl]")
+    assert run_cli("build", "--site", str(signed))[0] == 0 and (signed / "output/nl/index.html").is_file()
+    _edit(signed / "badgesite.yaml", "\nlanguages: [en, nl]", "")
+    before = tree(signed / "output")
+    code, _, err = run_cli("build", "--site", str(signed), "--strict")
+    assert code == 1 and tree(signed / "output") == before
+    assert re.search(r"^badgesite\.yaml:1: warning: 7 page\(s\) published by the last build are not made by this "
+                     rf"one and will answer 404: {re.escape(BASE)}nl/", err, re.M), err
+    code, _, err = run_cli("build", "--site", str(signed))
+    assert code == 0 and "and 2 more" in err and not (signed / "output/nl").exists()
+    code, _, err = run_cli("build", "--site", str(signed))  # said once: by the build that drops them
+    assert code == 0 and "warning" not in err

@@ -96,16 +96,19 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     context.has_credentials = signing_key is not None
     context.ledgers, context.tally = ledgers, tally(ledgers)
     base = global_fingerprint(context, signing_key)
-    permanent.gone_badges(read_state(output), site.badges, context.urls, diagnostics)
-    last = None if clean else _reusable(read_state(output), base, ledgers, store)
+    content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
+    live = read_state(output)
+    permanent.gone_badges(live, site.badges, context.urls, diagnostics)
+    last = None if clean else _reusable(live, base, ledgers, store)
     staging = Staging(output, fresh=last is None)
     remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
         permanent.gone_awards(context.dropped, context.urls, diagnostics)
+        permanent.gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
-        record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
+        record.update(inputs=inputs, warnings=content_warnings)
         staging.commit(record)
     except BaseException:
         staging.abort()

@@ -4,7 +4,9 @@ and credentials in wallets. What a build may not drop without saying so.
 - without a signing key, a build never replaces one that published Open Badges 3.0
   credentials (keys.find_signing_ring refuses earlier when keys.yaml lists a key);
 - a badge or an award that the live build published and that is gone from the content
-  is a warning naming the address that will answer 404 (an error with --strict).
+  is a warning naming the address that will answer 404 (an error with --strict); so
+  are the other pages it published that this build does not make (a language removed
+  from `languages`). Said once, by the build that drops them.
 """
 from __future__ import annotations
 
@@ -52,3 +54,24 @@ def gone_awards(dropped: list[tuple[str, str]], urls: Urls, diagnostics: Diagnos
         diagnostics.warning(path, 0, 0, f"award '{award_id}' was published by the last build and is no longer in "
                             f"the ledger: {urls.url(urls.award_json(award_id))} will answer 404",
                             hint=f"to withdraw an award, keep it and run 'badgesite revoke {award_id} --reason TEXT'")
+
+
+PAGES_NAMED = 5  # pages named in the warning; the rest are counted
+
+
+def gone_pages(state: dict, made: dict, badges: dict, urls: Urls, diagnostics: Diagnostics) -> None:
+    """One warning for the pages (HTML) the live build published that this build does
+    not make (`made`: its site-wide files), besides those of a badge that is gone
+    (gone_badges names it)."""
+    published = _live_record(state).get("site")
+    gone_badges_ = set(_live_record(state).get("image_types") or {}) - set(badges)
+    pages = sorted(rel for rel in (published if isinstance(published, dict) else {})
+                   if rel.endswith(".html") and rel not in made and rel != urls.not_found
+                   and not gone_badges_ & set(rel.split("/")))
+    if pages:
+        named = ", ".join(urls.page_url(rel) for rel in pages[:PAGES_NAMED])
+        more = f" and {len(pages) - PAGES_NAMED} more" if len(pages) > PAGES_NAMED else ""
+        diagnostics.warning("badgesite.yaml", 0, 0,
+                            f"{len(pages)} page(s) published by the last build are not made by this one and will "
+                            f"answer 404: {named}{more}",
+                            hint="a language removed from 'languages' removes its pages")
