@@ -284,13 +284,14 @@ def cmd_serve(args, reporter) -> int:
     if key is None and (read_history(root) or published_credentials(output)):
         # a preview without the key never replaces the signed output/: it is built beside the cache
         output = root / CACHE_DIR / "preview"
-        unsigned = (f"this preview has no Open Badges 3.0 credentials: {note.removeprefix('Open Badges 3.0 credentials skipped: ')}. "
+        why = note.removeprefix("Open Badges 3.0 credentials skipped: ").removesuffix(" (see 'badgesite keys init')")
+        unsigned = (f"this preview has no Open Badges 3.0 credentials: {why}. "
                     f"It is built in {output}; output/ is not changed.")
         print(f"warning: {unsigned}", file=sys.stderr)
 
     def on_result(seconds, problem) -> None:
         if problem is None:
-            reporter.info(f"built in {seconds:.2f} s" + (" (without Open Badges 3.0 credentials)" if unsigned else ""))
+            reporter.info(f"built in {seconds:.2f} s{' (without Open Badges 3.0 credentials)' if unsigned else ''}")
         else:
             if isinstance(problem, str):
                 print(problem, file=sys.stderr)

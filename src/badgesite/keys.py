@@ -317,7 +317,7 @@ def init_key(root: Path, out: Path | None = None) -> NewKey:
         except BadgesiteError:
             ring = None
         where = f"its private key is in {ring.source}" if ring else \
-            f"its private key was not found ({ENV} is not set, no file at {default_key_path(did)})"
+            f"its private key is not on this computer: 'badgesite keys show' tells where it was looked for"
         raise BadgesiteError([Diagnostic(
             KEYS_FILE, _line_of(root / KEYS_FILE, current.id), 1,
             f"this site already has its signing key {current.id} ({where}); it was kept unchanged",
