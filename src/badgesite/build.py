@@ -27,6 +27,7 @@ from .incremental.fingerprints import base_fingerprint
 from .incremental.ledgers import LedgerFile
 from .incremental.loading import load
 from .incremental.memos import recall_markdown, remember_markdown
+from .incremental.permanent import gone_awards, gone_badges, gone_pages, keep_credentials
 from .incremental.records import tally
 from .incremental.store import CACHE_DIR, Store
 from .incremental.uptodate import BuildResult, current_build
@@ -40,11 +41,14 @@ PARALLEL_FROM = 200  # awards and cards to make at least before worker processes
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
-          jobs: int | None = None, inputs: str | None = None) -> BuildResult:
+          jobs: int | None = None, inputs: str | None = None, unsigned: bool = False,
+          strict: bool = False) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
     when the content has errors. Without `clean`, only what changed since the last
     build is made again. `inputs`: the input digest, when the caller has just found
-    with incremental.uptodate.current_build that the last build is not current."""
+    with incremental.uptodate.current_build that the last build is not current. Without a
+    signing key, a build never replaces one that published credentials, unless `unsigned`.
+    `strict`: a warning is an error too (and nothing is written)."""
     root = Path(root).resolve()
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
@@ -55,19 +59,28 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
             return unchanged
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = load(root, store, output, trust_cache=not clean)
+    if signing_key is None and not unsigned:
+        keep_credentials(output)
     markdown = recall_markdown(store)
     context = make_context(site, markdown)
     context.has_credentials = signing_key is not None
     context.tally = tally([ledger.summary for ledger in ledgers])
     context.award_facts = lambda: [entry.fact() for ledger in ledgers for entry in ledger.items()]
     base = base_fingerprint(context, signing_key_id(context, signing_key))
-    last = None if clean else reusable(read_state(output), base, ledgers, store)
+    content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
+    live = read_state(output)
+    gone_badges(live, site.badges, context.urls, diagnostics)
+    last = None if clean else reusable(live, base, ledgers, store)
     staging = Staging(output, fresh=last is None)
     try:
         work = changes(context, ledgers, staging, base, last, store, signing_key)
         _make(context, ledgers, staging, signing_key, work, jobs)
         record = work.record
-        record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
+        gone_awards(work.dropped, context.urls, diagnostics)
+        gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
+        if strict and diagnostics.warnings:
+            raise BadgesiteError(diagnostics.sorted())
+        record.update(inputs=inputs, warnings=content_warnings)
         staging.commit(record)
     except BaseException:
         staging.abort()

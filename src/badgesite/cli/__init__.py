@@ -19,6 +19,7 @@ from .report import Reporter, counted
 
 log = logging.getLogger("badgesite")
 REPORT_URL = "https://github.com/badgesite/badgesite/issues"
+UNCHANGED = {"keys": "no key was created or changed"}  # what a failed command left as it was (default: output/)
 GROUPS = (build, authoring, serve, stats, keys, verify)  # in the order `badgesite --help` lists them
 
 
@@ -60,8 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     except BadgesiteError as exc:
         reporter.diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"{args.command} failed: {counted(errors, len(exc.diagnostics) - errors)}; output/ was not changed",
-              file=sys.stderr)
+        print(f"{args.command} failed: {counted(errors, len(exc.diagnostics) - errors)}; "
+              f"{UNCHANGED.get(args.command, 'output/ was not changed')}", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"badgesite {args.command}: error: {exc}", file=sys.stderr)

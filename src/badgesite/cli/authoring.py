@@ -37,16 +37,20 @@ class Progress:
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
-    from ..authoring.scaffold import LOCAL, Options, create, default_base_url, installed_origin  # lazy: for this command only
+    from ..authoring import scaffold  # lazy: for this command only
 
     folder = Path(args.dir)
-    found = None if args.package else installed_origin()
-    options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
-                      issuer_name=args.issuer or "Example Academy",
-                      issuer_url=args.issuer_url or "https://example.org",
-                      awarder=(args.awarder or "badges@example.org").lower(),
-                      package=args.package or found.requirement)
-    written = create(folder, options)
+    found = None if args.package else scaffold.installed_origin()
+    base_url = args.base_url or scaffold.default_base_url(folder.resolve())
+    if scaffold.with_slash(base_url) != base_url:
+        base_url = scaffold.with_slash(base_url)
+        print(f"notice: --base-url names a folder, so it ends in '/': using {base_url}", file=sys.stderr)
+    options = scaffold.Options(base_url=base_url,
+                               issuer_name=args.issuer or "Example Academy",
+                               issuer_url=args.issuer_url or "https://example.org",
+                               awarder=(args.awarder or "badges@example.org").lower(),
+                               package=args.package or found.requirement)
+    written = scaffold.create(folder, options)
     site, diagnostics = load(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
         reporter.diagnostics(diagnostics.sorted())
@@ -54,9 +58,9 @@ def cmd_new(args, reporter) -> int:
     reporter.info(f"created {folder}/ ({len(written)} files): {len(site.badges)} example badges, "
                   f"{len(site.awards)} example awards, GitHub workflows")
     if found is not None:
-        _say_what_the_workflows_install(found, reporter, LOCAL)
-    reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
-                  "  see README.md for publishing on GitHub Pages")
+        _say_what_the_workflows_install(found, reporter, scaffold.LOCAL)
+    reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview on {scaffold.preview_url(base_url)}, "
+                  "reloads as you edit\n  see README.md for publishing on GitHub Pages")
     return 0
 
 

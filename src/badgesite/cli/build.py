@@ -30,7 +30,7 @@ def cmd_build(args, reporter: Reporter) -> int:
     if result is None or args.clean:
         from ..build import build  # lazy: the pipeline (Jinja, Pillow) loads only when the site changed
 
-        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs)
+        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs, strict=args.strict)
     reporter.diagnostics(result.diagnostics.sorted())
     if args.strict and result.diagnostics.warnings:
         print(f"build failed: {counted(0, len(result.diagnostics.warnings))} (--strict)", file=sys.stderr)

@@ -6,7 +6,10 @@ from urllib.parse import urlsplit
 
 from ..config import load_config
 from ..errors import Diagnostics, UsageError
+from ..incremental.permanent import published_credentials
+from ..incremental.store import CACHE_DIR
 from ..keyring import find_signing_key
+from ..source.keyfile import read_history
 from .report import site_folder
 
 
@@ -19,11 +22,19 @@ def cmd_serve(args, reporter) -> int:
     if config is None:
         reporter.diagnostics(diagnostics.sorted())
         return 1
-    key, _ = find_signing_key(root)
+    key, note = find_signing_key(root, allow_unsigned=True)
+    output, unsigned = root / "output", None
+    if key is None and (read_history(root) or published_credentials(output)):
+        # a preview without the key never replaces the signed output/: it is built beside the cache
+        output = root / CACHE_DIR / "preview"
+        why = note.removeprefix("Open Badges 3.0 credentials skipped: ").removesuffix(" (see 'badgesite keys init')")
+        unsigned = (f"this preview has no Open Badges 3.0 credentials: {why}. "
+                    f"It is built in {output}; output/ is not changed.")
+        print(f"warning: {unsigned}", file=sys.stderr)
 
     def on_result(seconds, problem) -> None:
         if problem is None:
-            reporter.info(f"built in {seconds:.2f} s")
+            reporter.info(f"built in {seconds:.2f} s{' (without Open Badges 3.0 credentials)' if unsigned else ''}")
         else:
             if isinstance(problem, str):
                 print(problem, file=sys.stderr)
@@ -32,7 +43,8 @@ def cmd_serve(args, reporter) -> int:
             print("build failed: the browser shows the error; the last good site is still served", file=sys.stderr)
 
     try:
-        preview = site_preview(root, urlsplit(config.base_url).path or "/", key, on_result, args.bind, args.port)
+        preview = site_preview(root, output, urlsplit(config.base_url).path or "/", key, on_result, args.bind,
+                               args.port, unsigned)
     except OSError as exc:
         if port_in_use(exc):
             raise UsageError(f"port {args.port} on {args.bind} is in use or not allowed; try --port {args.port + 1}") from None

@@ -29,6 +29,7 @@ class Changes:
     record: dict  # what the next build needs to know of this one
     cards: list[Badge] = field(default_factory=list)  # share cards to draw
     awards: list[tuple[int, int]] = field(default_factory=list)  # (ledger file, position) of awards to make
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (ledger file, award id) of the live build gone
 
 
 def reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) -> dict | None:
@@ -66,6 +67,7 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
     before = last or {"ledgers": {}, "site": {}, "status": {}, "pages": {}, "cards": []}
     work = Changes(record)
     gone: set[str] = set()  # paths of the live site that this build does not make
+    dropped: list[tuple[str, str]] = []  # (ledger file, award id) no longer in that file
 
     for rel, data in site_files(ctx, signing_key):
         if rel in record["site"]:
@@ -105,6 +107,7 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
                 work.awards.append((number, position))
         for award_id, (_, entry) in old.items():  # awards no longer in the file
             gone.update(paths_of(award_id, entry))
+            dropped.append((ledger.path, award_id))
         status = record["status"][ledger.path] = {}
         if credentials and count:
             previous = before["status"].get(ledger.path, {})
@@ -118,12 +121,15 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
         if path not in record["ledgers"]:  # a ledger file that is gone: so are its awards
             for award_id, (_, entry) in old_awards(before, path, store).items():
                 gone.update(paths_of(award_id, entry))
+                dropped.append((path, award_id))
 
     files = len(record["site"]) + len(record["cards"]) + sum(len(s) for s in record["status"].values())
     for badge_id, count in ctx.tally.counts.items():
         files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
     record["files"] = files
     staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
+    made = {ledgers[number].item(position).award_id for number, position in work.awards}
+    work.dropped = [(path, award_id) for path, award_id in dropped if award_id not in made]
     return work
 
 
