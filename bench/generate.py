@@ -77,6 +77,33 @@ def add_award(site: Path, n: int) -> None:
                      f"    salt: \"{salt}\"\n  issued: 2026-11-01\n  awarded_by: admin@bench.example.org\n")
 
 
+def _middle_entry(site: Path, n: int) -> tuple[Path, str, int, int]:
+    """(ledger file, its text, start and end of the entry of award `bench-n`)."""
+    for path in sorted((site / "content/awards").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        start = text.find(f"- id: bench-{n:07d}\n")
+        if start >= 0:
+            end = text.find("\n- ", start)
+            return path, text, start, len(text) if end < 0 else end + 1
+    raise LookupError(f"no award bench-{n:07d}")
+
+
+def revoke_award(site: Path, n: int) -> None:
+    """Revoke award `bench-n` where it is, as `badgesite revoke` writes it (the 'one award
+    revoked in the middle of the file' case)."""
+    path, text, _, end = _middle_entry(site, n)
+    revocation = "  revoked:\n    date: 2026-11-02\n    reason: Awarded in error\n"
+    path.write_text(text[:end] + revocation + text[end:], encoding="utf-8")
+
+
+def edit_award(site: Path, n: int) -> None:
+    """Change the recipient's name of award `bench-n` where it is (the 'one award's field
+    edited in the middle of the file' case)."""
+    path, text, start, end = _middle_entry(site, n)
+    entry = text[start:end].replace(f"  name: Student {n}\n", f"  name: Student {n} (edited)\n")
+    path.write_text(text[:start] + entry + text[end:], encoding="utf-8")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("out", type=Path)

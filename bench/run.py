@@ -9,6 +9,8 @@ separate processes (wall time, CPU time, peak RSS):
   clean+ob3  the same with a signing key: also signed OB 3.0 credentials
   unchanged  badgesite build, nothing changed
   one-added  badgesite build after appending one award to the ledger
+  revoked    badgesite build after revoking one award in the middle of its ledger file
+  edited     badgesite build after changing one field of an award in the middle of its file
   hugo       hugo on the equivalent site (bench/hugo_site.py), clean
   floor      writing the same files as our clean build from pre-rendered bytes
 and prints a table with the ratios the performance issue asks for. Before every
@@ -34,7 +36,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import add_award, generate  # noqa: E402
+from generate import add_award, edit_award, generate, revoke_award  # noqa: E402
 
 
 def settle(site: Path | None = None) -> None:
@@ -116,7 +118,9 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
 
 
 def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
-               per_file: int = 10_000) -> dict[str, tuple]:
+               per_file: int = 10_000, quick_runs: int | None = None) -> dict[str, tuple]:
+    """`runs` of every clean build; `quick_runs` (default: `runs`) of every build after one change."""
+    quick_runs = quick_runs or runs
     site = work / f"site-{size}"
     if site.exists():
         shutil.rmtree(site)
@@ -134,12 +138,18 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
     if env_key:
         os.environ["BADGESITE_SIGNING_KEY"] = env_key
     results["clean"] = median([clean(site, build) for _ in range(runs)])
-    results["unchanged"] = median([measure(build, site=site) for _ in range(runs)])
+    results["unchanged"] = median([measure(build, site=site) for _ in range(quick_runs)])
     samples = []
-    for n in range(runs):
+    for n in range(quick_runs):
         add_award(site, n)
         samples.append(measure(build, site=site))
     results["one-added"] = median(samples)
+    for case, change in (("revoked", revoke_award), ("edited", edit_award)):
+        samples = []
+        for n in range(quick_runs):
+            change(site, size // 2 + 7 * n + (case == "edited"))  # a different award each run
+            samples.append(measure(build, site=site))
+        results[case] = median(samples)
     # the floor: the same files from bytes already in memory (reading them is not timed: see FLOOR)
     floor_out = work / f"floor-{size}"
     samples = []
@@ -163,7 +173,7 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1 for the largest sizes")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1 clean build for the largest sizes")
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
@@ -174,19 +184,20 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         runs = args.runs if size < 100_000 else 1
-        print(f"benchmarking {size} awards ({runs} run{'s' * (runs > 1)} each)…", file=sys.stderr, flush=True)
+        print(f"benchmarking {size} awards ({runs} clean run{'s' * (runs > 1)}, {args.runs} of each change)…", file=sys.stderr, flush=True)
         rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
-                                      args.per_file)))
+                                      args.per_file, quick_runs=args.runs)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
         for case, (wall, cpu, rss) in results.items():
             print(f"{size:>8} {case:<10} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f}")
-    print(f"\n{'awards':>8} {'clean/hugo':>11} {'+ob3/hugo':>10} {'clean/floor':>12} {'one-added s':>12} {'unchanged s':>12}")
+    print(f"\n{'awards':>8} {'clean/hugo':>11} {'+ob3/hugo':>10} {'clean/floor':>12} {'one-added s':>12} "
+          f"{'revoked s':>10} {'edited s':>9} {'unchanged s':>12}")
     for size, r in rows:
         hugo = f"{r['clean'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
         signed = f"{r['clean+ob3'][0] / r['hugo'][0]:.2f}" if "hugo" in r and "clean+ob3" in r else "-"
         print(f"{size:>8} {hugo:>11} {signed:>10} {r['clean'][0] / r['floor'][0]:>12.2f} "
-              f"{r['one-added'][0]:>12.2f} {r['unchanged'][0]:>12.2f}")
+              f"{r['one-added'][0]:>12.2f} {r['revoked'][0]:>10.2f} {r['edited'][0]:>9.2f} {r['unchanged'][0]:>12.2f}")
 
 
 if __name__ == "__main__":
