@@ -51,12 +51,18 @@ CHANGES = {
     "award revoked in the middle": lambda s: _replace(
         s / "content/awards/2026.yaml", "  awarded_by: marianne@stadslab.example\n",
         "  awarded_by: marianne@stadslab.example\n  revoked:\n    date: 2026-11-22\n    reason: Test\n"),
+    "award revoked mid-file": lambda s: _replace(
+        s / "content/awards/2026.yaml", "  awarded_by: joost@stadslab.example\n\n- id: ls-2026-subc23xr\n",
+        "  awarded_by: joost@stadslab.example\n  revoked:\n    date: 2026-11-22\n    reason: Test\n\n"
+        "- id: ls-2026-subc23xr\n"),
+    "award edited mid-file": lambda s: _replace(
+        s / "content/awards/2026.yaml", "  name: Thijs de Graaf\n", "  name: Thijs de Graaf-Jansen\n"),
     "last award revoked, one added": lambda s: _append(
         s / "content/awards/2026.yaml", "  revoked:\n    date: 2026-11-22\n    reason: Test\n" + NEW_AWARD),
 }
 
 LEDGER_CHANGES = {"award added", "award revoked", "ledger file removed", "award revoked in the middle",
-                  "last award revoked, one added"}
+                  "last award revoked, one added", "award revoked mid-file", "award edited mid-file"}
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +90,25 @@ def test_incremental_equals_clean_with_many_cache_blocks(tmp_path: Path, monkeyp
     from badgesite.incremental import ledgers
 
     monkeypatch.setattr(ledgers, "BLOCK", 3)
+    site = tmp_path / "site"
+    site.mkdir()
+    shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")
+    shutil.copytree(REPO / "content", site / "content")
+    build(site, site / "output")
+    CHANGES[change](site)
+    check_incremental_equals_clean(site, tmp_path, change)
+
+
+@pytest.mark.parametrize("change", ["award revoked mid-file", "award edited mid-file", "award added"])
+def test_incremental_equals_clean_between_kept_blocks(tmp_path: Path, monkeypatch, change: str):
+    """The same with blocks of 4 entries and status lists of 8, so that the blocks before and
+    after the change are kept (some of them a few lines further) and the file's summary is
+    put together from its blocks' parts, over several status lists."""
+    from badgesite.documents import bitstring
+    from badgesite.incremental import ledgers
+
+    monkeypatch.setattr(ledgers, "BLOCK", 4)
+    monkeypatch.setattr(bitstring, "MIN_SIZE", 8)
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")

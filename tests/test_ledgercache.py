@@ -216,7 +216,7 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
     config, badges, broken = load_badges(example, Diagnostics())
     ledgers = load_ledgers(example, config, badges, broken, store, previous)
     grown = next(l for l in ledgers if l.path.endswith("2026.yaml"))
-    assert grown.grown_from == (old.key, old.count())
+    assert grown.same_as == (old.key, old.count() // 4 * 4, 0)  # its last block, split again
     index = store.read(grown.key, "awards")
     assert index["blocks"][:old.count() // 4] == old_index["blocks"][:old.count() // 4]  # shared, not rewritten
     assert read.count("block") <= 1  # at most the last block, to continue it
@@ -228,6 +228,62 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
     assert again == awards
     assert [s for l in ledgers for s in l.status_lists()] == ledgercache_status(awards)
 
+
+
+def _entry_end(text: str, award_id: str) -> int:
+    start = text.index(f"- id: {award_id}\n")
+    return text.index("\n- ", start) + 1
+
+
+MID_FILE = {  # changes in the middle of a file (ls-2026-k26xjsqy is its 9th award of 22)
+    "revoked": lambda t: t[:_entry_end(t, "ls-2026-k26xjsqy")] + "  revoked:\n    date: 2027-01-05\n    reason: Test\n"
+    + t[_entry_end(t, "ls-2026-k26xjsqy"):],
+    "edited": lambda t: t.replace("  name: Thijs de Graaf\n", "  name: Thijs de Graaf-Jansen\n", 1),
+    "comment": lambda t: t.replace("- id: ls-2026-k26xjsqy\n", "# moved here\n\n- id: ls-2026-k26xjsqy\n"),
+    "deleted": lambda t: t[:t.index("- id: ls-2026-k26xjsqy\n")] + t[_entry_end(t, "ls-2026-k26xjsqy"):],
+    "first edited": lambda t: t.replace("  name: ", "  name: The ", 1),
+    "last edited": lambda t: t[:t.rindex("  issued: ")] + t[t.rindex("  issued: "):].replace("2026", "2025", 1),
+}
+
+
+@pytest.mark.parametrize("change", sorted(MID_FILE))
+def test_a_change_between_kept_blocks_reads_only_the_blocks_around_it(example: Path, tmp_path: Path, monkeypatch,
+                                                                      change: str):
+    """An award revoked or edited in the middle of a long file: the blocks before and after it
+    are kept (those after a few lines further when lines were added), only the block it is
+    in is read and split again, and what the build sees equals the reference loader's."""
+    from badgesite.assemble import load_badges
+    from badgesite.documents import bitstring, ob3
+    from badgesite.incremental.records import summarise
+
+    monkeypatch.setattr(ledger_cache, "BLOCK", 4)
+    monkeypatch.setattr(bitstring, "MIN_SIZE", 8)  # several status lists, each made of two blocks
+    store = Store(tmp_path / "cache")
+    _, ledgers = cached_awards(example, store)
+    previous = {l.path: l.key for l in ledgers}
+    old = next(l for l in ledgers if l.path.endswith("2026.yaml"))
+    ledger = example / "content/awards/2026.yaml"
+    ledger.write_text(MID_FILE[change](ledger.read_text("utf-8")), "utf-8")
+    read: list[str] = []
+    real_read = Store.read
+    monkeypatch.setattr(Store, "read", lambda self, key, kind: read.append(kind) or real_read(self, key, kind))
+    parsed = count_parsing(monkeypatch)
+    store = Store(tmp_path / "cache")  # a new build: nothing read yet
+    config, badges, broken = load_badges(example, Diagnostics())
+    ledgers = load_ledgers(example, config, badges, broken, store, previous)
+    changed = next(l for l in ledgers if l.path.endswith("2026.yaml"))
+    head, tail = changed.kept_around(old.key)
+    if change in ("revoked", "edited", "comment", "first edited"):
+        assert head + tail >= old.count() - 4 and read.count("block") == 1  # one block read, the others kept
+        assert len(parsed) <= 1
+    assert changed.kept_around("another") == (0, 0)
+    awards = [a for l in ledgers for a in l.awards()]
+    assert awards == reference_awards(example)  # every field, position and source line
+    assert [changed.item(p) for p in range(changed.count())] == changed.items()
+    assert changed.summary == summarise(changed.items())
+    assert [s for l in ledgers for s in l.status_lists()] == ob3.status_lists(awards)
+    again, _ = cached_awards(example, Store(tmp_path / "cache"))
+    assert again == awards
 
 
 def test_blocks_of_another_size_are_not_continued(example: Path, tmp_path: Path, monkeypatch):

@@ -19,7 +19,8 @@ from ..output.context import Context
 from ..output.theme import Deferred
 from ..write import Staging
 from .fingerprints import page_fingerprint
-from .ledgers import LedgerFile, all_items, last_entry
+from .blocks import read_entries
+from .ledgers import LedgerFile
 from .records import Entry
 from .store import Store
 
@@ -48,9 +49,9 @@ def reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) ->
         index = store.read(key, "awards")
         if index is None:
             return None
-        kept = ledger.kept_from(key) if ledger is not None else 0
-        if kept < index["count"] - 1 and all_items(store, index) is None:
-            return None  # the build compares its entries from `kept` on (old_awards), and a block is lost
+        head, tail = ledger.kept_around(key) if ledger is not None else (0, 0)
+        if read_entries(store, index, head, index["count"] - tail) is None:
+            return None  # the build compares its entries between those kept (old_awards), and a block is lost
     return last
 
 
@@ -97,10 +98,10 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
             record["status"][ledger.path] = before["status"].get(ledger.path, {})
             continue
         count = ledger.count()
-        # a file that only grew at its end keeps the live build's first entries as they were
-        same = ledger.kept_from(before["ledgers"].get(ledger.path))
-        old = old_awards(before, ledger.path, store, same)
-        for position in range(same, count):
+        # a file changed between blocks it kept keeps the live build's entries there as they were
+        head, tail = ledger.kept_around(before["ledgers"].get(ledger.path))
+        old = old_awards(before, ledger.path, store, head, tail)
+        for position in range(head, count - tail):
             entry = ledger.item(position)
             was = old.pop(entry.award_id, None)
             if was is None or was[0] != position or was[1].record != entry.record:
@@ -133,19 +134,16 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
     return work
 
 
-def old_awards(before: dict, path: str, store: Store, start: int = 0) -> dict[str, tuple[int, Entry]]:
-    """award id -> (position, entry) of a ledger file in the live build, from entry
-    `start` on ({} when it had none)."""
+def old_awards(before: dict, path: str, store: Store, head: int = 0, tail: int = 0) -> dict[str, tuple[int, Entry]]:
+    """award id -> (position, entry) of a ledger file in the live build, but its first
+    `head` and last `tail` entries ({} when it had none)."""
     key = before["ledgers"].get(path)
     data = store.read(key, "awards") if key else None
     if key and data is None:
         raise LookupError(f"the build cache of {path} disappeared during the build")
-    if not data or start >= data["count"]:
+    if not data:
         return {}
-    if start == data["count"] - 1:  # only the last entry: kept beside the blocks
-        last = last_entry(data)
-        return {last.award_id: (start, last)}
-    items = all_items(store, data)
+    items = read_entries(store, data, head, data["count"] - tail)
     if items is None:
         raise LookupError(f"the build cache of {path} disappeared during the build")
-    return {entry.award_id: (position, entry) for position, entry in enumerate(items[start:], start)}
+    return {entry.award_id: (position, entry) for position, entry in enumerate(items, head)}

@@ -7,13 +7,16 @@ and of everything its validation depends on (fingerprints.ledger_key):
 
   <key>.summary.json   what site-wide files need: ids and badges, revocations, dates,
                        the facts of its status lists
-  <key>.awards.json    where its awards are: the blocks below, and its last entry
+  <key>.awards.json    where its awards are: the blocks below, where in the text each
+                       was cut from, and what each adds to the summary (blocks.py)
   <sha>.block.json     4096 entries in a row (records.Entry: the award as a compact
                        record, and where its text is); named by content, shared by versions
 
-A file that only grew at its end (`badgesite award`, a CSV import) keeps the blocks
-of its earlier version but the last, so adding an award costs the same in a file of
-a hundred awards as in one of a hundred thousand.
+A changed file keeps the blocks of its earlier version whose text is the same at the
+same place from its start or from its end: an award added at the end (`badgesite
+award`, a CSV import), revoked or edited in the middle (`badgesite revoke`) splits and
+reads again only the block it is in, so it costs the same in a file of a hundred
+awards as in one of a hundred thousand.
 
 A changed file is split into its entries (each top-level `- ` item); an entry
 whose text is the same as in the file's previous version keeps its record, so
@@ -28,13 +31,13 @@ trusted, and the cache folder is safe to delete.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import workers
 from ..assemble import AWARD_ID, validate_award
+from ..documents import bitstring
 from ..documents.ob3 import StatusList
 from ..errors import Diagnostics
 from ..model import Award, Badge, Config, Site, Where
@@ -42,8 +45,9 @@ from ..source.fields import Fields
 from ..source.files import SourceError, read_text, relpath
 from ..source.ledger import LEDGER_NAME, LedgerEntry, ledger_files
 from ..source.yaml import PosDict, PosList, YamlError, load
+from .blocks import all_of, kept_blocks, moved_blocks, new_blocks, old_blocks, read_entries, text_sha
 from .fingerprints import ledger_key, validation_digest
-from .records import Entry, summarise, to_record
+from .records import Entry, merge, summarise, to_record
 from .store import Store
 
 BLOCK = 4096  # entries per block of records: appending rewrites only the last block
@@ -62,16 +66,17 @@ class LedgerFile:
     _store: "Store" = field(repr=False, default=None)
     _items: list[Entry] | None = field(repr=False, default=None)
     _reload: object = field(repr=False, default=None)  # validates the file again when its records are lost
-    # (key of an earlier version, n): this version only grew at the end of that one, whose
-    # first n entries it keeps as they were, at the same places
-    grown_from: tuple[str, int] | None = field(repr=False, default=None)
-    _tail: tuple[int, list[Entry]] | None = field(repr=False, default=None)  # (n, the entries from the n-th on)
+    # (key of an earlier version, head, tail): this version keeps the first `head` and the
+    # last `tail` entries of that one as they were, at the same positions (an award added,
+    # revoked or edited between them)
+    same_as: tuple[str, int, int] | None = field(repr=False, default=None)
+    _fresh: tuple[int, list[Entry]] | None = field(repr=False, default=None)  # (head, the entries after it)
 
     def items(self) -> list[Entry]:
         """Every entry, in file order."""
         if self._items is None:
             index = self._store.read(self.key, "awards")
-            items = all_items(self._store, index) if index is not None else None
+            items = read_entries(self._store, index) if index is not None else None
             if items is None:  # damaged or deleted since the summary was read
                 again = self._reload() if self._reload else None
                 if again is None or again.summary != self.summary:
@@ -81,17 +86,20 @@ class LedgerFile:
         return self._items
 
     def item(self, position: int) -> Entry:
-        """One entry: of a file that grew, the new ones without reading the others."""
-        if self._items is None and self._tail is not None and position >= self._tail[0]:
-            return self._tail[1][position - self._tail[0]]
+        """One entry: of a file changed between kept blocks, the new ones without reading the others."""
+        if self._items is None and self._fresh is not None:
+            head, fresh = self._fresh
+            if head <= position < head + len(fresh):
+                return fresh[position - head]
         return self.items()[position]
 
     def count(self) -> int:
         return len(self.summary["ids"])
 
-    def kept_from(self, key: str | None) -> int:
-        """How many of its first entries this version kept, in place, from version `key`."""
-        return self.grown_from[1] if self.grown_from and self.grown_from[0] == key else 0
+    def kept_around(self, key: str | None) -> tuple[int, int]:
+        """(head, tail): how many of its first and last entries this version kept, in
+        place, from version `key`."""
+        return self.same_as[1:] if self.same_as and self.same_as[0] == key else (0, 0)
 
     def awards(self) -> list[Award]:
         return [entry.award(self.path, self.stem, position) for position, entry in enumerate(self.items())]
@@ -119,10 +127,6 @@ def _chunks(text: str, line: int = 1, offset: int = 0) -> list[tuple[int, int, s
         chunks.append((line, offset, piece))
         line, offset = line + piece.count("\n"), offset + len(piece)
     return chunks
-
-
-def _sha(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: set[str],
@@ -165,104 +169,75 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
 
 
 def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, previous_key):
-    """One changed ledger file: new and edited entries validated, the others remembered."""
+    """One changed ledger file: new and edited entries validated, the others remembered.
+    Where the earlier version's blocks are found unchanged at the start and at the end of
+    the text (an award added, revoked or edited), only the blocks between are split again."""
     old = store.read(previous_key, "awards") if previous_key else None
-    if old is not None and (old.get("vdigest") != vdigest or old.get("block") != BLOCK):
-        old = None  # validated otherwise, or cut in blocks of another size
-    last = Entry.load(old["last"]) if old is not None and old["last"] is not None else None
-    kept, known, chunks = 0, {}, None
-    if last is not None and last.sha is not None and len(text) >= old["length"] \
-            and _sha(text[:old["length"]]) == old["sha"]:
-        # the common case: entries added at the end. The old text is unchanged up to its
-        # last entry, which may have grown (a revocation added to it): split only from there.
-        kept = old["count"] - 1
-        chunks = _chunks(text[old["last_offset"]:], last.first, old["last_offset"])
-        known = {last.sha: last}
-    if chunks is None:
-        kept = 0
-        chunks = _chunks(text)
+    if old is not None and (old.get("vdigest") != vdigest or old.get("block") != BLOCK or not old["blocks"]):
+        old = None  # validated otherwise, cut in blocks of another size, or empty
+    front, back, chunks, known, middle = 0, 0, None, None, None
+    if old is not None:
+        front, back, start, stop = kept_blocks(old, text)
+        chunks = _chunks(text[start:stop], old["spans"][front][1], start)
+        head, old_stop = front * BLOCK, back * BLOCK if back < len(old["blocks"]) else old["count"]
+        if chunks is not None and len(chunks) != old_stop - head and back < len(old["blocks"]):
+            back, stop, old_stop = len(old["blocks"]), len(text), old["count"]  # entries added or removed: the
+            chunks = _chunks(text[start:], old["spans"][front][1], start)  # later ones moved
+        known = read_entries(store, old, head, old_stop)
+        if chunks is not None and known is not None:
+            middle = (start, stop)
+    if middle is None:
+        front, back, chunks = 0, 0, _chunks(text)
         if chunks is None:
             return None
-        if old is not None:
-            known = {entry.sha: entry for entry in all_items(store, old) or () if entry.sha}
-    tail: list[Entry | None] = []  # the entries from position `kept` on
+        known = read_entries(store, old) if old is not None else None
+    head = front * BLOCK
+    known = {entry.sha: entry for entry in known or () if entry.sha}
+    fresh: list[Entry | None] = []  # the entries from position `head` on, up to the kept blocks at the end
     new: list[tuple[int, int, str, str]] = []  # (position, first line, text, sha) of entries to validate
-    for position, (start, offset, chunk) in enumerate(chunks, kept):
-        digest = _sha(chunk)
+    for position, (first, _, chunk) in enumerate(chunks, head):
+        digest = text_sha(chunk)
         reused = known.get(digest)
         if reused is not None:
-            tail.append(Entry(digest, start, start + reused.line - reused.first, reused.col, reused.record))
+            fresh.append(Entry(digest, first, first + reused.line - reused.first, reused.col, reused.record))
         else:
-            tail.append(None)
-            new.append((position, start, chunk, digest))
+            fresh.append(None)
+            new.append((position, first, chunk, digest))
     checked = _validate_entries(rel, stem, new, config, badges, broken)
     if checked is None:
         return None
     for (position, _, _, _), item in zip(new, checked):
-        tail[position - kept] = item
-    last_offset = chunks[-1][1] if chunks else len(text)
-    items = summary = None
-    if kept and tail and (tail[0].first, tail[0].line, tail[0].col, tail[0].record) == \
-            (last.first, last.line, last.col, last.record):
-        # the old last entry as it was (its text may have gained a blank line, as
-        # `badgesite award` writes one before the entry it appends): entries were added
-        before = store.read(previous_key, "summary")
-        if before is not None and len(before["ids"]) == kept + 1:
-            kept, tail = kept + 1, tail[1:]
-            summary = summarise(tail, before)
-    if summary is None:
-        if kept:
-            items = all_items(store, old)
-            if items is None:  # the cache lost the earlier version: validate the whole file
-                return _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, None)
-            items = items[:kept] + tail
-        else:
-            items = tail
-        summary = summarise(items)
-    if _write_items(store, key, vdigest, text, last_offset, tail, kept, old):
-        store.write(key, "summary", summary)
-    ledger = LedgerFile(rel, stem, key, summary, store, grown_from=(previous_key, kept) if kept else None)
-    if items is not None:
-        ledger._items = items
+        fresh[position - head] = item
+    start, stop = middle or (0, len(text))
+    blocks = new_blocks(store, BLOCK, text, fresh, [offset for _, offset, _ in chunks], start,
+                         old["spans"][front][1] if middle else 1, stop)
+    if middle:
+        kept_end = moved_blocks(old, back, len(text) - old["length"],
+                                 old["spans"][front][1] + text[start:stop].count("\n")
+                                 - (old["spans"][back][1] if back < len(old["blocks"]) else 0))
+        blocks = old_blocks(old, 0, front) + blocks + kept_end
+        tail = old["count"] - (back * BLOCK if back < len(old["blocks"]) else old["count"])
     else:
-        ledger._tail = (kept, tail)
+        tail = 0
+    index = {"vdigest": vdigest, "block": BLOCK, "count": head + len(fresh) + tail,
+             "blocks": [name for name, _, _ in blocks], "spans": [span for _, span, _ in blocks],
+             "parts": [piece for _, _, piece in blocks], "length": len(text)}
+    items = None
+    if bitstring.MIN_SIZE % BLOCK == 0:
+        summary = merge(index["parts"], [span[3] for span in index["spans"]], BLOCK)
+    else:  # blocks that straddle status lists: summarised entry by entry
+        items = fresh if not middle else all_of(store, index, head, fresh)
+        if items is None:  # the cache lost the earlier version: validate the whole file
+            return _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, None)
+        summary = summarise(items)
+    store.write(key, "awards", index)
+    store.write(key, "summary", summary)
+    ledger = LedgerFile(rel, stem, key, summary, store, same_as=(previous_key, head, tail) if middle else None)
+    if items is not None or not middle:
+        ledger._items = items if items is not None else fresh
+    else:
+        ledger._fresh = (head, fresh)
     return ledger
-
-
-def all_items(store: Store, index: dict) -> list[Entry] | None:
-    """Every entry of a remembered version, from its blocks (None if one is lost)."""
-    items: list = []
-    for block in index["blocks"]:
-        data = store.read(block, "block")
-        if data is None:
-            return None
-        items += data["items"]
-    return [Entry.load(item) for item in items] if len(items) == index["count"] else None
-
-
-def last_entry(index: dict) -> Entry:
-    """The last entry of a remembered version (kept beside its blocks)."""
-    return Entry.load(index["last"])
-
-
-def _write_items(store: Store, key: str, vdigest: str, text: str, last_offset: int, tail: list[Entry], kept: int = 0,
-                 old: dict | None = None) -> bool:
-    """Remember a version's entries: `tail` from position `kept` on, those before it being
-    the first ones of the version `old`, whose blocks are shared. False if it cannot."""
-    blocks, head = [], []
-    if kept:
-        blocks = list(old["blocks"][:kept // BLOCK])
-        if kept % BLOCK:
-            data = store.read(old["blocks"][kept // BLOCK], "block")
-            if data is None:
-                return False
-            head = data["items"][:kept % BLOCK]
-    rest = head + [entry.dump() for entry in tail]
-    blocks += [store.write_block(rest[i:i + BLOCK]) for i in range(0, len(rest), BLOCK)]
-    last = tail[-1].dump() if tail else old["last"] if kept else None
-    store.write(key, "awards", {"vdigest": vdigest, "block": BLOCK, "count": kept + len(tail), "blocks": blocks,
-                                "length": len(text), "sha": _sha(text), "last_offset": last_offset, "last": last})
-    return True
 
 
 PARALLEL_FROM = 4000  # entries to validate at least before worker processes share the work
@@ -329,11 +304,14 @@ def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:
         chunks = _chunks(text)
         if chunks is None or len(chunks) != len(awards):
             chunks = [(0, 0, None)] * len(awards)  # entries that cannot be told apart are not remembered one by one
-        items = [Entry(_sha(chunk) if chunk is not None else None, start, a.source.line, a.source.col, to_record(a))
+        items = [Entry(text_sha(chunk) if chunk is not None else None, start, a.source.line, a.source.col, to_record(a))
                  for a, (start, _, chunk) in zip(awards, chunks)]
         summary = summarise(items)
-        last_offset = chunks[-1][1] if chunks and chunks[-1][2] is not None else len(text)
-        _write_items(store, key, vdigest, text, last_offset, items)
+        blocks = new_blocks(store, BLOCK, text, items, [offset if chunk is not None else None
+                                                  for _, offset, chunk in chunks], 0, 1, len(text))
+        store.write(key, "awards", {"vdigest": vdigest, "block": BLOCK, "count": len(items),
+                                    "blocks": [name for name, _, _ in blocks], "spans": [span for _, span, _ in blocks],
+                                    "parts": [piece for _, _, piece in blocks], "length": len(text)})
         store.write(key, "summary", summary)
         ledger = LedgerFile(rel, file.stem, key, summary, store)
         ledger._items = items

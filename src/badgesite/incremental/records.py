@@ -110,6 +110,55 @@ def summarise(entries: list[Entry], before: dict | None = None) -> dict:
             "lists": lists}
 
 
+def part(entries: list[Entry]) -> dict:
+    """What summarise says of a block of entries, wherever the block is (merge() places it):
+    kept in the ledger cache's index beside the block, so that a file whose blocks are
+    mostly known is summarised without reading them."""
+    ids, counts, latest, revoked = [], {}, {}, []
+    first = changed = None
+    for index, entry in enumerate(entries):
+        r = entry.record
+        badge, issued, revocation = r[_BADGE], r[_ISSUED], r[_REVOKED]
+        ids.append(r[_ID])
+        counts[badge] = counts.get(badge, 0) + 1
+        if issued > latest.get(badge, ""):
+            latest[badge] = issued
+        first = issued if first is None or issued < first else first
+        changed = issued if changed is None or issued > changed else changed
+        if revocation:
+            revoked.append([r[_ID], revocation[0], revocation[1], index])
+            changed = max(changed, revocation[0])
+    return {"ids": ids, "counts": counts, "latest": latest, "revoked": revoked, "first": first, "changed": changed,
+            "line": entries[0].line if entries else 0, "col": entries[0].col if entries else 0}
+
+
+def merge(parts: list[dict], shifts: list[int], block: int) -> dict:
+    """summarise() of a whole file from the parts of its blocks of `block` entries in a
+    row (`shifts`: lines to add to each part's; `block` divides a status list's size, so
+    every block lies in one list: tests/test_ledgercache.py holds it equal to summarise)."""
+    ids, counts, latest, revoked, lists = [], {}, {}, [], []
+    for number, (piece, shift) in enumerate(zip(parts, shifts)):
+        if not piece["ids"]:
+            continue
+        listed, index = divmod(number * block, bitstring.MIN_SIZE)
+        if listed == len(lists):
+            lists.append([piece["first"], piece["changed"], [], piece["line"] + shift, piece["col"]])
+        status = lists[listed]
+        status[0], status[1] = min(status[0], piece["first"]), max(status[1], piece["changed"])
+        ids += piece["ids"]
+        for badge, count in piece["counts"].items():
+            counts[badge] = counts.get(badge, 0) + count
+        for badge, issued in piece["latest"].items():
+            if issued > latest.get(badge, ""):
+                latest[badge] = issued
+        for award_id, date, reason, at in piece["revoked"]:
+            revoked.append([award_id, date, reason])
+            status[2].append(index + at)
+    dates = [*latest.values(), *(date for _, date, _ in revoked)]
+    return {"ids": ids, "counts": counts, "latest": latest, "newest": max(dates, default=None), "revoked": revoked,
+            "lists": lists}
+
+
 def tally(summaries: list[dict]) -> Tally:
     """What the site-wide pages say about all awards, from the ledger files' summaries."""
     result = Tally()

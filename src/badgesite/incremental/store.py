@@ -18,7 +18,7 @@ from pathlib import Path
 
 import orjson
 
-CACHE_VERSION = 4  # raise it when what a file holds changes (incremental/records.py)
+CACHE_VERSION = 5  # raise it when what a file holds changes (incremental/records.py)
 CACHE_DIR = ".badgesite-cache"
 
 
