@@ -92,7 +92,7 @@ def revoke_award(site: Path, n: int) -> None:
     """Revoke award `bench-n` where it is, as `badgesite revoke` writes it (the 'one award
     revoked in the middle of the file' case)."""
     path, text, _, end = _middle_entry(site, n)
-    revocation = "  revoked:\n    date: 2026-11-02\n    reason: Awarded in error\n"
+    revocation = "  revoked:\n    date: 2026-12-31\n    reason: Awarded in error\n"
     path.write_text(text[:end] + revocation + text[end:], encoding="utf-8")
 
 
