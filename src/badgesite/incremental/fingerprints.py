@@ -74,7 +74,9 @@ def validation_digest(config: Config, badges: dict[str, Badge], broken: set[str]
 
 def ledger_key(vdigest: str, rel: str, text: str) -> str:
     """A ledger file version: its text, where it is, and what its validation depends on."""
-    return hashlib.sha256(f"{vdigest}\0{rel}\0".encode() + text.encode("utf-8")).hexdigest()
+    sha = hashlib.sha256(f"{vdigest}\0{rel}\0".encode())
+    sha.update(text.encode("utf-8"))  # not joined to the above: a 20 MB file is not copied twice
+    return sha.hexdigest()
 
 
 def theme_digest(dirs: list[Path]) -> str:

@@ -5,10 +5,10 @@ for parsing and validating all of them when one was added. Each ledger file is
 remembered in `.badgesite-cache/ledgers/` (store.py) under a key made of its bytes
 and of everything its validation depends on (fingerprints.ledger_key):
 
-  <key>.summary.json   what site-wide files need: ids and badges, revocations, dates,
-                       the facts of its status lists
   <key>.awards.json    where its awards are: the blocks below, where in the text each
-                       was cut from, and what each adds to the summary (blocks.py)
+                       was cut from, and what each adds to the summary that site-wide
+                       files need (ids and badges, revocations, dates, the facts of its
+                       status lists: records.part, records.merge; blocks.py)
   <sha>.block.json     4096 entries in a row (records.Entry: the award as a compact
                        record, and where its text is); named by content, shared by versions
 
@@ -150,7 +150,8 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
         except SourceError:
             return None
         key = ledger_key(vdigest, rel, text)
-        summary = store.read(key, "summary")
+        index = store.read(key, "awards")
+        summary = summary_of(store, index) if index is not None else None
         if summary is not None:
             ledger = LedgerFile(rel, file.stem, key, summary, store)
             ledger._reload = lambda rel=rel, stem=file.stem, key=key, text=text: _validate_file(
@@ -166,6 +167,16 @@ def load_ledgers(root: Path, config: Config, badges: dict[str, Badge], broken: s
             return None  # a duplicate id: the reference path says where both are
         result.append(ledger)
     return result
+
+
+def summary_of(store: Store, index: dict) -> dict | None:
+    """What the site-wide files need of a remembered version (records.summarise): put
+    together from its blocks' parts, or, where its blocks straddle status lists (a block
+    size that does not divide theirs), from its entries (None if a block is lost)."""
+    if bitstring.MIN_SIZE % index["block"] == 0:
+        return merge(index["parts"], [span[3] for span in index["spans"]], index["block"])
+    items = read_entries(store, index)
+    return summarise(items) if items is not None else None
 
 
 def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, previous_key):
@@ -224,14 +235,13 @@ def _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store,
              "parts": [piece for _, _, piece in blocks], "length": len(text)}
     items = None
     if bitstring.MIN_SIZE % BLOCK == 0:
-        summary = merge(index["parts"], [span[3] for span in index["spans"]], BLOCK)
+        summary = summary_of(store, index)
     else:  # blocks that straddle status lists: summarised entry by entry
         items = fresh if not middle else all_of(store, index, head, fresh)
         if items is None:  # the cache lost the earlier version: validate the whole file
             return _validate_file(rel, stem, key, text, config, badges, broken, vdigest, store, None)
         summary = summarise(items)
     store.write(key, "awards", index)
-    store.write(key, "summary", summary)
     ledger = LedgerFile(rel, stem, key, summary, store, same_as=(previous_key, head, tail) if middle else None)
     if items is not None or not middle:
         ledger._items = items if items is not None else fresh
@@ -312,7 +322,6 @@ def from_site(site: Site, store: Store, broken: set[str]) -> list[LedgerFile]:
         store.write(key, "awards", {"vdigest": vdigest, "block": BLOCK, "count": len(items),
                                     "blocks": [name for name, _, _ in blocks], "spans": [span for _, span, _ in blocks],
                                     "parts": [piece for _, _, piece in blocks], "length": len(text)})
-        store.write(key, "summary", summary)
         ledger = LedgerFile(rel, file.stem, key, summary, store)
         ledger._items = items
         result.append(ledger)

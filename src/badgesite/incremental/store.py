@@ -4,8 +4,8 @@ Every file is `sha256 hex \\n json`, checked when read, and carries CACHE_VERSIO
 damaged, foreign or older one is ignored. A cache that cannot be written only costs
 time. What is kept (incremental/ledgers.py):
 
-  <key>.summary.json   what site-wide files need of one ledger file version
-  <key>.awards.json    where its entries are: its blocks, and its last entry
+  <key>.awards.json    where a ledger file version's entries are: its blocks, where in
+                       its text each was cut from, and what each adds to its summary
   <sha>.block.json     BLOCK entries in a row, named by their content, shared by versions
   images.decoded.json  the PNG badge images decoded in full before
   markdown.html.json   the HTML of Markdown texts converted before
@@ -60,6 +60,8 @@ class Store:
     def write(self, key: str, kind: str, data: dict) -> None:
         body = orjson.dumps({"version": CACHE_VERSION, **data})
         self._put(key, kind, body, hashlib.sha256(body).hexdigest())
+        if self.trusted:
+            self._read[key, kind] = data  # what reading it back would give, without reading it
 
     def write_block(self, items: list) -> str:
         """Remember a block of entries under the digest of its file's content (which is also
@@ -89,7 +91,8 @@ class Store:
             return
         keys = set(keys)
         for key in list(keys):
-            index = self._load(key, "awards", trusted=True)  # written by this build or the last
+            # written by this build or the last
+            index = self._read.get((key, "awards")) or self._load(key, "awards", trusted=True)
             if index is not None and isinstance(index.get("blocks"), list):
                 keys.update(block for block in index["blocks"] if isinstance(block, str))
         for path in self.folder.iterdir():
