@@ -41,11 +41,10 @@ import os
 import re
 from typing import Any, Callable
 
-from pyld import jsonld
-
 from . import fastcanon
 from .jsonld import (ALGORITHM, BAD_LITERAL_CHARS, MAX_SAFE_INTEGER, RDF_DIRECTION, CanonicalizationError,
                      ContextNotBundledError, Processor, bundled_contexts, frozen_loader, pyld_options, translate)
+from .offline import jsonld
 
 __all__ = [
     "CanonicalizationError",

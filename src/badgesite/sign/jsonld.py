@@ -23,8 +23,8 @@ from typing import Any, Callable
 
 from cachetools import LRUCache
 from frozendict import frozendict
-from pyld import jsonld
-from pyld.context_resolver import ContextResolver
+
+from .offline import ContextResolver, jsonld
 
 ALGORITHM = "URDNA2015"  # RDFC-1.0
 RDF_DIRECTION = "i18n-datatype"  # as jsonld.js in @digitalbazaar/eddsa-rdfc-2022-cryptosuite
