@@ -173,7 +173,8 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median); 1 clean build for the largest sizes")
+    parser.add_argument("--runs", type=int, default=3,
+                        help="runs per measurement (median); one clean build only at 100k and more")
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
@@ -184,7 +185,8 @@ def main() -> None:
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         runs = args.runs if size < 100_000 else 1
-        print(f"benchmarking {size} awards ({runs} clean run{'s' * (runs > 1)}, {args.runs} of each change)…", file=sys.stderr, flush=True)
+        print(f"benchmarking {size} awards ({runs} clean run{'s' * (runs > 1)}, {args.runs} of each change)…",
+              file=sys.stderr, flush=True)
         rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
                                       args.per_file, quick_runs=args.runs)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
