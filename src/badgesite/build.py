@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, ob2, pages, workers
+from . import __version__, bake, ob2, pages, sitesize, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -95,6 +95,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
+        record["size"] = _measure(staging, record["awards"], site.config, diagnostics)
         record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
         staging.commit(record)
     except BaseException:
@@ -106,7 +107,19 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
+    result.size = record["size"]
     return result
+
+
+def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> dict:
+    """The size of the staged site; stops the build (before the swap) over size_limit."""
+    size = sitesize.measure(staging, awards, config.size_limit)
+    verdict = sitesize.judge(size, config.bake_in_browser)
+    if verdict is not None and verdict.severity == "error":
+        raise BadgesiteError([verdict])
+    if verdict is not None:
+        diagnostics.extend([verdict])
+    return size.record()
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:

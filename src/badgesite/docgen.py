@@ -27,6 +27,7 @@ CONFIG = {
     "recipients": "`hashed` (default): the ledger holds only salted hashes of e-mail addresses and `check` refuses a plain one. `plain`: a private repository may keep e-mail addresses.",
     "theme": "The theme folder under `themes/` (default `default`, which ships inside badgesite).",
     "bake_in_browser": "`true` moves baking award images into the browser of whoever downloads one (for very large programmes).",
+    "size_limit": "The most a build may publish (default `1 GB`, GitHub Pages' limit; units kB, MB, GB or KiB, MiB, GiB): over it the build fails and keeps `output/`, from 80 % it warns. `none` for object storage ([publishing](../publishing.md#object-storage)).",
     "extra": "Free-form data for themes.",
 }
 ISSUER = {
