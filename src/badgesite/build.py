@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, ob2, pages, sitesize, workers
+from . import __version__, bake, ob2, outputindex, pages, sitesize, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -101,6 +101,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     except BaseException:
         staging.abort()
         raise
+    outputindex.note_build(root / CACHE_DIR, output, sorted(staging.changed) if staging.incremental else None)
     _remember_markdown(store, remembered)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})

@@ -89,7 +89,7 @@ def cmd_new(args, reporter) -> int:
                       issuer_name=args.issuer or "Example Academy",
                       issuer_url=args.issuer_url or "https://example.org",
                       awarder=(args.awarder or "badges@example.org").lower(),
-                      package=args.package or DEFAULT_PACKAGE)
+                      package=args.package or DEFAULT_PACKAGE, host=args.host)
     written = create(folder, options)
     site, diagnostics = load_site(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
@@ -97,8 +97,9 @@ def cmd_new(args, reporter) -> int:
         raise RuntimeError("the new site does not load")
     reporter.info(f"created {folder}/ ({len(written)} files): {len(site.badges)} example badges, "
                   f"{len(site.awards)} example awards, GitHub workflows")
+    where = "on GitHub Pages" if args.host == "pages" else "to object storage (docs/publishing.md, Object storage)"
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
-                  "  see README.md for publishing on GitHub Pages")
+                  f"  see README.md for publishing {where}")
     return 0
 
 
@@ -111,6 +112,9 @@ def register_new(command) -> None:
     p.add_argument("--issuer", metavar="NAME", help="the issuing organisation's name (default: Example Academy)")
     p.add_argument("--issuer-url", metavar="URL", help="the organisation's own website")
     p.add_argument("--awarder", metavar="EMAIL", help="the first badge administrator (default: badges@example.org)")
+    p.add_argument("--host", choices=("pages", "s3"), default="pages",
+                   help="where the Publish workflow publishes: GitHub Pages (default) or S3-compatible object "
+                        "storage with `badgesite deploy`")
     p.add_argument("--package", metavar="SPEC",
                    help="what the GitHub workflows install with pip (default: this badgesite version; "
                         "a git URL works too)")

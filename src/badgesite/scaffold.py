@@ -24,6 +24,7 @@ from .source.fields import EMAIL, URL
 
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".svg", ".txt", ".csv")
 DEFAULT_PACKAGE = f"badgesite=={__version__}"
+HOSTS = {"pages": ".github/workflows/pages.yml", "s3": ".github/workflows/s3.yml"}  # host -> its Publish workflow
 
 EXAMPLE_AWARDS = (
     # badge, e-mail (hashed, never written), name, narrative
@@ -41,6 +42,7 @@ class Options:
     issuer_url: str = "https://example.org"
     awarder: str = "badges@example.org"
     package: str = DEFAULT_PACKAGE
+    host: str = "pages"  # or s3: object storage, published with `badgesite deploy`
 
 
 def default_base_url(folder: Path) -> str:
@@ -51,7 +53,7 @@ def default_base_url(folder: Path) -> str:
 def _tokens(options: Options) -> dict[str, str]:
     return {"@@BASE_URL@@": options.base_url, "@@ISSUER_NAME@@": options.issuer_name,
             "@@ISSUER_URL@@": options.issuer_url, "@@AWARDER@@": options.awarder,
-            "@@PACKAGE@@": options.package}
+            "@@PACKAGE@@": options.package, "@@SIZE_LIMIT@@": "none" if options.host == "s3" else "1 GB"}
 
 
 def check_options(options: Options) -> None:
@@ -113,6 +115,8 @@ def create(folder: Path, options: Options, today: dt.date | None = None) -> list
     written = []
     try:
         for rel, resource in _files():
+            if rel in HOSTS.values() and rel != HOSTS[options.host]:
+                continue  # another host's Publish workflow
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             data = resource.read_bytes()
