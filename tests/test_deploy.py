@@ -144,6 +144,20 @@ def test_a_second_deploy_uploads_nothing_and_one_award_a_handful(tmp_path, s3, b
     assert_bucket_is(s3, bucket, "", site)
 
 
+def test_objects_served_with_other_headers_are_sent_again(tmp_path, s3, bucket, endpoint, monkeypatch):
+    """A new badgesite that serves images differently sends the images again, only them."""
+    from badgesite import objectstore
+
+    site = built(tmp_path / "site")
+    assert deploy(site, endpoint, f"s3://{bucket}")[0] == 0
+    monkeypatch.setattr(objectstore, "IMAGES", "public, max-age=60")
+    code, out, err = deploy(site, endpoint, f"s3://{bucket}")
+    images = [rel for rel in output_files(site) if rel.endswith((".png", ".svg"))]
+    assert code == 0 and uploaded(out) == len(images), out + err
+    assert s3.head_object(Bucket=bucket, Key=images[0])["CacheControl"] == "public, max-age=60"
+    assert uploaded(deploy(site, endpoint, f"s3://{bucket}")[1]) == 0
+
+
 def test_delete_removes_stale_objects_but_never_one_at_a_permanent_url(tmp_path, s3, bucket, endpoint):
     site = built(tmp_path / "site")
     add_award(site, "a-0002")

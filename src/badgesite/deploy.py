@@ -1,9 +1,10 @@
 """Publish output/ to S3-compatible object storage, uploading only what changed.
 
 What the bucket holds is known from a manifest kept beside the site, under
-PREFIX/.badgesite-deploy/: path -> a digest of the object's content and of the headers
-it was sent with. A deploy compares it with the digests of output/ (outputindex), never
-with timestamps and never by listing the bucket, and uploads what differs.
+PREFIX/.badgesite-deploy/: path -> the digest and size of the object's content, and
+the headers each kind of file was sent with. A deploy compares it with the digests of
+output/ (outputindex), never with timestamps and never by listing the bucket, and
+uploads what differs (and, after a change of headers, what is served differently).
 
 Resuming: while it uploads, a deploy writes journal parts (.badgesite-deploy/journal/)
 that record every object the store confirmed; an interrupted deploy (even kill -9) is
@@ -22,7 +23,6 @@ deleted, even when output/ no longer has it: a recipient's link must keep workin
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
@@ -33,6 +33,7 @@ import orjson
 
 from . import objectstore
 from .config import LANGUAGE
+from .outputindex import size_of
 from .urls import Urls
 
 STATE = ".badgesite-deploy/"
@@ -60,25 +61,28 @@ def is_permanent(rel: str) -> bool:
     return bool(LANGUAGE.match(first)) and rest.partition("/")[0] in PERMANENT_FOLDERS
 
 
-_HEADERS: dict[str, tuple[str, str, str]] = {}
+def policy() -> dict[str, list[str]]:
+    """[Content-Type, Cache-Control] of every suffix objectstore knows, and of the rest ("*").
+    Kept in the manifest: when it changes (a new badgesite), the objects concerned are
+    sent again with their new headers."""
+    table = {suffix: [objectstore.content_type("x" + suffix), objectstore.cache_control("x" + suffix)]
+             for suffix in objectstore.CONTENT_TYPES}
+    table["*"] = [objectstore.content_type("x"), objectstore.cache_control("x")]
+    return table
 
 
-def headers(rel: str) -> tuple[str, str, str]:
-    """(Content-Type, Cache-Control, a tag of both) of a path; they depend on its suffix only."""
+def _suffix(rel: str) -> str:
     dot = rel.rfind(".")
-    suffix = rel[dot:].lower() if dot > rel.rfind("/") else ""
-    found = _HEADERS.get(suffix)
-    if found is None:
-        sample = "x" + suffix
-        ctype, cache = objectstore.content_type(sample), objectstore.cache_control(sample)
-        tag = hashlib.blake2b(f"{ctype}\n{cache}".encode(), digest_size=4).hexdigest()
-        found = _HEADERS[suffix] = (ctype, cache, tag)
-    return found
+    return rel[dot:].lower() if dot > rel.rfind("/") else ""
+
+
+def headers_in(table: dict[str, list[str]], rel: str) -> list[str]:
+    return table.get(_suffix(rel)) or table["*"]
 
 
 @dataclass
 class Plan:
-    uploads: list[tuple[str, str, int]] = field(default_factory=list)  # path, manifest value, bytes
+    uploads: list[tuple[str, str]] = field(default_factory=list)  # path, manifest value (outputindex entry)
     deletes: list[str] = field(default_factory=list)  # stale objects that go (--delete)
     stale: list[str] = field(default_factory=list)  # stale objects that stay (no --delete)
     permanent: list[str] = field(default_factory=list)  # no longer in output/, kept: permanent URLs
@@ -88,14 +92,28 @@ class Plan:
 
     @property
     def upload_bytes(self) -> int:
-        return sum(size for _, _, size in self.uploads)
+        return sum(size_of(value) for _, value in self.uploads)
 
 
-def read_manifest(bucket: objectstore.Bucket) -> tuple[dict[str, str | None], list[str]]:
-    """What the bucket holds by badgesite's records: the manifest with every journal part
-    left by an interrupted deploy applied in order; and the names of those parts."""
-    data = bucket.get(MANIFEST)
-    remote: dict[str, str | None] = {}
+@dataclass
+class Remote:
+    """What the bucket holds by badgesite's records."""
+
+    objects: dict[str, str | None] = field(default_factory=dict)  # path -> value; None: unknown
+    headers: dict[str, list[str]] | None = None  # the policy() the objects were sent with
+    journals: list[str] = field(default_factory=list)  # journal parts applied to `objects`
+
+
+def read_manifest(bucket: objectstore.Bucket, cache: Path | None = None) -> Remote:
+    """The manifest, with every journal part left by an interrupted deploy applied in
+    order. `cache`: a local copy of the manifest, downloaded again only when it changed."""
+    cached, etag = _cached(cache)
+    data, now = bucket.get(MANIFEST, etag)
+    if data is None and now is not None:
+        data = cached
+    elif data is not None and cache is not None:
+        _remember(cache, data, now)
+    remote = Remote()
     if data is not None:
         try:
             manifest = orjson.loads(gzip.decompress(data))
@@ -104,40 +122,65 @@ def read_manifest(bucket: objectstore.Bucket) -> tuple[dict[str, str | None], li
         if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
             raise objectstore.StoreError(f"{bucket.target}{MANIFEST} is not a manifest this badgesite can read; "
                                          "delete it to upload every object again")
-        remote = manifest["objects"]
-    journals = sorted(bucket.list(JOURNAL))
-    for name in journals:
-        part = bucket.get(name)
+        remote.objects, remote.headers = manifest["objects"], manifest.get("headers")
+    remote.journals = sorted(bucket.list(JOURNAL))
+    for name in remote.journals:
+        part = bucket.get(name)[0]
         try:
             entries = orjson.loads(part) if part is not None else {}
         except orjson.JSONDecodeError:
             entries = {}  # a part is written in one request: it is whole or absent
         for rel, value in entries.items():
             if value == GONE:
-                remote.pop(rel, None)
+                remote.objects.pop(rel, None)
             else:
-                remote[rel] = value
-    return remote, journals
+                remote.objects[rel] = value
+    return remote
 
 
-def make_plan(local: dict[str, tuple[str, int]], remote: dict[str, str | None], journals: list[str],
-              delete: bool = False) -> Plan:
-    """Compare output/ (path -> (digest, size)) with the bucket's manifest."""
-    plan = Plan(remote=remote, journals=journals)
-    for rel, (digest, size) in local.items():
-        value = digest + headers(rel)[2]
-        if remote.get(rel) == value:
-            plan.kept += 1
-        else:
-            plan.uploads.append((rel, value, size))
-    for rel in remote.keys() - local.keys():
+def _cached(cache: Path | None) -> tuple[bytes | None, str | None]:
+    try:
+        etag, _, data = cache.read_bytes().partition(b"\n")
+        return data, etag.decode()
+    except (AttributeError, OSError, UnicodeDecodeError):
+        return None, None
+
+
+def _remember(cache: Path, data: bytes, etag: str | None) -> None:
+    if etag and "\n" not in etag:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_name(cache.name + ".tmp")
+        tmp.write_bytes(etag.encode() + b"\n" + data)
+        os.replace(tmp, cache)
+
+
+def make_plan(local: dict[str, str], remote: Remote, delete: bool = False) -> Plan:
+    """Compare output/ (path -> outputindex entry) with the bucket's manifest."""
+    plan = Plan(remote=remote.objects, journals=remote.journals)
+    objects, table = remote.objects, policy()
+    sent_with = table if remote.headers is None else remote.headers
+    uploads = plan.uploads
+    if sent_with == table:
+        for rel, value in local.items():
+            if objects.get(rel) == value:
+                plan.kept += 1
+            else:
+                uploads.append((rel, value))
+    else:  # a new badgesite serves some kinds of file with other headers
+        for rel, value in local.items():
+            if objects.get(rel) == value and headers_in(sent_with, rel) == headers_in(table, rel):
+                plan.kept += 1
+            else:
+                uploads.append((rel, value))
+    known = plan.kept + sum(rel in objects for rel, _ in uploads)
+    for rel in (objects.keys() - local.keys() if known < len(objects) else ()):
         if is_permanent(rel):
             plan.permanent.append(rel)
         elif delete:
             plan.deletes.append(rel)
         else:
             plan.stale.append(rel)
-    plan.uploads.sort()
+    uploads.sort()
     plan.deletes.sort()
     plan.stale.sort()
     plan.permanent.sort()
@@ -168,8 +211,8 @@ class Journal:
         self.since = time.monotonic()
 
 
-def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16,
-            progress=None) -> int:
+def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16, progress=None,
+            cache: Path | None = None) -> int:
     """Carry out the plan; the number of objects uploaded. On a failure or an interrupt
     what arrived is recorded (the next deploy resumes), then the error is raised."""
     if not (plan.uploads or plan.deletes or plan.journals):
@@ -178,19 +221,20 @@ def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16
     kill_after = int(os.environ.get("BADGESITE_DEPLOY_KILL_AFTER", 0))  # tests: a kill -9 mid-deploy
     journal = Journal(bucket, every)
     remote = plan.remote
-    unsure = {rel: None for rel, _, _ in plan.uploads if rel in remote}
+    unsure = {rel: None for rel, _ in plan.uploads if rel in remote}
     unsure.update((rel, None) for rel in plan.deletes)
     if unsure:  # from here on these objects may hold either version
         journal.pending = unsure
         journal.flush()
         remote.update(unsure)
 
-    def upload(item: tuple[str, str, int]) -> tuple[str, str]:
-        rel, value, _ = item
+    table = policy()
+
+    def upload(item: tuple[str, str]) -> tuple[str, str]:
+        rel, value = item
         with open(output / rel, "rb") as handle:
             data = handle.read()
-        ctype, cache, _ = headers(rel)
-        bucket.put(rel, data, ctype, cache)
+        bucket.put(rel, data, *headers_in(table, rel))
         return rel, value
 
     done = 0
@@ -229,7 +273,10 @@ def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16
                 journal.pending[rel] = GONE
     finally:
         journal.flush()
-    manifest = orjson.dumps({"version": MANIFEST_VERSION, "objects": remote}, option=orjson.OPT_SORT_KEYS)
-    bucket.put(MANIFEST, gzip.compress(manifest, compresslevel=1), "application/gzip", "no-store")
+    manifest = orjson.dumps({"version": MANIFEST_VERSION, "headers": table, "objects": remote})
+    data = gzip.compress(manifest, compresslevel=1)
+    etag = bucket.put(MANIFEST, data, "application/gzip", "no-store")
+    if cache is not None:
+        _remember(cache, data, etag)
     bucket.delete(plan.journals + journal.parts)
     return done

@@ -1,6 +1,7 @@
 """The `deploy` subcommand: parse, call deploy.py, report (registered like trust.py's)."""
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from pathlib import Path
@@ -29,11 +30,12 @@ def cmd_deploy(args, reporter) -> int:
     if not output.is_dir():
         raise UsageError(f"there is no {output} to publish: run 'badgesite build' first")
     bucket = objectstore.Bucket(target, args.endpoint_url, connections=args.jobs)
+    place = hashlib.sha256(f"{args.endpoint_url or ''}\n{target}".encode()).hexdigest()[:16]
+    cache = root / CACHE_DIR / "deploy" / f"manifest-{place}.bin"  # the bucket's manifest, as last seen
     started = time.perf_counter()
     try:
         local = outputindex.current(root / CACHE_DIR, output)
-        remote, journals = deploy.read_manifest(bucket)
-        plan = deploy.make_plan(local, remote, journals, delete=args.delete)
+        plan = deploy.make_plan(local, deploy.read_manifest(bucket, cache), delete=args.delete)
     except objectstore.StoreError as exc:
         print(f"badgesite deploy: error: {exc}", file=sys.stderr)
         return 1
@@ -49,15 +51,15 @@ def cmd_deploy(args, reporter) -> int:
                f"keep {plan.kept:,} unchanged")
     if args.dry_run:
         if args.verbose:
-            for rel, _, size in plan.uploads:
-                reporter.info(f"  upload {rel} ({format_size(size)})")
+            for rel, value in plan.uploads:
+                reporter.info(f"  upload {rel} ({format_size(outputindex.size_of(value))})")
             for rel in plan.deletes:
                 reporter.info(f"  delete {rel}")
         reporter.info(f"dry run, nothing sent: would {summary} in {target}")
         return 0
     progress = Progress("uploading", len(plan.uploads), reporter)
     try:
-        done = deploy.publish(plan, bucket, output, jobs=args.jobs, progress=progress)
+        done = deploy.publish(plan, bucket, output, jobs=args.jobs, progress=progress, cache=cache)
     except objectstore.StoreError as exc:
         print(f"badgesite deploy: error: {exc}\nwhat arrived is recorded: run the same command again to "
               "resume", file=sys.stderr)

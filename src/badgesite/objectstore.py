@@ -104,20 +104,28 @@ class Bucket:
     def _fail(self, exc: Exception, what: str) -> StoreError:
         return StoreError(f"{what} {self.target}: {exc}")
 
-    def put(self, rel: str, data: bytes, content_type: str, cache_control: str) -> None:
+    def put(self, rel: str, data: bytes, content_type: str, cache_control: str) -> str | None:
+        """Upload one object; its ETag."""
         try:
-            self.client.put_object(Bucket=self.target.bucket, Key=self.key(rel), Body=data,
-                                   ContentType=content_type, CacheControl=cache_control)
+            answer = self.client.put_object(Bucket=self.target.bucket, Key=self.key(rel), Body=data,
+                                            ContentType=content_type, CacheControl=cache_control)
         except self.errors as exc:
             raise self._fail(exc, f"cannot upload {rel} to") from None
+        return answer.get("ETag")
 
-    def get(self, rel: str) -> bytes | None:
-        """The object's bytes; None when there is none."""
+    def get(self, rel: str, etag: str | None = None) -> tuple[bytes | None, str | None]:
+        """(the object's bytes, its ETag); (None, None) when there is none; (None, etag)
+        when it is still the version `etag`."""
         try:
-            return self.client.get_object(Bucket=self.target.bucket, Key=self.key(rel))["Body"].read()
+            answer = self.client.get_object(Bucket=self.target.bucket, Key=self.key(rel),
+                                            **({"IfNoneMatch": etag} if etag else {}))
+            return answer["Body"].read(), answer.get("ETag")
         except self.errors as exc:
-            if getattr(exc, "response", {}).get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                return None
+            code = getattr(exc, "response", {}).get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404"):
+                return None, None
+            if etag and code in ("304", "NotModified"):
+                return None, etag
             raise self._fail(exc, f"cannot read {rel} from") from None
 
     def delete(self, rels: list[str]) -> None:
