@@ -291,3 +291,32 @@ def test_new_host_s3_writes_a_publish_workflow_that_deploys(tmp_path):
     code, _, err = run_cli("new", str(tmp_path / "paged"), "-q")
     assert code == 0 and not (tmp_path / "paged/.github/workflows/s3.yml").exists()
     assert yaml.safe_load((tmp_path / "paged/badgesite.yaml").read_text())["size_limit"] == "1 GB"
+
+
+def test_the_output_index_follows_every_kind_of_build(tmp_path):
+    """What deploy compares: the digest of every file, right after incremental builds
+    (only the files they changed are read again), a clean build and a hand edit."""
+    import hashlib
+
+    from badgesite import outputindex
+
+    def truth(site: Path) -> dict[str, str]:
+        return {rel: outputindex.entry(hashlib.blake2b(data, digest_size=16).hexdigest(), len(data))
+                for rel, data in output_files(site).items()}
+
+    site = built(tmp_path / "site")
+    cache, output = site / ".badgesite-cache", site / "output"
+    assert outputindex.current(cache, output) == truth(site)
+    add_award(site, "a-0002")
+    add_award(site, "a-0003")  # two builds since the index
+    ledger = site / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text().replace("- id: a-0002", "- id: a-0002\n  revoked: {date: 2026-02-01, "
+                                                 "reason: Wrong person}"), encoding="utf-8")
+    assert run_cli("build", "-s", str(site), "-q")[0] == 0
+    assert outputindex.current(cache, output) == truth(site)
+    assert run_cli("build", "-s", str(site), "-q", "--clean")[0] == 0
+    (output / "index.html").write_text("by hand")  # after a clean build every file is looked at
+    assert outputindex.current(cache, output) == truth(site)
+    (cache / "deploy" / "builds.jsonl").unlink()  # no notes: every file is looked at
+    add_award(site, "a-0004")
+    assert outputindex.current(cache, output) == truth(site)

@@ -106,18 +106,24 @@ class Remote:
 
 def read_manifest(bucket: objectstore.Bucket, cache: Path | None = None) -> Remote:
     """The manifest, with every journal part left by an interrupted deploy applied in
-    order. `cache`: a local copy of the manifest, downloaded again only when it changed."""
+    order. `cache`: a local copy of the manifest (uncompressed), downloaded again only
+    when its ETag changed."""
     cached, etag = _cached(cache)
     data, now = bucket.get(MANIFEST, etag)
-    if data is None and now is not None:
+    if data is not None:
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError):
+            data = b""
+        if cache is not None:
+            _remember(cache, data, now)
+    elif now is not None:
         data = cached
-    elif data is not None and cache is not None:
-        _remember(cache, data, now)
     remote = Remote()
     if data is not None:
         try:
-            manifest = orjson.loads(gzip.decompress(data))
-        except (OSError, EOFError, orjson.JSONDecodeError):
+            manifest = orjson.loads(data)
+        except orjson.JSONDecodeError:
             manifest = None
         if not isinstance(manifest, dict) or manifest.get("version") != MANIFEST_VERSION:
             raise objectstore.StoreError(f"{bucket.target}{MANIFEST} is not a manifest this badgesite can read; "
@@ -274,9 +280,8 @@ def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16
     finally:
         journal.flush()
     manifest = orjson.dumps({"version": MANIFEST_VERSION, "headers": table, "objects": remote})
-    data = gzip.compress(manifest, compresslevel=1)
-    etag = bucket.put(MANIFEST, data, "application/gzip", "no-store")
+    etag = bucket.put(MANIFEST, gzip.compress(manifest, compresslevel=1), "application/gzip", "no-store")
     if cache is not None:
-        _remember(cache, data, etag)
+        _remember(cache, manifest, etag)
     bucket.delete(plan.journals + journal.parts)
     return done
