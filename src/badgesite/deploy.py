@@ -56,7 +56,7 @@ def is_permanent(rel: str) -> bool:
     """Whether a path is a URL that must keep working (a badge page in another
     language, nl/badges/x/, too)."""
     first, _, rest = rel.partition("/")
-    if first in PERMANENT_FOLDERS and rest or rel in PERMANENT_FILES:
+    if (first in PERMANENT_FOLDERS and rest) or rel in PERMANENT_FILES:
         return True
     return bool(LANGUAGE.match(first)) and rest.partition("/")[0] in PERMANENT_FOLDERS
 

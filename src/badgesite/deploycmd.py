@@ -23,6 +23,8 @@ def cmd_deploy(args, reporter) -> int:
     from .sitesize import format_size
 
     target = objectstore.parse_target(args.target)
+    if not 1 <= args.jobs <= 256:
+        raise UsageError(f"--jobs must be between 1 and 256, not {args.jobs}")
     root = Path(args.site).resolve()
     if not root.is_dir():
         raise UsageError(f"no such folder: {args.site}")
