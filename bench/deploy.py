@@ -9,7 +9,8 @@ output/ would leave it (the plan reads only the manifest); then it times:
 1. the digests of output/ from nothing (a clean build or a fresh CI runner);
 2. a plan with nothing changed;
 3. one award added, an incremental build, and a real deploy (which uploads only the
-   award's files and the pages that list it; the plan's time is printed by -v).
+   award's files and the pages that list it; the plan's time is printed by -v);
+4. the same deploy again (nothing to upload; the manifest is not downloaded again).
 """
 from __future__ import annotations
 
@@ -74,6 +75,8 @@ def main() -> None:
         add_award(site, int(time.time()))
         timed("3a. one award added: badgesite build", lambda: cli("build", "-s", str(site), "-q"))
         out = timed("3b. one award added: badgesite deploy (whole command)", lambda: cli(*target, "-v"))
+        print("   " + out.strip().replace("\n", "\n   "))
+        out = timed("4. deploy again, nothing changed (whole command)", lambda: cli(*target, "-v"))
         print("   " + out.strip().replace("\n", "\n   "))
     finally:
         server.stop()
