@@ -320,3 +320,26 @@ def test_the_output_index_follows_every_kind_of_build(tmp_path):
     (cache / "deploy" / "builds.jsonl").unlink()  # no notes: every file is looked at
     add_award(site, "a-0004")
     assert outputindex.current(cache, output) == truth(site)
+
+
+def test_a_failed_deploy_records_what_arrived(tmp_path, s3, bucket, endpoint):
+    """A file that goes away while uploading (a build ran meanwhile): a clear error, and
+    what arrived before it is not sent again."""
+    from badgesite import deploy as library, objectstore, outputindex
+
+    site = built(tmp_path / "site")
+    output = site / "output"
+    target = objectstore.parse_target(f"s3://{bucket}")
+    store = objectstore.Bucket(target, endpoint, connections=1)
+    plan = library.make_plan(outputindex.current(site / ".badgesite-cache", output), library.read_manifest(store))
+    missing = plan.uploads[len(plan.uploads) // 2][0]
+    data = (output / missing).read_bytes()
+    (output / missing).unlink()
+    with pytest.raises(objectstore.StoreError, match=re.escape(missing)):
+        library.publish(plan, store, output, jobs=1)
+    arrived = site_objects(s3, bucket)
+    assert missing not in arrived and len(arrived) >= len(plan.uploads) // 2
+    (output / missing).write_bytes(data)
+    code, out, err = deploy(site, endpoint, f"s3://{bucket}")
+    assert code == 0 and uploaded(out) == len(plan.uploads) - len(arrived), out + err
+    assert_bucket_is(s3, bucket, "", site)

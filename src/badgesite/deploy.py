@@ -27,6 +27,7 @@ import os
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import orjson
@@ -238,8 +239,12 @@ def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16
 
     def upload(item: tuple[str, str]) -> tuple[str, str]:
         rel, value = item
-        with open(output / rel, "rb") as handle:
-            data = handle.read()
+        try:
+            with open(output / rel, "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise objectstore.StoreError(f"cannot read {output / rel}: {exc.strerror} (was output/ built again "
+                                         "during the deploy?)") from None
         bucket.put(rel, data, *headers_in(table, rel))
         return rel, value
 
@@ -247,22 +252,25 @@ def publish(plan: Plan, bucket: objectstore.Bucket, output: Path, jobs: int = 16
     try:
         with ThreadPoolExecutor(jobs) as pool:
             queue = iter(plan.uploads)
-            running = {pool.submit(upload, item) for _, item in zip(range(jobs * 4), queue)}
+            running = {pool.submit(upload, item) for item in islice(queue, jobs * 4)}
             try:
                 while running:
                     finished, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        rel, value = future.result()
-                        remote[rel] = value
-                        journal.note(rel, value)
-                        done += 1
-                        if done == kill_after:
-                            os._exit(137)
-                        if progress:
-                            progress(done)
-                        item = next(queue, None)
-                        if item is not None:
-                            running.add(pool.submit(upload, item))
+                    failed = [future.exception() for future in finished if future.exception() is not None]
+                    for future in finished:  # record what arrived, even beside a failure
+                        if future.exception() is None:
+                            rel, value = future.result()
+                            remote[rel] = value
+                            journal.note(rel, value)
+                            done += 1
+                            if done == kill_after:
+                                os._exit(137)
+                    if failed:
+                        raise failed[0]
+                    if progress:
+                        progress(done)
+                    for item in islice(queue, len(finished)):
+                        running.add(pool.submit(upload, item))
             except BaseException:
                 for future in running:
                     future.cancel()
