@@ -285,6 +285,8 @@ def test_new_host_s3_writes_a_publish_workflow_that_deploys(tmp_path):
     install = next(s["run"] for s in check["jobs"]["check"]["steps"] if s.get("name") == "Install badgesite")
     assert install in runs and data["env"]["BADGESITE_PACKAGE"] == check["env"]["BADGESITE_PACKAGE"]
     assert yaml.safe_load((site / "badgesite.yaml").read_text())["size_limit"] == "none"
+    readme = (site / "README.md").read_text()
+    assert ".github/workflows/s3.yml" in readme and "pages.yml" not in readme and "@@" not in readme
     code, out, err = run_cli("build", "-s", str(site))
     assert code == 0 and "size_limit" not in out + err, out + err
     # the default host keeps GitHub Pages and its limit

@@ -3,7 +3,8 @@
 The files come from the `scaffold/` folder shipped inside the package. A path part
 written `dot-name` becomes `.name` (wheels drop dot-files from package data), and
 the tokens @@BASE_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@ and
-@@PACKAGE@@ are filled in. The example ledger is written here, with fresh salts,
+@@PACKAGE@@ are filled in, and those of the host (`--host`: GitHub Pages or object
+storage), whose Publish workflow alone is written. The example ledger is written here, with fresh salts,
 by the same code `badgesite award` uses, so no e-mail address is ever stored.
 """
 from __future__ import annotations
@@ -25,6 +26,9 @@ from .source.fields import EMAIL, URL
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".svg", ".txt", ".csv")
 DEFAULT_PACKAGE = f"badgesite=={__version__}"
 HOSTS = {"pages": ".github/workflows/pages.yml", "s3": ".github/workflows/s3.yml"}  # host -> its Publish workflow
+PUBLISH_SETUP = {"pages": 'On GitHub, in Settings > Pages, set "Source" to "GitHub Actions".',
+                 "s3": "On GitHub, set the variables and secrets that the top of `.github/workflows/s3.yml` "
+                       "lists (Settings > Secrets and variables > Actions)."}
 
 EXAMPLE_AWARDS = (
     # badge, e-mail (hashed, never written), name, narrative
@@ -53,7 +57,9 @@ def default_base_url(folder: Path) -> str:
 def _tokens(options: Options) -> dict[str, str]:
     return {"@@BASE_URL@@": options.base_url, "@@ISSUER_NAME@@": options.issuer_name,
             "@@ISSUER_URL@@": options.issuer_url, "@@AWARDER@@": options.awarder,
-            "@@PACKAGE@@": options.package, "@@SIZE_LIMIT@@": "none" if options.host == "s3" else "1 GB"}
+            "@@PACKAGE@@": options.package, "@@SIZE_LIMIT@@": "none" if options.host == "s3" else "1 GB",
+            "@@PUBLISH_WORKFLOW@@": HOSTS[options.host].rpartition("/")[2],
+            "@@PUBLISH_SETUP@@": PUBLISH_SETUP[options.host]}
 
 
 def check_options(options: Options) -> None:
