@@ -40,7 +40,8 @@ def generate(out: Path, awards: int, badges: int = 50, seed: int = 1, per_file: 
     (out / "badgesite.yaml").write_text(
         "base_url: https://bench.example.org/badges/\n"
         "issuer:\n  name: Benchmark University\n  url: https://bench.example.org\n  email: badges@bench.example.org\n"
-        "awarders: [admin@bench.example.org]\n", encoding="utf-8")
+        "awarders: [admin@bench.example.org]\n"
+        "size_limit: none\n", encoding="utf-8")  # published to object storage: 100k awards are 4-6 GB
     for b in range(badges):
         badge_id = f"module-{b:03d}"
         (out / f"content/badges/{badge_id}.png").write_bytes(badge_png(b, rng))
