@@ -126,7 +126,8 @@ def _requests(args):
 
     if args.csv:
         single = {"BADGE": args.badge, "EMAIL": args.email, "--name": args.name, "--issued": args.issued,
-                  "--evidence": args.evidence, "--evidence-name": args.evidence_name, "--narrative": args.narrative}
+                  "--evidence": args.evidence, "--evidence-name": args.evidence_name, "--narrative": args.narrative,
+                  "--language": args.language}
         given = [k for k, v in single.items() if v]
         if given:
             raise UsageError(f"with --csv, {', '.join(given)} come from the file's columns, not the command line")
@@ -139,7 +140,7 @@ def _requests(args):
     if not args.badge or not args.email:
         raise UsageError("say which badge to award to whom: badgesite award BADGE EMAIL (or --csv FILE)")
     return [Request(args.badge, args.email, args.name, args.issued.isoformat() if args.issued else None, args.by,
-                    args.evidence, args.evidence_name, args.narrative, ("award", 0))], Diagnostics()
+                    args.evidence, args.evidence_name, args.narrative, ("award", 0), args.language)], Diagnostics()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -172,8 +173,15 @@ def cmd_award(args, reporter) -> int:
     site = _load(root, reporter, "award")
     if site is None:
         return 1
+    outbox = None
+    if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient (notify.py)
+        from . import notify
+
+        outbox = notify.outbox_for(root, site)
     try:
         requests, problems = _requests(args)
+        if outbox is not None:
+            problems.extend(notify.check_requests(root, site, requests))
         progress = Progress("checking", len(requests), reporter)
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
@@ -195,6 +203,15 @@ def cmd_award(args, reporter) -> int:
         if links:
             links.unlink(missing_ok=True)
         raise BadgesiteError([Diagnostic("award", 0, 0, str(exc))]) from None
+    if outbox is not None:
+        from .mail.outbox import OutboxError
+
+        try:
+            queued = notify.queue_awards(outbox, site, plan)
+        except OutboxError as exc:
+            print(f"badgesite award: the awards were written, but their messages could not be queued: {exc}",
+                  file=sys.stderr)
+            return 1
     if len(plan.awards) == 1:
         print(plan.awards[0].url)
     elif args.verbose:
@@ -204,6 +221,9 @@ def cmd_award(args, reporter) -> int:
         reporter.info(f"added {count} award{'s' * (count != 1)} to {path.relative_to(root)}")
     if links:
         reporter.info(f"wrote the award links to {links} (it holds e-mail addresses: keep it out of git)")
+    if outbox is not None:
+        reporter.info(f"queued {queued} message{'s' * (queued != 1)} to the recipients in {outbox.folder}; "
+                      "send them with 'badgesite notify' once the site is published")
     return 0
 
 
@@ -228,6 +248,10 @@ def register_award(command) -> None:
     p.add_argument("--links", metavar="FILE", help="also write a CSV of e-mail, award id and page URL, for a mail merge")
     p.add_argument("--again", action="store_true", help="award it even to someone who already holds a valid one")
     p.add_argument("--dry-run", action="store_true", help="check and show the new entries without writing them")
+    p.add_argument("--no-notify", action="store_true",
+                   help="queue no message to the recipients (when badgesite.yaml has a mail: section)")
+    p.add_argument("--language", metavar="LANG",
+                   help="the language of the message to the recipient (default: the site's; CSV: a language column)")
 
 
 # -- revoke ---------------------------------------------------------------------------
@@ -239,7 +263,16 @@ def cmd_revoke(args, reporter) -> int:
     site = _load(root, reporter, "revoke")
     if site is None:
         return 1
+    outbox = None
+    if args.notify:  # tell the recipient, checked against the award's hashed address (notify.py)
+        from . import notify
+
+        if site.config.mail is None:
+            raise UsageError("--notify needs a mail: section in badgesite.yaml (from, smtp)")
+        outbox = notify.outbox_for(root, site)
     try:
+        if outbox is not None:
+            notify.check_revocation(site, args.id, args.notify)
         path = awarding.revoke(root, site, args.id, args.reason, args.date)
     except BadgesiteError as exc:
         _show(reporter, "revoke", exc.diagnostics)
@@ -249,6 +282,17 @@ def cmd_revoke(args, reporter) -> int:
         raise BadgesiteError([Diagnostic(str(site.awards[args.id].source.path), 0, 0, str(exc))]) from None
     reporter.info(f"revoked {args.id} in {path.relative_to(root)}; after the next build its page, JSON and the "
                   "revocation list say so")
+    if outbox is not None:
+        from .mail.outbox import OutboxError
+
+        try:  # the notice quotes the reason from the ledger when it is sent
+            notify.queue_revocation(outbox, site, args.id, args.notify)
+        except OutboxError as exc:
+            print(f"badgesite revoke: the award was revoked, but the notice could not be queued: {exc}",
+                  file=sys.stderr)
+            return 1
+        reporter.info(f"queued a notice to the recipient in {outbox.folder}; send it with 'badgesite notify' "
+                      "once the site is published")
     return 0
 
 
@@ -258,6 +302,8 @@ def register_revoke(command) -> None:
     p.add_argument("id", metavar="ID", help="the award id")
     p.add_argument("--reason", metavar="TEXT", required=True, help="why (published with the revocation)")
     p.add_argument("--date", metavar="DATE", type=_date, help="the revocation date, YYYY-MM-DD (default: today)")
+    p.add_argument("--notify", metavar="EMAIL",
+                   help="queue a notice with the reason to the recipient (checked against the award's hashed address)")
 
 
 # -- serve ----------------------------------------------------------------------------
