@@ -72,10 +72,11 @@ def check_revocation(site, award_id: str, email: str) -> None:
 
 
 def queue_revocation(outbox, site, award_id: str, email: str) -> None:
+    from . import identity
     from .mail.outbox import Notice, now
 
     award = site.awards[award_id]
-    outbox.put([Notice("revocation", award_id, email.strip(), award.name, site.config.language, now())])
+    outbox.put([Notice("revocation", award_id, identity.normalise(email), award.name, site.config.language, now())])
 
 
 # -- notify ---------------------------------------------------------------------------

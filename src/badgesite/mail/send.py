@@ -88,7 +88,8 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
         return f"{exc.smtp_code} {' '.join(text.split())}"
-    if isinstance(exc, (socket.timeout, TimeoutError)):
+    if isinstance(exc, (socket.timeout, TimeoutError)) or (
+            isinstance(exc, smtplib.SMTPServerDisconnected) and "timed out" in str(exc)):
         return "no answer in time"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"its TLS certificate cannot be trusted ({exc.verify_message})"
@@ -97,13 +98,14 @@ def _reason(exc: BaseException) -> str:
     return str(exc) or type(exc).__name__
 
 
-def connect(smtp: Smtp, password: str | None, timeout: float = TIMEOUT) -> smtplib.SMTP:
+def connect(smtp: Smtp, password: str | None, timeout: float | None = None) -> smtplib.SMTP:
     """An open, authenticated connection; SendError in plain words when there is none."""
     where = f"{smtp.host}:{smtp.port}"
     if smtp.username and not password:
         raise SendError(f"mail.smtp.username is set but {PASSWORD_ENV} is not: set it to the password for "
                         f"{smtp.username}")
-    context = ssl.create_default_context()
+    timeout = timeout or TIMEOUT
+    context = ssl.create_default_context()  # the system's trust store (SSL_CERT_FILE names another)
     try:
         if smtp.security == "ssl":
             server = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=timeout, context=context)
