@@ -98,3 +98,17 @@ def example_copy(tmp_path: Path) -> Path:
     shutil.copy(REPO / "badgesite.yaml", target / "badgesite.yaml")
     shutil.copytree(REPO / "content", target / "content")
     return target
+
+
+def svg_root(data: bytes):
+    """(root element, {prefix: namespace} declared on the root itself) of an SVG document,
+    read by an XML parser (a namespace declared on a child is not the root's)."""
+    import xml.etree.ElementTree as ET
+
+    declared, root = {}, None
+    for event, item in ET.iterparse(io.BytesIO(data), events=("start-ns", "start")):
+        if event == "start-ns" and root is None:
+            declared[item[0]] = item[1]
+        elif event == "start" and root is None:
+            root = item
+    return root, declared

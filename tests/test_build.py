@@ -13,7 +13,7 @@ import yaml
 
 from badgesite import bake
 from badgesite.build import build
-from conftest import AWARDS, BADGE, REPO, SVG, make_site, run_cli
+from conftest import AWARDS, BADGE, REPO, SVG, make_site, run_cli, svg_root
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -95,8 +95,23 @@ def test_baked_png_and_svg_carry_the_assertion(tmp_path: Path):
     assert png.startswith(source[:33]) and source[33:-12] in png
     svg = (out / "awards/v-1.svg").read_text()
     assert svg.index("<svg") < 256
-    assert 'verify="https://example.org/badges/awards/v-1.json"' in svg
+    # OB 2.0 Baking: xmlns:openbadges="http://openbadges.org" on <svg>, then directly
+    # <openbadges:assertion verify="the assertion's URL"> holding the assertion as CDATA
+    root, declared = svg_root(svg.encode("utf-8"))
+    assert declared["openbadges"] == "http://openbadges.org" == bake.OB_NAMESPACE
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assertion = root[0]
+    assert assertion.tag == "{http://openbadges.org}assertion"
+    assert assertion.get("verify") == "https://example.org/badges/awards/v-1.json"
+    assert json.loads(assertion.text)["id"] == "https://example.org/badges/awards/v-1.json"
+    assert "<![CDATA[{" in svg
     assert json.loads(bake.unbake_svg(svg))["id"].endswith("/awards/v-1.json")
+    # SVGs baked by earlier versions (another namespace, or another prefix) are still read
+    old = svg.replace("http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0")
+    assert json.loads(bake.unbake_svg(old))["id"].endswith("/awards/v-1.json")
+    other = svg.replace("openbadges:", "ob:").replace("xmlns:openbadges", "xmlns:ob")
+    assert json.loads(bake.unbake_svg(other))["id"].endswith("/awards/v-1.json")
+    assert bake.unbake_svg(other.replace("http://openbadges.org", "https://example.org/not-ob")) is None
     assert (out / "badges/vector.png").read_bytes().startswith(b"\x89PNG")
     assert json.loads(bake.unbake_png((out / "awards/v-1.png").read_bytes()))["id"].endswith("/awards/v-1.json")
 

@@ -30,7 +30,7 @@ BROKEN = {
         "content/awards/2026.yaml:4:11: error: invalid value '2026-13-10': month must be in 1..12"),
     "YAML syntax": (
         {"content/awards/2026.yaml": AWARDS + "  foo: [1,\n"},
-        "content/awards/2026.yaml:7:1: error: YAML syntax error"),
+        "content/awards/2026.yaml:6:8: error: this '[' is never closed (the parser gave up at line 7, column 1: "),
     "no base_url": (
         {"badgesite.yaml": CONFIG.replace("base_url: https://example.org/badges/\n", "")},
         "badgesite.yaml:1:1: error: missing required field 'base_url'"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from badgesite.assemble import load_site
 from badgesite.build import build
-from conftest import AWARDS, BADGE, SVG, make_site
+from conftest import AWARDS, BADGE, SVG, make_site, svg_root
 from ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 TODAY = dt.date.today()
@@ -30,7 +30,7 @@ def check_site(root: Path, out: Path) -> dict[str, int]:
     inputs = [base + f"awards/{a.id}.json" for a in awards]
     images = [str(out / f"awards/{a.id}.png") for a in awards]
     images += [str(out / f"awards/{a.id}.svg") for a in awards if (out / f"awards/{a.id}.svg").exists()]
-    counts = {"valid": 0, "expired": 0, "revoked": 0, "images": 0}
+    counts = {"valid": 0, "expired": 0, "revoked": 0, "images": 0, "svg": 0}
     with serve_directory(out) as local:
         results = validate(inputs + images, {base: local})
     by_input = {r["input"]: r for r in results}
@@ -61,6 +61,11 @@ def check_site(root: Path, out: Path) -> dict[str, int]:
         result = by_input[image]
         award_id = Path(image).stem
         assert result["unbaked"], describe(result)
+        if image.endswith(".svg"):  # OB 2.0 Baking's namespace, declared on <svg>
+            _, declared = svg_root(Path(image).read_bytes())
+            assert declared.get("openbadges") == "http://openbadges.org", (image, declared)
+            assert result["unbaked"] == base + f"awards/{award_id}.json"  # openbadges-bakery: `verify`
+            counts["svg"] += 1
         award = site.awards[award_id]
         if award.expires and award.expires < TODAY:
             assert not result["valid"]
@@ -75,7 +80,7 @@ def check_site(root: Path, out: Path) -> dict[str, int]:
 def test_example_site_passes_the_official_validator(example_copy: Path, tmp_path: Path):
     counts = check_site(example_copy, tmp_path / "out")
     assert counts["valid"] >= 30 and counts["expired"] >= 1 and counts["revoked"] >= 2
-    assert counts["images"] >= 47
+    assert counts["images"] >= 47 and counts["svg"] >= 10
 
 
 def test_unseen_kind_of_site_passes(tmp_path: Path):
@@ -105,7 +110,7 @@ def test_unseen_kind_of_site_passes(tmp_path: Path):
         "content/awards/2026.yaml": ledger,
     })
     counts = check_site(root, tmp_path / "out")
-    assert counts == {"valid": 4, "expired": 1, "revoked": 1, "images": 7}
+    assert counts == {"valid": 4, "expired": 1, "revoked": 1, "images": 7, "svg": 2}
     out = tmp_path / "out"
     assert b"leah@example.org" not in b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert (out / "en/badges/python-basics/index.html").exists()

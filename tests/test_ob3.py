@@ -23,7 +23,7 @@ from badgesite.sign import keys as ed25519
 from badgesite.sign import proof, statuslist
 from badgesite.urls import Urls
 
-from conftest import REPO, make_site
+from conftest import REPO, make_site, svg_root
 from vcharness import verify_credentials
 
 TODAY = dt.date.today()
@@ -72,9 +72,13 @@ def test_every_award_has_a_credential_and_baked_images(example):
         assert svg_path.exists() == (badge.image_type == "svg")
         if badge.image_type == "svg":
             svg = svg_path.read_text("utf-8")
-            head = svg[: svg.index("<openbadges:credential")]
-            assert 'xmlns:openbadges="https://purl.imsglobal.org/ob/v3p0"' in head
-            assert "<openbadges:credential>" in svg  # embedded proof: no verify attribute
+            # OB 3.0 §5.3.2: the namespace on <svg>, then directly <openbadges:credential>
+            root, declared = svg_root(svg.encode("utf-8"))
+            assert declared["openbadges"] == "https://purl.imsglobal.org/ob/v3p0"
+            assert root[0].tag == "{https://purl.imsglobal.org/ob/v3p0}credential"
+            assert root[0].get("verify") is None  # embedded proof: no verify attribute
+            assert json.loads(root[0].text) == signed
+            assert "<openbadges:credential>" in svg
             assert svg.count("<openbadges:credential") == 1
             assert json.loads(bake.unbake_svg(svg, "credential")) == signed
 

@@ -323,6 +323,27 @@ def test_verify_baked_svg_of_an_expired_award(example, server, page):
     assert "Gepubliceerde gegevens" in page.inner_text("[data-verify-checks]")  # explained in Dutch
 
 
+@pytest.mark.parametrize("form", ["purl-v2p0", "other-prefix"])
+def test_verify_svg_baked_the_older_way(example, server, page, tmp_path, form):
+    """SVGs baked in the namespace earlier badgesite versions wrote, or with another
+    prefix for the Open Badges namespace, are read as well."""
+    site, output = example
+    award = pick(site, "valid", svg=True)
+    svg = (output / f"awards/{award.id}.svg").read_text("utf-8")
+    assert 'xmlns:openbadges="http://openbadges.org"' in svg
+    if form == "purl-v2p0":
+        svg = svg.replace("http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0")
+    else:
+        svg = svg.replace("xmlns:openbadges=", "xmlns:ob=").replace("openbadges:assertion", "ob:assertion")
+    path = tmp_path / f"{award.id}.svg"
+    path.write_text(svg, encoding="utf-8")
+    page.goto(server.base + "verify/")
+    page.fill("#verify-email", RECIPIENTS[award.id])
+    page.set_input_files("#verify-file", str(path))
+    outcome, checks = verify_outcome(page)
+    assert outcome == "valid" and checks["read"] == "true" and checks["recipient"] == "true"
+
+
 def test_verify_revoked_png_and_wrong_email(example, server, page):
     site, output = example
     award = pick(site, "revoked")

@@ -95,7 +95,34 @@ def test_check_workflow(new_site: Path):
     check = next(s for s in runs if "badgesite check" in s["run"])
     assert check["run"] == 'badgesite check --base "origin/$BASE_REF"'
     assert check["env"] == {"BASE_REF": "${{ github.base_ref }}"}
-    assert data["env"]["BADGESITE_PACKAGE"].startswith("badgesite")
+    assert data["env"]["BADGESITE_PACKAGE"] == "", "an editable checkout (the test venv's) cannot be pinned"
+
+
+def test_new_says_when_the_workflows_cannot_be_pinned(tmp_path: Path):
+    code, out, err = run_cli("new", str(tmp_path / "site"), "-q")
+    assert code == 0 and out == ""
+    assert "GitHub Actions cannot install" in err and "--package SPEC" in err and "BADGESITE_PACKAGE" in err
+
+
+@pytest.mark.parametrize("name", ["check.yml", "pages.yml"])
+def test_unpinned_workflows_stop_and_say_what_to_set(new_site: Path, name: str):
+    """The install step, run by bash as GitHub runs it: an empty BADGESITE_PACKAGE stops the job
+    with an error annotation before pip runs."""
+    data = workflow(new_site, name)
+    job = next(iter(data["jobs"].values()))
+    install = next(s for s in job["steps"] if s.get("name") == "Install badgesite")
+    bin_dir = new_site.parent / "bin"  # a `python` that records being called
+    bin_dir.mkdir()
+    (bin_dir / "python").write_text("#!/bin/sh\necho \"pip ran: $*\"\n")
+    (bin_dir / "python").chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "BADGESITE_PACKAGE": data["env"]["BADGESITE_PACKAGE"]}
+    result = subprocess.run(["bash", "-e", "-c", install["run"]], capture_output=True, text=True, env=env)
+    assert result.returncode == 1 and "pip ran" not in result.stdout
+    assert result.stdout.startswith("::error title=BADGESITE_PACKAGE is not set::")
+    assert "--package SPEC" in result.stdout and "badgesite==X.Y.Z" in result.stdout
+    env["BADGESITE_PACKAGE"] = "badgesite==0.1.0"
+    result = subprocess.run(["bash", "-e", "-c", install["run"]], capture_output=True, text=True, env=env)
+    assert result.returncode == 0 and result.stdout == "pip ran: -m pip install badgesite==0.1.0\n"
 
 
 def test_pages_workflow(new_site: Path):
@@ -110,6 +137,9 @@ def test_pages_workflow(new_site: Path):
     assert upload["with"]["path"] == "output"
     step = next(s for s in build["steps"] if s.get("run") == "badgesite build")
     assert step["env"] == {"BADGESITE_SIGNING_KEY": "${{ secrets.BADGESITE_SIGNING_KEY }}"}
+    text = (new_site / ".github/workflows/pages.yml").read_text()
+    assert text.count("secrets.") == 1, "the signing key is in the environment of the build step alone"
+    assert "BADGESITE_SIGNING_KEY" not in str(data["env"]) + str(build.get("env", ""))
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
@@ -145,17 +175,21 @@ def test_new_fills_an_empty_folder_with_options(tmp_path: Path):
     code, _, err = run_cli("new", str(target), "--base-url", "https://badges.example.edu/", "--issuer",
                            "Hogeschool: Open Badges", "--awarder", "Marianne@Example.edu",
                            "--package", "git+https://github.com/badgesite/badgesite@main", "-q")
-    assert code == 0, err
+    assert code == 0 and not err, err
     config = yaml.safe_load((target / "badgesite.yaml").read_text())
     assert config["base_url"] == "https://badges.example.edu/"
     assert config["issuer"]["name"] == "Hogeschool: Open Badges"
     assert config["awarders"] == ["marianne@example.edu"]
-    assert workflow(target, "pages.yml")["env"]["BADGESITE_PACKAGE"] == "git+https://github.com/badgesite/badgesite@main"
+    for name in ("pages.yml", "check.yml"):
+        assert workflow(target, name)["env"]["BADGESITE_PACKAGE"] == "git+https://github.com/badgesite/badgesite@main"
+    readme = (target / "README.md").read_text()
+    assert 'python -m pip install "git+https://github.com/badgesite/badgesite@main"' in readme
     assert run_cli("check", "-s", str(target))[0] == 0
 
 
 @pytest.mark.parametrize("option, value", [("--base-url", "ftp://x/"), ("--awarder", "nobody"),
-                                           ("--package", 'badgesite"; rm -rf /')])
+                                           ("--package", 'badgesite"; rm -rf /'),
+                                           ("--package", "${{ secrets.BADGESITE_SIGNING_KEY }}")])
 def test_new_refuses_bad_options(tmp_path: Path, option: str, value: str):
     code, _, err = run_cli("new", str(tmp_path / "x"), option, value)
     assert code == 2 and option in err

@@ -15,7 +15,7 @@ from badgesite.build import build
 from badgesite.sign import keys as ed25519
 from badgesite.sign import proof
 
-from conftest import BADGE, SVG, make_site, run_cli
+from conftest import BADGE, SVG, make_site, run_cli, svg_root
 from vcharness import verify_credentials
 
 BASE = "https://example.org/badges/"
@@ -175,6 +175,27 @@ def test_baked_images(built):
     assert code == 1 and failed(text) == ["revocation"]
     code, text = ours(output / "awards/a-expired.png", output)
     assert code == 1 and failed(text) == ["dates"]
+
+
+def test_svg_baked_the_older_way(built, tmp_path):
+    """OB 2.0 SVGs in the namespace earlier badgesite versions wrote, or with another
+    prefix bound to the Open Badges namespace, are read as well; an element in some
+    other namespace is not an assertion."""
+    output, _ = built
+    svg = (output / "awards/a-svg.svg").read_text("utf-8")
+    assert svg_root(svg.encode("utf-8"))[1]["openbadges"] == "http://openbadges.org"
+    forms = {
+        "purl-v2p0": svg.replace("http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0"),
+        "other-prefix": svg.replace("xmlns:openbadges=", "xmlns:ob=").replace("openbadges:assertion", "ob:assertion"),
+    }
+    for name, text in forms.items():
+        (tmp_path / f"{name}.svg").write_text(text, encoding="utf-8")
+        code, report = ours(tmp_path / f"{name}.svg", output, "--recipient", "leah@example.org")
+        assert code == 0 and "SVG <openbadges:assertion>" in report, (name, report)
+    foreign = forms["other-prefix"].replace("http://openbadges.org", "https://example.org/not-badges")
+    (tmp_path / "foreign.svg").write_text(foreign, encoding="utf-8")
+    code, report = ours(tmp_path / "foreign.svg", output)
+    assert code == 1 and "carries no Open Badges" in report
 
 
 def test_baked_images_agree_with_digital_bazaar(built, tmp_path):

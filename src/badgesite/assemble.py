@@ -57,8 +57,9 @@ def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None =
     from .keys import site_key_problems  # a private key in the site would be committed or published
 
     diagnostics.extend(site_key_problems(root).items)
-    files, ids = read_badges(root, config.languages, diagnostics)
-    badges = _badges(root, config, files, diagnostics, decoded)
+    files, ids, unreadable = read_badges(root, config.languages, diagnostics)
+    badges = _badges(root, config, files, diagnostics, decoded,
+                     {stem for stem, language in unreadable if language in (None, config.language)})
     broken = ids - set(badges)  # already reported; awards of them are not
     return config, dict(sorted(badges.items())), broken
 
@@ -109,7 +110,10 @@ def _text(f: Fields, file: BadgeFile, name_fallback: str | None = None) -> Badge
 
 
 def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Diagnostics,
-            decoded: set[str] | None = None) -> dict[str, Badge]:
+            decoded: set[str] | None = None, unreadable: set[str] = frozenset()) -> dict[str, Badge]:
+    """The badges that are valid. `unreadable`: ids of badges whose file could not be
+    parsed (already reported): they exist, so 'requires' and translations of them are
+    not reported again."""
     by_id: dict[str, BadgeFile] = {}
     for file in files:
         if file.language in (None, config.language):
@@ -166,7 +170,7 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
             awarders=tuple(awarders) or config.awarders, extra=dict(extra),
             source=Where(file.path, 1, 1), **badge_values)
 
-    known_ids = set(by_id)
+    known_ids = set(by_id) | unreadable
     for badge_id, (f, requires) in pending_requires.items():
         names = []
         for item, pos in requires:
@@ -184,7 +188,8 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
         if file.language in (None, config.language):
             continue
         if file.id not in by_id:
-            diagnostics.error(file.path, 0, 0, f"translation of a badge that does not exist: no content/badges/{file.id}.md")
+            if file.id not in unreadable:
+                diagnostics.error(file.path, 0, 0, f"translation of a badge that does not exist: no content/badges/{file.id}.md")
             continue
         f = Fields(file.meta, file.path, diagnostics)
         f.known(BADGE_KEYS)

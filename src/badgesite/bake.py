@@ -5,6 +5,12 @@ or `openbadgecredential` for OB 3.0), spliced into the existing bytes: the
 image is never decoded and re-encoded. SVG gets `xmlns:openbadges` on the root
 and an `<openbadges:assertion verify="…">` (OB 3.0: `<openbadges:credential>`)
 element right after the opening tag, which stays within the first bytes.
+
+The namespaces are the baking specifications' own: OB 2.0 Baking declares
+`http://openbadges.org`, OB 3.0 §5.3.2 `https://purl.imsglobal.org/ob/v3p0`.
+Reading is tolerant: the element is found by the prefix `openbadges` or by any
+prefix bound to one of READ_NAMESPACES (earlier badgesite versions wrote the
+OB 2.0 assertion in `https://purl.imsglobal.org/ob/v2p0`).
 """
 from __future__ import annotations
 
@@ -15,8 +21,11 @@ import zlib
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 OB2_KEYWORD = "openbadges"
 OB3_KEYWORD = "openbadgecredential"
-OB_NAMESPACE = "https://purl.imsglobal.org/ob/v2p0"  # <openbadges:assertion>
+OB_NAMESPACE = "http://openbadges.org"  # <openbadges:assertion>, OB 2.0 Baking
 OB3_NAMESPACE = "https://purl.imsglobal.org/ob/v3p0"  # <openbadges:credential>, OB 3.0 baking
+# What readers accept as well, for either element: the namespace badgesite once wrote.
+READ_NAMESPACES = (OB_NAMESPACE, "https://purl.imsglobal.org/ob/v2p0", OB3_NAMESPACE)
+_XMLNS = re.compile(r"\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 SVG_OPEN = re.compile(r"<svg\b[^>]*>", re.S)
 
 
@@ -122,15 +131,27 @@ def _attr(value: str) -> str:
     return value.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;")
 
 
+def _prefixes(svg: str) -> str:
+    """A regex alternation of the prefixes the Open Badges elements may carry in `svg`."""
+    names = {"openbadges"}
+    for prefix, double, single in _XMLNS.findall(svg):
+        if (double or single) in READ_NAMESPACES:
+            names.add(prefix)
+    return "|".join(sorted(re.escape(name) for name in names))
+
+
 def unbake_svg(svg: str, element: str = "assertion") -> str | None:
-    match = re.search(rf"<openbadges:{element}\b([^>]*)>(.*?)</openbadges:{element}>", svg, re.S)
+    """The text baked in the first <openbadges:assertion> (or credential): its content,
+    else its `verify` attribute; None when there is none."""
+    prefix = _prefixes(svg)
+    match = re.search(rf"<({prefix}):{element}\b([^>]*)>(.*?)</\1:{element}>", svg, re.S)
     if not match:
-        match = re.search(rf"<openbadges:{element}\b[^>]*verify=\"([^\"]*)\"[^>]*/>", svg)
+        match = re.search(rf"<(?:{prefix}):{element}\b[^>]*verify=\"([^\"]*)\"[^>]*/>", svg)
         return match.group(1).replace("&amp;", "&") if match else None
-    content = match.group(2).strip()
+    content = match.group(3).strip()
     content = re.sub(r"<!\[CDATA\[(.*?)\]\]>", lambda m: m.group(1), content, flags=re.S)
     if not content:
-        attrs = re.search(r"verify=\"([^\"]*)\"", match.group(1))
+        attrs = re.search(r"verify=\"([^\"]*)\"", match.group(2))
         return attrs.group(1).replace("&amp;", "&") if attrs else None
     return content
 

@@ -82,14 +82,15 @@ class Progress:
 
 def cmd_new(args, reporter) -> int:
     from .assemble import load_site
-    from .scaffold import DEFAULT_PACKAGE, Options, create, default_base_url
+    from .scaffold import Options, create, default_base_url
 
     folder = Path(args.dir)
+    found = None if args.package else _origin()
     options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
                       issuer_name=args.issuer or "Example Academy",
                       issuer_url=args.issuer_url or "https://example.org",
                       awarder=(args.awarder or "badges@example.org").lower(),
-                      package=args.package or DEFAULT_PACKAGE)
+                      package=args.package or found.requirement)
     written = create(folder, options)
     site, diagnostics = load_site(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
@@ -97,9 +98,33 @@ def cmd_new(args, reporter) -> int:
         raise RuntimeError("the new site does not load")
     reporter.info(f"created {folder}/ ({len(written)} files): {len(site.badges)} example badges, "
                   f"{len(site.awards)} example awards, GitHub workflows")
+    if found is not None:
+        _say_what_the_workflows_install(found, reporter)
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
                   "  see README.md for publishing on GitHub Pages")
     return 0
+
+
+def _origin():
+    from .provenance import origin, running_distribution
+
+    return origin(running_distribution())
+
+
+def _say_what_the_workflows_install(found, reporter) -> None:
+    from .provenance import LOCAL
+
+    if found.kind == LOCAL:
+        print(f"badgesite new: warning: this badgesite came from {found.source}, which GitHub "
+              "Actions cannot install, so the workflows stop with an error until BADGESITE_PACKAGE is set in "
+              ".github/workflows/check.yml and pages.yml (a release, badgesite==X.Y.Z, or a git URL pinned "
+              "to a commit). Or make the site again with --package SPEC.", file=sys.stderr)
+    elif found.only_here:
+        print(f"badgesite new: warning: the workflows install {found.requirement}, a URL only this computer "
+              "can reach; set BADGESITE_PACKAGE in .github/workflows/check.yml and pages.yml to one GitHub "
+              "can reach, or make the site again with --package SPEC.", file=sys.stderr)
+    else:
+        reporter.info(f"the workflows install {found.requirement}, the badgesite that made this site")
 
 
 def register_new(command) -> None:
@@ -112,8 +137,9 @@ def register_new(command) -> None:
     p.add_argument("--issuer-url", metavar="URL", help="the organisation's own website")
     p.add_argument("--awarder", metavar="EMAIL", help="the first badge administrator (default: badges@example.org)")
     p.add_argument("--package", metavar="SPEC",
-                   help="what the GitHub workflows install with pip (default: this badgesite version; "
-                        "a git URL works too)")
+                   help="what the GitHub workflows install with pip, e.g. badgesite==0.1.0 or "
+                        "git+https://github.com/OWNER/badgesite@COMMIT (default: exactly this badgesite: "
+                        "its release, or its git URL at its commit)")
 
 
 # -- award ----------------------------------------------------------------------------
@@ -365,4 +391,41 @@ def register_serve(command) -> None:
     p.add_argument("--open", action="store_true", help="open the site in the web browser")
 
 
-REGISTER: list = [register_new, register_award, register_revoke, register_serve]
+# -- stats ----------------------------------------------------------------------------
+
+def cmd_stats(args, reporter) -> int:
+    from . import stats, statsreport
+
+    root = _site(args)
+    if args.json and args.html:
+        raise UsageError("give --json or --html DIR, not both")
+    programme, diagnostics = stats.read_facts(root)
+    if programme is None:
+        reporter.diagnostics(diagnostics.sorted())
+        print("badgesite stats: the site has errors; fix them first (see 'badgesite check')", file=sys.stderr)
+        return 1
+    figures = stats.count(programme.badges, programme.facts, args.today or dt.date.today())
+    if args.json:
+        sys.stdout.write(statsreport.to_json(figures))
+    elif args.html:
+        html = statsreport.report(root, programme.config, figures)
+        try:
+            target = statsreport.write_report(Path(args.html), html)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report into {args.html}: {exc.strerror or exc}") from None
+        reporter.info(f"wrote {target} ({figures['total']['awards']} awards, {len(figures['badges'])} badges)")
+    else:
+        sys.stdout.write(statsreport.text_table(figures))
+    return 0
+
+
+def register_stats(command) -> None:
+    p = command("stats", cmd_stats, "evaluate the programme: awards, status, revocations and expiry per badge",
+                "badgesite stats --html stats-report/")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON, for scripts")
+    p.add_argument("--html", metavar="DIR", help="write a report with charts to DIR/index.html (one self-contained file)")
+    p.add_argument("--today", metavar="DATE", type=_date,
+                   help="count active, expired and expiring awards as of this day, YYYY-MM-DD (default: today)")
+
+
+REGISTER: list = [register_new, register_award, register_revoke, register_serve, register_stats]

@@ -59,6 +59,7 @@ class Config:
     theme: str = "default"
     title: str | None = None
     bake_in_browser: bool = False
+    stats: str = "private"  # private | public: an aggregate statistics page at stats/
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # how recipients are told (badgesite notify); nothing a build makes depends on it
     mail: Mail | None = field(default=None, repr=False, compare=False)

@@ -2,9 +2,10 @@
 
 The files come from the `scaffold/` folder shipped inside the package. A path part
 written `dot-name` becomes `.name` (wheels drop dot-files from package data), and
-the tokens @@BASE_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@ and
-@@PACKAGE@@ are filled in. The example ledger is written here, with fresh salts,
-by the same code `badgesite award` uses, so no e-mail address is ever stored.
+the tokens @@BASE_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@, @@PACKAGE@@
+(the pip requirement the workflows install; empty: they stop and say what to set)
+and @@INSTALL@@ (the same, for the site's README) are filled in. The example ledger
+is written here, with fresh salts, by the same code `badgesite award` uses, so no e-mail address is ever stored.
 """
 from __future__ import annotations
 
@@ -16,14 +17,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from . import __version__, identity, ledger_edit
+from . import identity, ledger_edit
 from .awarding import LEDGER_HEADER, new_award_id
 from .config import BASE_URL
 from .errors import UsageError
+from .provenance import requirement_problem
 from .source.fields import EMAIL, URL
 
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".svg", ".txt", ".csv")
-DEFAULT_PACKAGE = f"badgesite=={__version__}"
+UNPINNED_INSTALL = ("the way it was installed for whoever made this site; the workflows need a "
+                    "pinned one: set `BADGESITE_PACKAGE` in `.github/workflows/check.yml` and `pages.yml`")
 
 EXAMPLE_AWARDS = (
     # badge, e-mail (hashed, never written), name, narrative
@@ -40,7 +43,7 @@ class Options:
     issuer_name: str = "Example Academy"
     issuer_url: str = "https://example.org"
     awarder: str = "badges@example.org"
-    package: str = DEFAULT_PACKAGE
+    package: str = ""  # the pip requirement the workflows install; "" when none can be pinned
 
 
 def default_base_url(folder: Path) -> str:
@@ -51,7 +54,8 @@ def default_base_url(folder: Path) -> str:
 def _tokens(options: Options) -> dict[str, str]:
     return {"@@BASE_URL@@": options.base_url, "@@ISSUER_NAME@@": options.issuer_name,
             "@@ISSUER_URL@@": options.issuer_url, "@@AWARDER@@": options.awarder,
-            "@@PACKAGE@@": options.package}
+            "@@PACKAGE@@": options.package,
+            "@@INSTALL@@": f'`python -m pip install "{options.package}"`' if options.package else UNPINNED_INSTALL}
 
 
 def check_options(options: Options) -> None:
@@ -65,8 +69,9 @@ def check_options(options: Options) -> None:
         raise UsageError(f"--awarder must be an e-mail address, not {options.awarder!r}")
     if not options.issuer_name.strip() or "\n" in options.issuer_name:
         raise UsageError("--issuer must be a one-line name")
-    if not re.match(r"^[A-Za-z0-9_.+:/@=<>!~,\[\]-]+$", options.package):
-        raise UsageError(f"--package must be a pip requirement or URL without spaces or quotes, not {options.package!r}")
+    problem = options.package and requirement_problem(options.package)
+    if problem:
+        raise UsageError(f"--package {problem}, not {options.package!r}")
 
 
 def _files():

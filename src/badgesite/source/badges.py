@@ -24,13 +24,16 @@ class BadgeFile:
     body_line: int
 
 
-def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics) -> tuple[list[BadgeFile], set[str]]:
-    """The badge files that could be parsed, and the ids of every badge file (parsed or not)."""
+def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics
+                ) -> tuple[list[BadgeFile], set[str], set[tuple[str, str | None]]]:
+    """The badge files that could be parsed, the ids of every badge file (parsed or not),
+    and the (id, language) of each file whose front-matter could not be read: that badge
+    exists, broken, so what refers to it is not reported again."""
     folder = root / BADGES_DIR
     if not folder.is_dir():
         diagnostics.error(BADGES_DIR, 0, 0, "no content/badges/ folder: each badge is a Markdown file there")
-        return [], set()
-    result, ids = [], set()
+        return [], set(), set()
+    result, ids, unreadable = [], set(), set()
     for file in sorted(folder.rglob("*.md")):
         rel = relpath(root, file)
         if any(part.startswith(".") for part in file.relative_to(folder).parts):
@@ -50,9 +53,11 @@ def read_badges(root: Path, languages: tuple[str, ...], diagnostics: Diagnostics
             meta, body, body_line = split(read_text(root, file), rel)
         except (SourceError, YamlError) as exc:
             diagnostics.extend([exc.diagnostic])
+            unreadable.add((stem, language))
             continue
         if not isinstance(meta, PosDict):
             diagnostics.error(rel, 2, 1, "the front-matter must be a mapping (key: value lines)")
+            unreadable.add((stem, language))
             continue
         result.append(BadgeFile(rel, stem, language, meta, body, body_line))
-    return result, ids
+    return result, ids, unreadable

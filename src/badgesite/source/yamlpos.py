@@ -12,6 +12,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from ..errors import Diagnostic
+from .yamlsyntax import syntax_diagnostic
 
 try:  # libyaml is much faster and keeps the same marks
     _Loader = yaml.CSafeLoader
@@ -95,14 +96,8 @@ def load_full(text: str, path: str, line_offset: int = 0):
     _bounds(text, path, line_offset)
     try:
         node = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else 0
-        col = mark.column + 1 if mark else 0
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.problem:
-            problem = f"{exc.problem} ({exc.context})"
-        raise YamlError(Diagnostic(path, line, col, f"YAML syntax error: {problem}")) from None
+    except yaml.MarkedYAMLError as exc:  # at the unclosed bracket or quote, when that is the mistake
+        raise YamlError(syntax_diagnostic(exc, text, path, line_offset)) from None
     except yaml.YAMLError as exc:
         raise YamlError(Diagnostic(path, 0, 0, f"YAML error: {exc}")) from None
     except RecursionError:

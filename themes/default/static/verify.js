@@ -13,7 +13,9 @@
   var fill = OB.fill;
   var MAX_FILE = 5 * 1024 * 1024;
   var PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-  var OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0"];
+  // OB 2.0 Baking's namespace, the one earlier badgesite versions wrote, and OB 3.0's
+  var OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0",
+                       "https://purl.imsglobal.org/ob/v3p0"];
   // The site's own documents are fetched from wherever this page is served (the same files
   // as under base_url: a preview on localhost checks its own copy).
   var siteRoot = new URL(data.root, window.location.href).href;
