@@ -310,6 +310,20 @@ def test_an_untrusted_certificate_is_refused(tmp_path, outbox, monkeypatch):
     assert code == 1 and "certificate" in err and box.messages == []
 
 
+def test_two_runs_at_once_do_not_both_send(tmp_path, outbox):
+    from badgesite.mail.outbox import Outbox
+
+    with Mailbox() as box:
+        root = mail_site(tmp_path, "https://example.org/badges/", box.port)
+        assert award_csv(root, spreadsheet(tmp_path, PEOPLE[:2]))[0] == 0
+        with Outbox(outbox).sending():  # another run is sending
+            code, _, err = run_cli("notify", "-s", str(root), "--no-live-check")
+            assert code == 1 and "another 'badgesite notify' is sending" in err
+            assert box.messages == []
+        assert run_cli("notify", "-s", str(root), "--no-live-check")[0] == 0
+    assert len(box.messages) == 2
+
+
 def test_a_thousand_messages_in_one_connection(tmp_path, outbox):
     people = [(f"p{i:04d}@example.org", f"Person {i}", "") for i in range(1000)]
     with Mailbox() as box:

@@ -82,36 +82,41 @@ def queue_revocation(outbox, site, award_id: str, email: str) -> None:
 # -- notify ---------------------------------------------------------------------------
 
 def cmd_notify(args, reporter) -> int:
-    from .commands import Progress
-    from .mail import send
-    from .mail.compose import ComposeError, Composer
-    from .mail.outbox import OutboxError
-    from .urls import Urls
+    from .mail.outbox import OutboxError, repository
 
     root = Path(args.site).resolve()
     if not root.is_dir():
         raise UsageError(f"no such folder: {args.site}")
     dry_run = Path(args.dry_run).resolve() if args.dry_run else None
+    if dry_run is not None and dry_run.is_relative_to(repository(root)):
+        raise UsageError(f"--dry-run {args.dry_run}: the messages hold e-mail addresses; "
+                         "write them outside the site's repository")
     site = _load(root, reporter)
     if site is None:
         return 1
     if site.config.mail is None:
         raise UsageError("badgesite.yaml has no mail: section (from, smtp); see docs/commands.md")
     outbox = outbox_for(root, site)
-    if dry_run is not None:
-        from .mail.outbox import repository
-
-        if dry_run.is_relative_to(repository(root)):
-            raise UsageError(f"--dry-run {args.dry_run}: the messages hold e-mail addresses; "
-                             "write them outside the site's repository")
     try:
-        pending = outbox.pending()
+        with outbox.sending():  # one run at a time: two would send the same messages
+            return _send_queued(args, reporter, site, outbox, dry_run)
     except OutboxError as exc:
-        raise UsageError(str(exc)) from None
+        print(f"badgesite notify: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _send_queued(args, reporter, site, outbox, dry_run: Path | None) -> int:
+    """Sort the queue into ready, waiting and dropped; send (or write) the ready ones."""
+    from .commands import Progress
+    from .mail import send
+    from .mail.compose import ComposeError, Composer
+    from .mail.outbox import OutboxError
+    from .urls import Urls
+
+    pending = outbox.pending()
     if not pending:
         reporter.info(f"nothing to send (outbox: {outbox.folder})")
         return 0
-
     urls = Urls(site.config.base_url, site.config.language)
     ready, unknown, dropped = [], [], 0
     for notice in pending:
@@ -129,6 +134,8 @@ def cmd_notify(args, reporter) -> int:
         answers = send.live(list(pages.values()))
         waiting = [n for n in ready if not answers[pages[n.key]]]
         ready = [n for n in ready if answers[pages[n.key]]]
+    if dropped:
+        reporter.info(f"{_plural(dropped, 'message')} dropped: the award was revoked before it was sent")
 
     composer = Composer(site)
     try:
@@ -136,36 +143,36 @@ def cmd_notify(args, reporter) -> int:
     except ComposeError as exc:
         print(f"badgesite notify: error: {exc}; nothing was sent", file=sys.stderr)
         return 1
-
     if dry_run is not None:
         written = _write_eml(dry_run, messages)
-        reporter.info(f"dry run: wrote {written} message{'s' * (written != 1)} to {dry_run}; "
+        reporter.info(f"dry run: wrote {_plural(written, 'message')} to {dry_run}; "
                       "they stay queued (nothing was sent)")
-        _say_waiting(reporter, waiting, unknown)
+        _say_waiting(waiting, unknown)
         return 0
-
     if not messages:
-        _say_waiting(reporter, waiting, unknown)
-        if dropped:
-            reporter.info(f"{_plural(dropped, 'message')} dropped: the award was revoked before it was sent")
+        _say_waiting(waiting, unknown)
         return 0
 
     def on_sent(notice, message) -> None:
-        outbox.mark_sent(notice, message["Message-ID"])
+        try:
+            outbox.mark_sent(notice, message["Message-ID"])
+        except OSError as exc:  # sent, but not marked: say so, and stop before sending more
+            raise OutboxError(f"award {notice.award}: the message was sent but cannot be marked sent in "
+                              f"{outbox.folder} ({exc.strerror}); remove queue/{notice.key}.json from it "
+                              "by hand, or the next run sends it again") from None
 
     result = send.send_batch(site.config.mail.smtp, os.environ.get(send.PASSWORD_ENV), messages, on_sent,
                              per_minute=site.config.mail.per_minute,
                              progress=Progress("sending", len(messages), reporter))
-    reporter.info(f"sent {_plural(result.sent, 'message')}"
-                  + (f"; {dropped} dropped (their award was revoked first)" if dropped else ""))
-    _say_waiting(reporter, waiting, unknown)
+    reporter.info(f"sent {_plural(result.sent, 'message')}")
+    _say_waiting(waiting, unknown)
     for notice, answer in result.refused:
         print(f"badgesite notify: the mail server refused the message for award {notice.award}: {answer} "
-              "(it stays queued)", file=sys.stderr)
+              f"(it stays queued; if the address is wrong, delete queue/{notice.key}.json from the outbox)",
+              file=sys.stderr)
     if result.error:
-        unsent = len(messages) - result.sent - len(result.refused)
+        kept = len(messages) - result.sent
         print(f"badgesite notify: error: {result.error}", file=sys.stderr)
-        kept = unsent + len(result.refused)
         print(f"badgesite notify: {_plural(kept, 'message')} stay{'s' * (kept == 1)} queued; "
               "run 'badgesite notify' again to send them (none is sent twice)", file=sys.stderr)
         return 1
@@ -187,7 +194,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def _say_waiting(reporter, waiting, unknown) -> None:
+def _say_waiting(waiting, unknown) -> None:
     """Always said, even with -q: these messages were not sent."""
     if waiting:
         print(f"{_plural(len(waiting), 'message')} wait{'s' * (len(waiting) == 1)} for the award page to be "

@@ -17,6 +17,7 @@ sent: it is removed, never sent again.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -126,6 +127,24 @@ class Outbox:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+
+    @contextlib.contextmanager
+    def sending(self):
+        """Held while a run sends: a second `notify` at the same time stops with an
+        OutboxError instead of sending the same messages again."""
+        import fcntl
+
+        self._make()
+        with open(self.folder / "lock", "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise OutboxError(f"another 'badgesite notify' is sending from {self.folder}; "
+                                  "wait for it to finish") from None
+            try:
+                yield self
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     # -- queueing --------------------------------------------------------------
     def put(self, notices: list[Notice]) -> None:

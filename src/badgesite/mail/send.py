@@ -184,6 +184,10 @@ def send_batch(smtp: Smtp, password: str | None, messages: list[tuple[object, Em
                     continue
                 result.error = f"the mail server {where} stopped accepting messages: {_reason(exc)}"
                 break
+            except smtplib.SMTPNotSupportedError as exc:  # e.g. an address this server cannot carry
+                result.refused.append((item, str(exc)))
+                _reset(server)
+                continue
             except smtplib.SMTPSenderRefused as exc:
                 result.error = f"the mail server {where} refused the sender {exc.sender}: {_reason(exc)}"
                 break
