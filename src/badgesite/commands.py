@@ -169,6 +169,17 @@ def _requests(args):
                     args.evidence, args.evidence_name, args.narrative, ("award", 0), args.language)], Diagnostics()
 
 
+def _outbox(root: Path, site):
+    """The site's outbox for the messages to recipients (mail/), or a usage error."""
+    from .mail.outbox import OutboxError
+    from .mail.queue import outbox_for
+
+    try:
+        return outbox_for(root, site)
+    except OutboxError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
@@ -200,14 +211,14 @@ def cmd_award(args, reporter) -> int:
     if site is None:
         return 1
     outbox = None
-    if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient (notify.py)
-        from . import notify
+    if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient
+        from .mail import queue
 
-        outbox = notify.outbox_for(root, site)
+        outbox = _outbox(root, site)
     try:
         requests, problems = _requests(args)
         if outbox is not None:
-            problems.extend(notify.check_requests(root, site, requests))
+            problems.extend(queue.check_requests(root, site, requests))
         progress = Progress("checking", len(requests), reporter)
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
@@ -233,7 +244,7 @@ def cmd_award(args, reporter) -> int:
         from .mail.outbox import OutboxError
 
         try:
-            queued = notify.queue_awards(outbox, site, plan)
+            queued = queue.queue_awards(outbox, site, plan.awards)
         except OutboxError as exc:
             print(f"badgesite award: the awards were written, but their messages could not be queued: {exc}",
                   file=sys.stderr)
@@ -290,15 +301,15 @@ def cmd_revoke(args, reporter) -> int:
     if site is None:
         return 1
     outbox = None
-    if args.notify:  # tell the recipient, checked against the award's hashed address (notify.py)
-        from . import notify
+    if args.notify:  # tell the recipient, checked against the award's hashed address
+        from .mail import queue
 
         if site.config.mail is None:
             raise UsageError("--notify needs a mail: section in badgesite.yaml (from, smtp)")
-        outbox = notify.outbox_for(root, site)
+        outbox = _outbox(root, site)
     try:
         if outbox is not None:
-            notify.check_revocation(site, args.id, args.notify)
+            queue.check_revocation(site, args.id, args.notify)
         path = awarding.revoke(root, site, args.id, args.reason, args.date)
     except BadgesiteError as exc:
         _show(reporter, "revoke", exc.diagnostics)
@@ -312,7 +323,7 @@ def cmd_revoke(args, reporter) -> int:
         from .mail.outbox import OutboxError
 
         try:  # the notice quotes the reason from the ledger when it is sent
-            notify.queue_revocation(outbox, site, args.id, args.notify)
+            queue.queue_revocation(outbox, site, args.id, args.notify)
         except OutboxError as exc:
             print(f"badgesite revoke: the award was revoked, but the notice could not be queued: {exc}",
                   file=sys.stderr)

@@ -99,8 +99,7 @@ def _table(keys, descriptions: dict[str, str], what: str) -> str:
 
 def fields_md() -> str:
     from .assemble import AWARD_KEYS, BADGE_KEYS
-    from .config import CONFIG_KEYS, ISSUER_KEYS
-    from .mail.settings import MAIL_KEYS, SMTP_KEYS
+    from .config import CONFIG_KEYS, ISSUER_KEYS, MAIL_KEYS, SMTP_KEYS
     from .model import KINDS
 
     return (HEADER + "# Reference: every field\n\n"

@@ -24,6 +24,7 @@ from ..model import Site
 from ..render import format_date, theme_dirs
 from ..urls import Urls
 from .outbox import Notice
+from .queue import has_line_break
 
 TEMPLATES = {"award": ("mail/award.txt", "mail/award.html"),
              "revocation": ("mail/revocation.txt", "mail/revocation.html")}
@@ -31,15 +32,6 @@ TEMPLATES = {"award": ("mail/award.txt", "mail/award.html"),
 
 class ComposeError(Exception):
     """A message cannot be made; the text says which and why."""
-
-
-def has_line_break(text: str | None) -> bool:
-    return bool(text) and any(c in text for c in "\r\n\x0b\x0c\x85\u2028\u2029")
-
-
-def theme_languages(root: Path, theme: str) -> set[str]:
-    """The languages the theme has texts in (its i18n/<language>.yaml files)."""
-    return {p.stem for d in theme_dirs(Path(root), theme) for p in (d / "i18n").glob("*.yaml")}
 
 
 class Composer:
