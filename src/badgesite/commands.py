@@ -169,17 +169,6 @@ def _requests(args):
                     args.evidence, args.evidence_name, args.narrative, ("award", 0), args.language)], Diagnostics()
 
 
-def _outbox(root: Path, site):
-    """The site's outbox for the messages to recipients (mail/), or a usage error."""
-    from .mail.outbox import OutboxError
-    from .mail.queue import outbox_for
-
-    try:
-        return outbox_for(root, site)
-    except OutboxError as exc:
-        raise UsageError(str(exc)) from None
-
-
 def _inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
@@ -210,15 +199,15 @@ def cmd_award(args, reporter) -> int:
     site = _load(root, reporter, "award")
     if site is None:
         return 1
-    outbox = None
+    telling = None
     if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient
-        from .mail import queue
+        from .notify import Telling
 
-        outbox = _outbox(root, site)
+        telling = Telling(root, site, "award")
     try:
         requests, problems = _requests(args)
-        if outbox is not None:
-            problems.extend(queue.check_requests(root, site, requests))
+        if telling:
+            problems.extend(telling.check_requests(requests))
         progress = Progress("checking", len(requests), reporter)
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
@@ -240,15 +229,8 @@ def cmd_award(args, reporter) -> int:
         if links:
             links.unlink(missing_ok=True)
         raise BadgesiteError([Diagnostic("award", 0, 0, str(exc))]) from None
-    if outbox is not None:
-        from .mail.outbox import OutboxError
-
-        try:
-            queued = queue.queue_awards(outbox, site, plan.awards)
-        except OutboxError as exc:
-            print(f"badgesite award: the awards were written, but their messages could not be queued: {exc}",
-                  file=sys.stderr)
-            return 1
+    if telling and not telling.queue_awards(plan.awards):
+        return 1
     if len(plan.awards) == 1:
         print(plan.awards[0].url)
     elif args.verbose:
@@ -258,9 +240,8 @@ def cmd_award(args, reporter) -> int:
         reporter.info(f"added {count} award{'s' * (count != 1)} to {path.relative_to(root)}")
     if links:
         reporter.info(f"wrote the award links to {links} (it holds e-mail addresses: keep it out of git)")
-    if outbox is not None:
-        reporter.info(f"queued {queued} message{'s' * (queued != 1)} to the recipients in {outbox.folder}; "
-                      "send them with 'badgesite notify' once the site is published")
+    if telling:
+        reporter.info(telling.said)
     return 0
 
 
@@ -300,16 +281,14 @@ def cmd_revoke(args, reporter) -> int:
     site = _load(root, reporter, "revoke")
     if site is None:
         return 1
-    outbox = None
+    telling = None
     if args.notify:  # tell the recipient, checked against the award's hashed address
-        from .mail import queue
+        from .notify import Telling
 
-        if site.config.mail is None:
-            raise UsageError("--notify needs a mail: section in badgesite.yaml (from, smtp)")
-        outbox = _outbox(root, site)
+        telling = Telling(root, site, "revoke")
     try:
-        if outbox is not None:
-            queue.check_revocation(site, args.id, args.notify)
+        if telling:
+            telling.check_revocation(args.id, args.notify)
         path = awarding.revoke(root, site, args.id, args.reason, args.date)
     except BadgesiteError as exc:
         _show(reporter, "revoke", exc.diagnostics)
@@ -319,17 +298,10 @@ def cmd_revoke(args, reporter) -> int:
         raise BadgesiteError([Diagnostic(str(site.awards[args.id].source.path), 0, 0, str(exc))]) from None
     reporter.info(f"revoked {args.id} in {path.relative_to(root)}; after the next build its page, JSON and the "
                   "revocation list say so")
-    if outbox is not None:
-        from .mail.outbox import OutboxError
-
-        try:  # the notice quotes the reason from the ledger when it is sent
-            queue.queue_revocation(outbox, site, args.id, args.notify)
-        except OutboxError as exc:
-            print(f"badgesite revoke: the award was revoked, but the notice could not be queued: {exc}",
-                  file=sys.stderr)
+    if telling:
+        if not telling.queue_revocation(args.id, args.notify):
             return 1
-        reporter.info(f"queued a notice to the recipient in {outbox.folder}; send it with 'badgesite notify' "
-                      "once the site is published")
+        reporter.info(telling.said)
     return 0
 
 

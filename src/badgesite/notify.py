@@ -16,6 +16,54 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+class Telling:
+    """The part of `award` and `revoke --notify` in telling recipients: check what a
+    message needs before anything is written, queue it after (mail/queue.py)."""
+
+    def __init__(self, root: Path, site, command: str):
+        from .mail import queue
+        from .mail.outbox import OutboxError
+
+        if site.config.mail is None:
+            raise UsageError("--notify needs a mail: section in badgesite.yaml (from, smtp)")
+        self.root, self.site, self.command, self.queue, self.said = root, site, command, queue, ""
+        try:
+            self.outbox = queue.outbox_for(root, site)
+        except OutboxError as exc:
+            raise UsageError(str(exc)) from None
+
+    def check_requests(self, requests):
+        return self.queue.check_requests(self.root, self.site, requests)
+
+    def check_revocation(self, award_id: str, email: str) -> None:
+        self.queue.check_revocation(self.site, award_id, email)
+
+    def queue_awards(self, awards) -> bool:
+        """After the ledger is written; False (having said why) when the outbox failed."""
+        n = self._put(lambda: self.queue.queue_awards(self.outbox, self.site, awards), "the awards were written")
+        if n is not None:
+            self.said = (f"queued {_plural(n, 'message')} to the recipients in {self.outbox.folder}; "
+                         "send them with 'badgesite notify' once the site is published")
+        return n is not None
+
+    def queue_revocation(self, award_id: str, email: str) -> bool:
+        # the notice quotes the reason from the ledger when it is sent
+        done = self._put(lambda: self.queue.queue_revocation(self.outbox, self.site, award_id, email) or 1,
+                         "the award was revoked")
+        self.said = (f"queued a notice to the recipient in {self.outbox.folder}; send it with 'badgesite notify' "
+                     "once the site is published")
+        return done is not None
+
+    def _put(self, put, done: str):
+        from .mail.outbox import OutboxError
+
+        try:
+            return put()
+        except OutboxError as exc:
+            print(f"badgesite {self.command}: {done}, but the message could not be queued: {exc}", file=sys.stderr)
+            return None
+
+
 def cmd_notify(args, reporter) -> int:
     from .assemble import load_site
     from .commands import Progress
