@@ -21,7 +21,7 @@ import jinja2
 import yaml
 
 from ..model import Site
-from ..render import format_date, theme_dirs
+from ..render import format_date, readable_accent, theme_dirs
 from ..urls import Urls
 from .outbox import Notice
 from .queue import has_line_break
@@ -86,6 +86,7 @@ class Composer:
         return {
             "t": t, "date": lambda day: format_date(day, months, pattern), "lang": notice.language,
             "config": site.config, "issuer": site.config.issuer, "award": award, "badge": badge,
+            "accent": readable_accent(site.config.issuer.color),  # white text on it passes WCAG AA
             "text": badge.in_language(notice.language), "name": notice.name, "page_url": page,
             "wallet_url": page + "#wallet", "baked_png": urls.url(urls.award_baked(award.id, "png")),
             "linkedin": linkedin_url(self._linkedin_ctx, award, badge),
