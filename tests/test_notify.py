@@ -24,7 +24,7 @@ from browser import StaticSite  # noqa: E402
 from smtpserver import Mailbox, certificate, free_port  # noqa: E402
 
 ADMIN = "admin@example.org"
-PEOPLE = [("leah@example.org", "Leah de Vries", "nl"), ("sam@example.org", "Sam O'Neil", "en"),
+PEOPLE = [("leah@example.org", "Leah de Vries", "NL"), ("sam@example.org", "Sam O'Neil", "en"),
           ("ana@example.org", "Ana <b>Bold</b> & Co", ""), ("kim@example.org", "", "")]
 
 
@@ -169,7 +169,7 @@ def test_one_message_per_award_each_to_its_recipient_only_once_live(tmp_path, ou
         assert len(mine) == 1, f"{address}: {mine}"  # their own award's page, and no one else's
         assert mine[0] in html_part(message)
         assert all(url not in text_part(message) for url in pages.values() if url != mine[0])
-        assert message["Content-Language"] == (language or "en")
+        assert message["Content-Language"] == (language or "en").lower()
         assert "https://www.linkedin.com/profile/add?" in text_part(message)
         assert mine[0] + "#wallet" in text_part(message)
         award_id = mine[0].rstrip("/").rsplit("/", 1)[-1]
@@ -376,6 +376,19 @@ def test_dry_run_writes_eml_files_and_keeps_the_queue(tmp_path, outbox):
     assert len(list((outbox / "queue").iterdir())) == 2
     code, _, err = run_cli("notify", "-s", str(root), "--no-live-check", "--dry-run", str(root / "eml"))
     assert code == 2 and "outside the site's repository" in err
+
+
+def test_one_award_with_a_language_of_its_own(tmp_path, outbox):
+    with Mailbox() as box:
+        root = mail_site(tmp_path, "https://example.org/badges/", box.port)
+        code, out, err = run_cli("award", "-s", str(root), "python-basics", "jan@example.org", "--name", "Jan",
+                                 "--language", "nl")
+        assert code == 0, err
+        assert "queued 1 message" in out
+        assert run_cli("notify", "-s", str(root), "--no-live-check")[0] == 0
+    [message] = box.messages
+    assert message["Content-Language"] == "nl" and text_part(message).startswith("Beste Jan,")
+    assert out.splitlines()[0] in text_part(message)  # the award page award printed
 
 
 def test_a_site_overrides_the_message_template(tmp_path, outbox):
