@@ -20,6 +20,7 @@ from types import SimpleNamespace
 import jinja2
 import yaml
 
+from ..build import linkedin_url  # the award pages' own "Add to LinkedIn" link
 from ..model import Site
 from ..render import format_date, readable_accent, theme_dirs
 from ..urls import Urls
@@ -68,8 +69,6 @@ class Composer:
 
     def values(self, notice: Notice) -> dict:
         """What the templates see."""
-        from ..build import linkedin_url
-
         site, urls = self.site, self.urls
         award = site.awards.get(notice.award)
         if award is None:
