@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 from .errors import Diagnostics
-from .model import Config, Issuer, Mail, Smtp
+from .model import Config, Issuer, Mail, SizeLimit, Smtp
+from .sitesize import parse_size
 from .source.fields import EMAIL, Fields
 from .source.files import SourceError, read_text
 from .source.yamlpos import PosDict, YamlError, load
@@ -25,7 +26,7 @@ SECURITY = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 HOST = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$"
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
-               "theme", "bake_in_browser", "stats", "extra", "mail")
+               "theme", "bake_in_browser", "stats", "size_limit", "extra", "mail")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -95,6 +96,7 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
                 hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
     stats = f.choice("stats", ("private", "public"), "private")
+    size_limit = _size_limit(f)
     extra = f.mapping("extra") or {}
     mail = read_mail(f)  # how `badgesite notify` tells recipients
     if not f.ok or issuer is None or base_url is None:
@@ -102,7 +104,19 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
                   languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
                   title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra),
-                  mail=mail)
+                  size_limit=size_limit, mail=mail)
+
+
+def _size_limit(f: Fields) -> SizeLimit:
+    if not f.has("size_limit"):
+        return SizeLimit()
+    value = f.map["size_limit"]
+    try:
+        size = parse_size(value)
+    except ValueError as exc:
+        f.error("size_limit", str(exc))
+        return SizeLimit()
+    return SizeLimit(size, str(value).strip(), CONFIG_FILE, f.where("size_limit")[0])
 
 
 def sender(text: str) -> str | None:
