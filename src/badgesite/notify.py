@@ -66,12 +66,9 @@ class Telling:
 
 def cmd_notify(args, reporter) -> int:
     from .assemble import load_site
-    from .commands import Progress
-    from .mail.compose import ComposeError
-    from .mail.deliver import deliver
+    from .mail import deliver  # Jinja, smtplib and the HTTP client, for this command only
     from .mail.outbox import OutboxError, repository
     from .mail.queue import outbox_for
-    from .mail.send import PASSWORD_ENV
 
     root = Path(args.site).resolve()
     if not root.is_dir():
@@ -91,10 +88,9 @@ def cmd_notify(args, reporter) -> int:
     try:
         outbox = outbox_for(root, site)
         with outbox.sending():  # one run at a time: two would send the same messages
-            result = deliver(site, outbox, live_check=not args.no_live_check, dry_run=dry_run,
-                             password=os.environ.get(PASSWORD_ENV),
-                             progress=Progress("sending", len(outbox.pending()), reporter))
-    except (OutboxError, ComposeError) as exc:
+            result = deliver.deliver(site, outbox, live_check=not args.no_live_check, dry_run=dry_run,
+                                     password=os.environ.get(deliver.PASSWORD_ENV))
+    except (OutboxError, deliver.ComposeError) as exc:
         print(f"badgesite notify: error: {exc}; what was not sent stays queued", file=sys.stderr)
         return 1
     return _report(reporter, result, outbox, dry_run)

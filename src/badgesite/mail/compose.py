@@ -15,12 +15,11 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from types import SimpleNamespace
 
 import jinja2
 import yaml
 
-from ..build import linkedin_url  # the award pages' own "Add to LinkedIn" link
+from ..build import linkedin_url, make_context  # the award pages' "Add to LinkedIn" link
 from ..model import Site
 from ..render import format_date, readable_accent, theme_dirs
 from ..urls import Urls
@@ -52,7 +51,7 @@ class Composer:
         self.domain = self.mail.sender.rsplit("@", 1)[-1].rstrip(">").strip() or None
         self._texts: dict[str, dict] = {}
         # LinkedIn's add-to-profile link, made by the same function as on award pages
-        self._linkedin_ctx = SimpleNamespace(site=site, urls=self.urls, views={})
+        self._pages = make_context(site)
 
     def texts(self, language: str) -> dict:
         """The theme's texts in `language`, English for anything it lacks."""
@@ -88,7 +87,7 @@ class Composer:
             "accent": readable_accent(site.config.issuer.color),  # white text on it passes WCAG AA
             "text": badge.in_language(notice.language), "name": notice.name, "page_url": page,
             "wallet_url": page + "#wallet", "baked_png": urls.url(urls.award_baked(award.id, "png")),
-            "linkedin": linkedin_url(self._linkedin_ctx, award, badge),
+            "linkedin": linkedin_url(self._pages, award, badge),
             "reason": award.revoked.reason if award.revoked else None,
             "revoked_on": award.revoked.date if award.revoked else None,
         }

@@ -15,8 +15,9 @@ from typing import Callable
 
 from ..urls import Urls
 from . import send
-from .compose import Composer
+from .compose import ComposeError, Composer  # noqa: F401 (ComposeError: for callers)
 from .outbox import Notice, Outbox, OutboxError
+from .send import PASSWORD_ENV  # noqa: F401 (for callers)
 
 EML_SUFFIX = ".eml"
 
