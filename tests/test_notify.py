@@ -20,8 +20,8 @@ import pytest
 from conftest import make_site, run_cli
 
 pytest.importorskip("aiosmtpd")
-from browser import StaticSite  # noqa: E402
-from smtpserver import Mailbox, certificate, free_port  # noqa: E402
+from support.browser import StaticSite  # noqa: E402
+from support.smtpserver import Mailbox, certificate, free_port  # noqa: E402
 
 ADMIN = "admin@example.org"
 PEOPLE = [("leah@example.org", "Leah de Vries", "NL"), ("sam@example.org", "Sam O'Neil", "en"),
@@ -282,7 +282,7 @@ def test_a_server_that_does_not_answer_times_out_cleanly(tmp_path, outbox, monke
     assert "Traceback" not in err
 
 
-@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS, see smtpserver
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")  # implicit TLS, see support/smtpserver
 @pytest.mark.parametrize("security", ["starttls", "ssl"])
 def test_tls_and_login(tmp_path, outbox, monkeypatch, security):
     cert, key = certificate(tmp_path)

@@ -21,7 +21,7 @@ from conftest import REPO, make_site
 
 sync_api = pytest.importorskip("playwright.sync_api")
 zxingcpp = pytest.importorskip("zxingcpp")
-from browser import AXE, StaticSite, chromium_path, launch, run_axe  # noqa: E402
+from support.browser import AXE, StaticSite, chromium_path, launch, run_axe  # noqa: E402
 
 if not chromium_path():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -33,7 +33,7 @@ WALLET = "[data-wallet]"
 def example(tmp_path_factory):
     from badgesite.assemble import load_site
     from badgesite.build import build
-    from badgesite.sign import keys as ed25519
+    from badgesite.sign import ed25519
 
     root = tmp_path_factory.mktemp("wallet") / "site"
     root.mkdir()
@@ -95,7 +95,7 @@ def decode(png: bytes) -> list:
 
 @pytest.mark.parametrize("svg", [False, True], ids=["png-badge", "svg-badge"])
 def test_the_wallet_block_links_the_credential_and_the_baked_badge(example, server, page, svg):
-    from badgesite import bake
+    from badgesite.output import bake
 
     site, _ = example
     award = valid_award(site, svg)
@@ -177,7 +177,7 @@ def test_a_revoked_award_is_not_offered_to_wallets(example, server, page):
 @pytest.mark.parametrize("language, words", [("nl", "Toevoegen aan een wallet"), ("en", "Add to a wallet")])
 def test_the_steps_are_in_the_page_language_and_only_with_a_credential(tmp_path, language, words):
     from badgesite.build import build
-    from badgesite.sign import keys as ed25519
+    from badgesite.sign import ed25519
 
     config = ("base_url: https://example.org/badges/\nissuer:\n  name: Test Academy\n  url: https://example.org\n"
               f"awarders: [admin@example.org]\nlanguage: {language}\nrecipients: plain\n")

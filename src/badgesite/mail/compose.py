@@ -19,9 +19,10 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from ..build import linkedin_url, make_context  # the award pages' "Add to LinkedIn" link
 from ..model import Site
-from ..render import format_date, readable_accent, theme_dirs
+from ..output.context import linkedin_url, make_context  # the award pages' "Add to LinkedIn" link
+from ..output.markup import format_date, readable_accent
+from ..output.theme import theme_dirs
 from ..urls import Urls
 from .outbox import Notice
 from .queue import has_line_break

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import identity
+from .. import recipients
 from ..errors import BadgesiteError, Diagnostic
-from ..render import theme_dirs
 from ..source.fields import EMAIL
+from ..source.files import packaged_themes
 from .outbox import Notice, Outbox, locate, now
 
 LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
@@ -21,8 +21,10 @@ def has_line_break(text: str | None) -> bool:
 
 
 def theme_languages(root: Path, theme: str) -> set[str]:
-    """The languages the theme has texts in (its i18n/<language>.yaml files)."""
-    return {p.stem for d in theme_dirs(Path(root), theme) for p in (d / "i18n").glob("*.yaml")}
+    """The languages the theme has texts in (its i18n/<language>.yaml files, in the
+    folders output.theme.theme_dirs looks in; read here without loading Jinja)."""
+    folders = [Path(root) / "themes" / theme, Path(root) / "themes" / "default", packaged_themes() / "default"]
+    return {p.stem for d in folders for p in (d / "i18n").glob("*.yaml")}
 
 
 def outbox_for(root: Path, site) -> Outbox:
@@ -63,7 +65,7 @@ def check_revocation(site, award_id: str, email: str) -> None:
     email = email.strip()
     if not EMAIL.match(email):
         raise BadgesiteError([Diagnostic("revoke", 0, 0, f"--notify {email!r} is not a valid e-mail address")])
-    if not identity.matches(email, award.recipient.identity, award.recipient.salt):
+    if not recipients.matches(email, award.recipient.identity, award.recipient.salt):
         raise BadgesiteError([Diagnostic("revoke", 0, 0, f"{email} is not the recipient of award '{award_id}' "
                                          "(it does not match the award's hashed address)",
                                          hint="the notice goes only to the address the badge was awarded to")])
@@ -71,4 +73,4 @@ def check_revocation(site, award_id: str, email: str) -> None:
 
 def queue_revocation(outbox: Outbox, site, award_id: str, email: str) -> None:
     award = site.awards[award_id]
-    outbox.put([Notice("revocation", award_id, identity.normalise(email), award.name, site.config.language, now())])
+    outbox.put([Notice("revocation", award_id, recipients.normalise(email), award.name, site.config.language, now())])
