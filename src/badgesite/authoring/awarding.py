@@ -70,7 +70,7 @@ class NewAward:
     text: str  # the ledger entry, as appended
     url: str  # the award's page
     data: dict | None = None  # the entry as parsed when it was checked
-    language: str | None = None  # of the message telling the recipient (notify.py)
+    language: str | None = None  # of the message telling the recipient (mail/queue.py)
 
 
 @dataclass

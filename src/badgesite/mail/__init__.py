@@ -5,4 +5,7 @@ templates) and sending them over SMTP. (config.py reads the `mail:` settings.)
     outbox    queued messages and the sent log, in the user's data folder
     compose   one award or revocation -> email.message.EmailMessage
     send      live check of award pages, one SMTP connection per batch, rate limit
+    deliver   notify's work: sort the queue, check, make, send; the result as data
+
+The command line is cli/notify.py (with the hooks of award and revoke).
 """
