@@ -87,8 +87,6 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
                 hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
-    if bake_in_browser:  # accepted so that sites can opt in early; it changes nothing yet
-        f.warning("bake_in_browser", "'bake_in_browser' is not yet implemented: award images are baked at build time")
     stats = f.choice("stats", ("private", "public"), "private")
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:

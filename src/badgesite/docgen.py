@@ -31,7 +31,7 @@ CONFIG = {
     "languages": "The languages the site is published in, e.g. `[en, nl]`; translations are `<id>.<lang>.md` files.",
     "recipients": "`hashed` (default): the ledger holds only salted hashes of e-mail addresses and `check` refuses a plain one. `plain`: a private repository may keep e-mail addresses.",
     "theme": "The theme folder under `themes/` (default `default`, which ships inside badgesite).",
-    "bake_in_browser": "Not yet implemented: accepted (with a warning when `true`), and award images are still baked at build time.",
+    "bake_in_browser": "`true`: the build writes no baked image per award; the award page's download makes it in the browser from the badge image and the published assertion or credential, byte for byte the same (needs JavaScript). Default `false`.",
     "stats": "`private` (default): statistics only through `badgesite stats`. `public`: an aggregate page at `stats/`, with every count from 1 to 4 shown as \"fewer than 5\" ([evaluation](../evaluation.md)).",
     "extra": "Free-form data for themes.",
 }

@@ -100,12 +100,26 @@ def render_award(ctx: Context, award: Award) -> bytes:
     badge = site.badges[award.badge]
     language = site.config.language
     page = urls.award_page(award.id)
-    downloads = [("PNG", urls.award_baked(award.id, "png"))]
-    if badge.image_type == "svg":
-        downloads.append(("SVG", urls.award_baked(award.id, "svg")))
     credential = urls.credential(award.id) if ctx.has_credentials else None
     return ctx.renderer.render(
         "award.html", page, language, award=award, **_award_badge_view(ctx, badge, language),
-        assertion=urls.award_json(award.id), downloads=downloads, credential=credential,
+        assertion=urls.award_json(award.id), downloads=downloads(ctx, award, badge), credential=credential,
+        bake_in_browser=site.config.bake_in_browser,
         linkedin=linkedin_url(ctx, award, badge), card=urls.badge_card(badge.id),
         revocations=urls.revocations_json, alternates={})
+
+
+def downloads(ctx: Context, award: Award, badge: Badge) -> list[dict]:
+    """The award page's downloads of the badge with the award baked in: `kind` (its
+    data-download), the baked file the build writes (`target`), and what the browser
+    bakes it from when the site bakes in the browser (`image`, `document`, `verify`)."""
+    urls = ctx.urls
+    formats = ["png", "svg"] if badge.image_type == "svg" else ["png"]
+    made = [("", urls.award_baked, urls.award_json(award.id), "")]
+    if ctx.has_credentials:
+        made.append(("credential-", urls.credential_baked, urls.credential(award.id), "-credential"))
+    return [{"kind": prefix + ext, "label": ext.upper(), "credential": bool(prefix), "target": baked(award.id, ext),
+             "image": urls.badge_image(badge.id, ext), "document": document, "filename": f"{award.id}{suffix}.{ext}",
+             # OB 2.0 Baking's SVG names the hosted assertion (output/bake.py, bake_svg)
+             "verify": urls.url(document) if ext == "svg" and not prefix else None}
+            for prefix, baked, document, suffix in made for ext in formats]
