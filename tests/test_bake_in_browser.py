@@ -1,0 +1,243 @@
+"""bake_in_browser: the build writes no baked image per award, and the award page's
+downloads make them in headless Chromium, byte for byte what the build writes with the
+setting off; openbadges-bakery and `badgesite verify` read them.
+
+One site, built twice with the same signing key (setting off, setting on), with badges
+that try the baking code's corners: a PNG that already carries an `openbadges` text
+chunk, an SVG with an XML declaration, a comment, an old `openbadges` namespace and
+element, a line break in its opening tag and non-ASCII text, and an award whose name
+holds non-ASCII characters and `]]>` (the end of a CDATA section).
+"""
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import AWARDS, BADGE, CONFIG, make_site, png_bytes, run_cli
+from support.browser import StaticSite, chromium_path, launch
+from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+BASE = "https://example.org/badges/"
+KINDS = ("png", "svg", "credential-png", "credential-svg")
+VECTOR = ('<?xml version="1.0" encoding="UTF-8"?>\n<!-- drawn by hand -->\n'
+          '<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges=\'http://example.org/old\'\n'
+          '     width="100" height="100" viewBox="0 0 100 100" >'
+          '<openbadges:assertion verify="https://old.example/a.json"><![CDATA[{}]]></openbadges:assertion>\n'
+          '<title>Café ☕ — vector</title><circle cx="50" cy="50" r="45" fill="#1d4e89"/></svg>\n')
+VECTOR_BADGE = BADGE.replace("python-basics.png", "vector.svg").replace("Python Basics", "Vector")
+MORE_AWARDS = """\
+- id: a-0002
+  badge: vector
+  recipient: zoe@example.org
+  name: "Zoë ]]> Ünïcode 🎓 & <b>"
+  issued: 2026-01-11
+  awarded_by: admin@example.org
+- id: a-0003
+  badge: vector
+  recipient: bob@example.org
+  issued: 2026-01-12
+  awarded_by: admin@example.org
+  revoked: {date: 2026-02-01, reason: Entered twice.}
+"""
+
+
+def text_chunk(keyword: bytes, text: bytes) -> bytes:
+    body = b"tEXt" + keyword + b"\x00" + text
+    return struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+
+
+def prebaked_png() -> bytes:
+    """A badge image that carries an `openbadges` tEXt chunk already (baking replaces it)."""
+    png = png_bytes()
+    return png[:-12] + text_chunk(b"openbadges", b"https://old.example/a.json") + png[-12:]
+
+
+def files_of(output: Path) -> dict[str, bytes]:
+    return {p.relative_to(output).as_posix(): p.read_bytes() for p in output.rglob("*") if p.is_file()}
+
+
+def baked_path(award_id: str, kind: str) -> str:
+    return f"{'credentials' if kind.startswith('credential-') else 'awards'}/{award_id}.{kind.rpartition('-')[2]}"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(site folder, output with the setting off, output with it on)."""
+    from badgesite.build import build
+    from badgesite.sign import ed25519
+
+    root = tmp_path_factory.mktemp("bake") / "site"
+    files = {"content/badges/python-basics.png": prebaked_png(),
+             "content/badges/vector.md": VECTOR_BADGE, "content/badges/vector.svg": VECTOR,
+             "content/awards/2026.yaml": AWARDS + MORE_AWARDS}
+    make_site(root, files)
+    key = ed25519.generate()
+    off, on = root.parent / "off", root.parent / "on"
+    build(root, off, signing_key=key)
+    make_site(root, {**files, "badgesite.yaml": CONFIG + "recipients: plain\nbake_in_browser: true\n"})
+    build(root, on, signing_key=key)
+    return root, off, on
+
+
+def test_no_baked_file_per_award(built):
+    _, off, on = built
+    before, after = files_of(off), files_of(on)
+    baked = {rel for rel in before if rel.startswith(("awards/", "credentials/")) and rel.endswith((".png", ".svg"))}
+    assert baked == {baked_path(a, k) for a in ("a-0001",) for k in ("png", "credential-png")} | \
+        {baked_path(a, k) for a in ("a-0002", "a-0003") for k in KINDS}
+    assert not baked & set(after)
+    # the rest is the same, award pages aside: the un-baked badge images (PNG, and the
+    # PNG drawn from the SVG badge) are there once per badge to bake from
+    assert set(after) == set(before) - baked
+    for rel in ("badges/python-basics.png", "badges/vector.png", "badges/vector.svg",
+                "awards/a-0002.json", "credentials/a-0002.json"):
+        assert after[rel] == before[rel], rel
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    playwright = sync_api.sync_playwright().start()
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
+    playwright.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page; afterwards, every request it made must have stayed on 127.0.0.1."""
+    context = browser.new_context(accept_downloads=True)
+    requests: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        requests.append(r.request.url)
+        if r.request.url.startswith(("data:", "blob:")) or urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert [u for u in requests if not u.startswith(("data:", "blob:")) and urlsplit(u).hostname != "127.0.0.1"] == []
+    assert errors == []
+
+
+def downloads(page, server: StaticSite, award_id: str) -> dict[str, tuple[str, bytes]]:
+    """data-download -> (file name, bytes) of every download control on an award page, clicked."""
+    page.goto(f"{server.base}awards/{award_id}/")
+    got = {}
+    for kind in page.eval_on_selector_all("[data-download]", "els => els.map(e => e.dataset.download)"):
+        with page.expect_download() as info:
+            page.click(f"[data-download='{kind}']")
+        download = info.value
+        got[kind] = (download.suggested_filename, Path(download.path()).read_bytes())
+    return got
+
+
+@pytest.mark.parametrize("mode", ["on", "off"])
+def test_downloads_hand_over_the_bytes_the_build_writes(built, page, mode):
+    _, off, on = built
+    with StaticSite(on if mode == "on" else off, "/badges/") as server:
+        for award_id, kinds in (("a-0001", ("png", "credential-png")), ("a-0002", KINDS)):
+            got = downloads(page, server, award_id)
+            assert sorted(got) == sorted(kinds), award_id
+            for kind, (name, data) in got.items():
+                assert data == (off / baked_path(award_id, kind)).read_bytes(), (award_id, kind)
+                assert name == f"{award_id}{'-credential' if kind.startswith('credential-') else ''}.{kind[-3:]}"
+        page.goto(f"{server.base}awards/a-0003/")  # revoked: nothing to download
+        assert page.locator("[data-download]").count() == 0
+        if mode == "on":  # made from the site's own files, nothing else
+            assert not [r for r in server.requests if r.endswith((".png", ".svg")) and "/awards/" in r]
+
+
+def test_a_badge_image_that_cannot_be_baked_says_so(built, page):
+    _, _, on = built
+    with StaticSite(on, "/badges/") as server:
+        server.overrides["badges/python-basics.png"] = b"not a PNG"
+        page.goto(f"{server.base}awards/a-0001/")
+        page.click("[data-download='png']")
+        problem = page.locator("[data-download-problem]")
+        problem.wait_for(state="visible")
+        assert "not a PNG file" in problem.inner_text()
+
+
+def test_downloads_need_javascript_and_say_so(built, browser):
+    _, off, on = built
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    try:
+        with StaticSite(on, "/badges/") as server:
+            tab.goto(f"{server.base}awards/a-0001/")
+            assert tab.locator("[data-download]").count() == 2 and not tab.locator("[data-download='png']").is_visible()
+            assert "needs JavaScript" in tab.content()
+        with StaticSite(off, "/badges/") as server:  # baked by the build: plain links
+            tab.goto(f"{server.base}awards/a-0001/")
+            assert tab.locator("a[data-download='png'][download]").is_visible()
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def browser_made(built, browser, tmp_path_factory):
+    """The files the award page of a-0002 made in the browser, saved: kind -> path."""
+    _, _, on = built
+    folder = tmp_path_factory.mktemp("downloads")
+    context = browser.new_context(accept_downloads=True)
+    try:
+        with StaticSite(on, "/badges/") as server:
+            got = downloads(context.new_page(), server, "a-0002")
+    finally:
+        context.close()
+    paths = {}
+    for kind, (name, data) in got.items():
+        paths[kind] = folder / name
+        paths[kind].write_bytes(data)
+    return paths
+
+
+def test_openbadges_bakery_reads_the_browser_made_images(built, browser_made):
+    require_ob2_venv()
+    _, _, on = built
+    with serve_directory(on) as local:
+        results = validate([str(browser_made["png"]), str(browser_made["svg"])], {BASE: local})
+    for result in results:
+        assert result["valid"], describe(result)
+    png, svg = results
+    assert BASE + "awards/a-0002.json" in png["unbaked"]  # the assertion itself
+    assert svg["unbaked"] == BASE + "awards/a-0002.json"  # the verify attribute
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_badgesite_verify_accepts_the_browser_made_images(built, browser_made, kind):
+    _, _, on = built
+    code, out, err = run_cli("verify", str(browser_made[kind]), "--offline-site", str(on))
+    assert code == 0 and "VALID" in out, out + err
+    assert ("3.0" if kind.startswith("credential-") else "2.0") in out
+
+
+def test_switching_the_setting_removes_and_restores_the_baked_files(tmp_path):
+    from badgesite.build import build
+
+    root = make_site(tmp_path / "site")
+    output = tmp_path / "out"
+    build(root, output)
+    assert (output / "awards/a-0001.png").is_file()
+    make_site(root, {"badgesite.yaml": CONFIG + "recipients: plain\nbake_in_browser: true\n"})
+    build(root, output)
+    assert not (output / "awards/a-0001.png").exists() and (output / "awards/a-0001.json").is_file()
+    assert 'data-download="png"' in (output / "awards/a-0001/index.html").read_text("utf-8")
+    make_site(root)
+    build(root, output)
+    assert (output / "awards/a-0001.png").is_file()
