@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import AWARDS, BADGE, CONFIG, make_site, png_bytes, run_cli
-from support.browser import StaticSite, chromium_path, launch
+from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
 from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -160,6 +160,16 @@ def test_downloads_hand_over_the_bytes_the_build_writes(built, page, mode):
         assert page.locator("[data-download]").count() == 0
         if mode == "on":  # made from the site's own files, nothing else
             assert not [r for r in server.requests if r.endswith((".png", ".svg")) and "/awards/" in r]
+
+
+def test_the_award_page_with_its_download_buttons_passes_axe(built, page):
+    if not AXE.is_file():
+        pytest.skip("axe-core is not installed (cd tests/browser && npm ci)")
+    _, _, on = built
+    with StaticSite(on, "/badges/") as server:
+        page.goto(f"{server.base}awards/a-0002/")
+        page.locator("[data-download='credential-svg']").wait_for(state="visible")
+        assert run_axe(page) == []
 
 
 def test_a_badge_image_that_cannot_be_baked_says_so(built, page):
