@@ -229,6 +229,20 @@ def test_openbadges_bakery_reads_the_browser_made_images(built, browser_made):
     assert svg["unbaked"] == BASE + "awards/a-0002.json"  # the verify attribute
 
 
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_the_verification_page_accepts_the_browser_made_images(built, browser_made, page, kind):
+    _, _, on = built
+    with StaticSite(on, "/badges/") as server:
+        page.goto(server.base + "verify/")
+        page.fill("#verify-email", "zoe@example.org")
+        page.set_input_files("#verify-file", str(browser_made[kind]))
+        page.wait_for_selector("[data-verify-outcome='valid'], [data-verify-outcome='invalid']", timeout=10_000)
+        checks = {li.get_attribute("data-check"): li.get_attribute("data-ok")
+                  for li in page.locator("[data-verify-checks] li").all()}
+        assert page.locator("[data-verify-outcome]").get_attribute("data-verify-outcome") == "valid", checks
+        assert checks["read"] == checks["match"] == checks["recipient"] == "true"
+
+
 @pytest.mark.parametrize("kind", KINDS)
 def test_badgesite_verify_accepts_the_browser_made_images(built, browser_made, kind):
     _, _, on = built
