@@ -28,10 +28,11 @@ LAYERS = [
     ["badgesite.documents"],  # OB 2.0 and OB 3.0 documents: pure functions of the model
     ["badgesite.keyring"],  # the signing key's custody
     ["badgesite.output"],  # every output file as (path, bytes): pages, cards, baked images, credentials
-    ["badgesite.write"],  # the staging folder and the atomic swap
+    ["badgesite.write", "badgesite.outputindex", "badgesite.sitesize"],  # the staging folder, the swap, its size
     ["badgesite.incremental"],  # what changed since the last build: the one seam
     ["badgesite.build"],  # the pipeline
-    ["badgesite.review", "badgesite.designrules", "badgesite.verify", "badgesite.authoring", "badgesite.serve"],
+    ["badgesite.review", "badgesite.designrules", "badgesite.verify", "badgesite.authoring", "badgesite.serve",
+     "badgesite.objectstore", "badgesite.deploy"],
     ["badgesite.check", "badgesite.evaluation"],  # what commands call: check (+ review, design rules), stats
     ["badgesite.cli"],  # the command line
     ["badgesite.docgen"],  # generates docs/ from the code and the command line

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import workers
-from .errors import BadgesiteError, Diagnostic
+from . import outputindex, sitesize, workers
+from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .incremental.diff import Changes, changes, reusable
 from .incremental.fingerprints import base_fingerprint
 from .incremental.ledgers import LedgerFile
@@ -29,12 +29,13 @@ from .incremental.loading import load
 from .incremental.memos import recall_markdown, remember_markdown
 from .incremental.permanent import gone_awards, gone_badges, gone_pages, keep_credentials
 from .incremental.records import tally
-from .incremental.store import CACHE_DIR, Store
+from .incremental.store import Store
 from .incremental.uptodate import BuildResult, current_build
 from .model import Badge
 from .output.artifacts import award_files, signing_key_id
 from .output.cards import share_card
 from .output.context import Context, make_context
+from .source.files import CACHE_DIR
 from .write import Staging, put, read_state
 
 PARALLEL_FROM = 200  # awards and cards to make at least before worker processes share the work
@@ -78,20 +79,36 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         record = work.record
         gone_awards(work.dropped, context.urls, diagnostics)
         gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
+        record["size"], size_warning = _measure(staging, record["awards"], site.config, diagnostics)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
-        record.update(inputs=inputs, warnings=content_warnings)
+        # a no-op build says the content's warnings and the size's again (not what was dropped: said once)
+        record.update(inputs=inputs, warnings=content_warnings + [_dump_diagnostic(d) for d in size_warning])
         staging.commit(record)
     except BaseException:
         staging.abort()
         raise
+    outputindex.note_build(root / CACHE_DIR, output, sorted(staging.changed) if staging.incremental else None)
     remember_markdown(store, markdown)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
+    result.size = record["size"]
     return result
+
+
+def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> tuple[dict, list[Diagnostic]]:
+    """The size of the staged site, and its warning (from 80 % of size_limit); stops the
+    build (before the swap) over size_limit."""
+    size = sitesize.measure(staging, awards, config.size_limit)
+    verdict = sitesize.judge(size, config.bake_in_browser)
+    if verdict is not None and verdict.severity == "error":
+        raise BadgesiteError([verdict])
+    if verdict is not None:
+        diagnostics.extend([verdict])
+    return size.record(), [verdict] if verdict is not None else []
 
 
 def _dump_diagnostic(d: Diagnostic) -> list:

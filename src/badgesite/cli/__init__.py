@@ -1,7 +1,7 @@
 """The command line: parse, call the library, report. Exit 0 ok, 1 content errors, 2 usage.
 
 One module per command group (build.py: build and check; authoring.py: new, award,
-revoke; serve.py; stats.py; keys.py; verify.py), each with `register(command)` and its `cmd_*`
+revoke; serve.py; stats.py; keys.py; verify.py; deploy.py), each with `register(command)` and its `cmd_*`
 functions; report.py holds what they share (the site lookup, the Reporter). Heavy
 imports (the build pipeline, the server, the verifier) happen inside the commands.
 """
@@ -14,13 +14,13 @@ import traceback
 
 from .. import __version__
 from ..errors import BadgesiteError, UsageError
-from . import authoring, build, keys, serve, stats, verify
+from . import authoring, build, deploy, keys, serve, stats, verify
 from .report import Reporter, counted
 
 log = logging.getLogger("badgesite")
 REPORT_URL = "https://github.com/badgesite/badgesite/issues"
 UNCHANGED = {"keys": "no key was created or changed"}  # what a failed command left as it was (default: output/)
-GROUPS = (build, authoring, serve, stats, keys, verify)  # in the order `badgesite --help` lists them
+GROUPS = (build, authoring, serve, stats, keys, verify, deploy)  # in the order `badgesite --help` lists them
 
 
 def make_parser() -> argparse.ArgumentParser:

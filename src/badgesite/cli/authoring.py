@@ -2,36 +2,12 @@
 from __future__ import annotations
 
 import csv
-import os
 import sys
 from pathlib import Path
 
 from ..errors import BadgesiteError, Diagnostic, Diagnostics, UsageError
 from ..source.ledger import AWARDS_DIR
-from .report import date_argument, load, load_or_say, show, site_folder
-
-
-class Progress:
-    """A one-line progress bar on a terminal; silent in CI, in pipes and with -q."""
-
-    def __init__(self, label: str, total: int, reporter, stream=None):
-        self.stream = stream or sys.stderr
-        self.label, self.total = label, max(total, 1)
-        self.enabled = (sys.stdout.isatty() and self.stream.isatty() and not reporter.quiet
-                        and not os.environ.get("CI") and total >= 200)
-        self.shown = -1
-
-    def __call__(self, done: int) -> None:
-        if not self.enabled:
-            return
-        percent = done * 100 // self.total
-        if percent != self.shown:
-            self.shown = percent
-            bar = "#" * (percent // 4)
-            self.stream.write(f"\r{self.label} [{bar:<25}] {percent:3d}% {done}/{self.total}")
-            if done >= self.total:
-                self.stream.write("\n")
-            self.stream.flush()
+from .report import Progress, date_argument, load, load_or_say, show, site_folder
 
 
 # -- new ----------------------------------------------------------------------------
@@ -49,7 +25,7 @@ def cmd_new(args, reporter) -> int:
                                issuer_name=args.issuer or "Example Academy",
                                issuer_url=args.issuer_url or "https://example.org",
                                awarder=(args.awarder or "badges@example.org").lower(),
-                               package=args.package or found.requirement)
+                               package=args.package or found.requirement, host=args.host)
     written = scaffold.create(folder, options)
     site, diagnostics = load(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
@@ -59,8 +35,9 @@ def cmd_new(args, reporter) -> int:
                   f"{len(site.awards)} example awards, GitHub workflows")
     if found is not None:
         _say_what_the_workflows_install(found, reporter, scaffold.LOCAL)
+    where = "on GitHub Pages" if args.host == "pages" else "to object storage (docs/publishing.md, Object storage)"
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview on {scaffold.preview_url(base_url)}, "
-                  "reloads as you edit\n  see README.md for publishing on GitHub Pages")
+                  f"reloads as you edit\n  see README.md for publishing {where}")
     return 0
 
 
@@ -93,6 +70,9 @@ def register_new(command) -> None:
     p.add_argument("--issuer", metavar="NAME", help="the issuing organisation's name (default: Example Academy)")
     p.add_argument("--issuer-url", metavar="URL", help="the organisation's own website")
     p.add_argument("--awarder", metavar="EMAIL", help="the first badge administrator (default: badges@example.org)")
+    p.add_argument("--host", choices=("pages", "s3"), default="pages",
+                   help="where the Publish workflow publishes: GitHub Pages (default) or S3-compatible object "
+                        "storage with `badgesite deploy`")
     p.add_argument("--package", metavar="SPEC",
                    help="what the GitHub workflows install with pip, e.g. badgesite==0.1.0 or "
                         "git+https://github.com/OWNER/badgesite@COMMIT (default: exactly this badgesite: "

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..incremental.uptodate import current_build
 from ..keyring import find_signing_key
+from ..sitesize import SiteSize
 from .report import Reporter, counted, site_folder
 
 
@@ -38,14 +39,25 @@ def cmd_build(args, reporter: Reporter) -> int:
     if key_note:
         reporter.info(key_note)
     reporter.info(f"built {result.badges} badges and {result.awards} awards into {result.output} ({result.files} files)")
+    _report_size(reporter, result.size, args.verbose)
     return 0
+
+
+def _report_size(reporter: Reporter, record: dict | None, verbose: bool) -> None:
+    """The line that ends a build: files, bytes, bytes per award."""
+    size = SiteSize.from_record(record)
+    if size is not None:
+        if verbose:
+            for line in size.by_kind():
+                reporter.info(line)
+        reporter.info(size.summary())
 
 
 def cmd_check(args, reporter: Reporter) -> int:
     from ..check import check  # lazy: the validator and the design rules (Pillow), for this command only
 
     root = site_folder(args)
-    site, problems, summary = check(root, args.base)
+    site, problems, summary, size = check(root, args.base)
     if summary is not None:
         reporter.info(summary)
         step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -59,4 +71,5 @@ def cmd_check(args, reporter: Reporter) -> int:
         print(f"check failed: {counted(errors, warnings)}", file=sys.stderr)
         return 1
     reporter.info(f"ok: {len(site.badges)} badges, {len(site.awards)} awards ({counted(0, warnings)})")
+    reporter.info(size.summary() if size else "projected size: not known before the first build")
     return 0

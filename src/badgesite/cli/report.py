@@ -84,3 +84,26 @@ def date_argument(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date written YYYY-MM-DD") from None
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent in CI, in pipes and with -q."""
+
+    def __init__(self, label: str, total: int, reporter, stream=None):
+        self.stream = stream or sys.stderr
+        self.label, self.total = label, max(total, 1)
+        self.enabled = (sys.stdout.isatty() and self.stream.isatty() and not reporter.quiet
+                        and not os.environ.get("CI") and total >= 200)
+        self.shown = -1
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled:
+            return
+        percent = done * 100 // self.total
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r{self.label} [{bar:<25}] {percent:3d}% {done}/{self.total}")
+            if done >= self.total:
+                self.stream.write("\n")
+            self.stream.flush()

@@ -6,10 +6,8 @@ from urllib.parse import urlsplit
 
 from ..config import load_config
 from ..errors import Diagnostics, UsageError
-from ..incremental.permanent import published_credentials
-from ..incremental.store import CACHE_DIR
+from ..incremental.permanent import preview_folder
 from ..keyring import find_signing_key
-from ..source.keyfile import read_history
 from .report import site_folder
 
 
@@ -23,13 +21,8 @@ def cmd_serve(args, reporter) -> int:
         reporter.diagnostics(diagnostics.sorted())
         return 1
     key, note = find_signing_key(root, allow_unsigned=True)
-    output, unsigned = root / "output", None
-    if key is None and (read_history(root) or published_credentials(output)):
-        # a preview without the key never replaces the signed output/: it is built beside the cache
-        output = root / CACHE_DIR / "preview"
-        why = note.removeprefix("Open Badges 3.0 credentials skipped: ").removesuffix(" (see 'badgesite keys init')")
-        unsigned = (f"this preview has no Open Badges 3.0 credentials: {why}. "
-                    f"It is built in {output}; output/ is not changed.")
+    output, unsigned = preview_folder(root, key, note)
+    if unsigned:
         print(f"warning: {unsigned}", file=sys.stderr)
 
     def on_result(seconds, problem) -> None:

@@ -10,7 +10,8 @@ from ..documents.stats import Fact, Programme
 from ..errors import Diagnostics
 from .ledgers import load_ledgers
 from .memos import recall_decoded
-from .store import CACHE_DIR, Store
+from ..source.files import CACHE_DIR
+from .store import Store
 
 
 def read_facts(root: Path) -> tuple[Programme | None, Diagnostics | None]:

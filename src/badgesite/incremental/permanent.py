@@ -14,6 +14,8 @@ from pathlib import Path
 
 from ..errors import BadgesiteError, Diagnostic, Diagnostics
 from ..urls import Urls
+from ..source.files import CACHE_DIR
+from ..source.keyfile import read_history
 from ..write import read_state
 
 
@@ -35,6 +37,18 @@ def keep_credentials(output: Path) -> None:
             "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
             hint="set BADGESITE_SIGNING_KEY to the key file's path or PEM text; 'badgesite keys show' tells which "
                  "key the site uses")])
+
+
+def preview_folder(root: Path, signing_key, note: str | None) -> tuple[Path, str | None]:
+    """Where `serve` builds, and why without credentials (None: it signs, or never did):
+    a preview without the key never replaces a signed output/, it is built beside the cache."""
+    output = root / "output"
+    if signing_key is not None or not (read_history(root) or published_credentials(output)):
+        return output, None
+    output = root / CACHE_DIR / "preview"
+    why = (note or "").removeprefix("Open Badges 3.0 credentials skipped: ").removesuffix(" (see 'badgesite keys init')")
+    return output, (f"this preview has no Open Badges 3.0 credentials: {why}. "
+                    f"It is built in {output}; output/ is not changed.")
 
 
 def gone_badges(state: dict, badges: dict, urls: Urls, diagnostics: Diagnostics) -> None:

@@ -3,7 +3,7 @@
 This is the one module that knows the compact form of a remembered award (a JSON list,
 a third the size of an object and read five times faster); everything else reads an
 `Entry` by name and gets Awards from `award()`. Adding a field to Award means adding it
-to `to_record` and `from_record` and raising CACHE_VERSION (incremental/store.py).
+to `to_record` and `from_record` and raising CACHE_VERSION (incremental/fingerprints.py).
 """
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import orjson
 
-CACHE_VERSION = 4  # raise it when what a file holds changes (incremental/records.py)
-CACHE_DIR = ".badgesite-cache"
+from .fingerprints import CACHE_VERSION
+
 
 
 class Store:

@@ -73,7 +73,8 @@ def read_text(root: Path, path: Path) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text  # no copy of a large file without CRs
 
 
-SKIPPED_DIRS = ("output", ".git", "node_modules", ".badgesite-cache")  # and .venv*, and build leftovers .output.*
+CACHE_DIR = ".badgesite-cache"  # what builds remember (incremental/store.py): never content
+SKIPPED_DIRS = ("output", ".git", "node_modules", CACHE_DIR)  # and .venv*, and build leftovers .output.*
 
 
 def skipped_dir(name: str) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from ..errors import Diagnostics
@@ -18,10 +19,19 @@ from .keyfile import parse_history
 # mentions the armour (the PEM header line quoted in documentation or code) is not a key.
 _B64 = rb"(?:[A-Za-z0-9+/=]|\\[nr]|\s)"
 _GAP = rb"(?:\s|\\[nr]){0,4}"
-PRIVATE_PEM = re.compile(
+PRIVATE_PEM = (
     rb"-----BEGIN ([A-Z0-9 ]{0,40})PRIVATE KEY-----" + _GAP
     + rb"(?:[A-Za-z-]{1,20}: ?[^\r\n\\]{0,200}(?:\\n|\r?\n)" + _GAP + rb")*"  # Proc-Type, DEK-Info
     + _B64 + rb"{40,}?-----END \1PRIVATE KEY-----")
+
+
+@lru_cache(maxsize=1)
+def _private_pem() -> re.Pattern:
+    """PRIVATE_PEM compiled, the first time a file holds the armour: `build` on an unchanged
+    site never scans, and compiling it takes longer than its answer."""
+    return re.compile(PRIVATE_PEM)
+
+
 CHUNK = 1 << 20
 OVERLAP = 64 * 1024  # longer than any private key block
 MAX_SCAN_BYTES = 64 * 1024 * 1024
@@ -63,7 +73,7 @@ def _marker_line(path: Path) -> int:
                 if not chunk:
                     return 0
                 data = tail + chunk if tail else chunk
-                found = PRIVATE_PEM.search(data) if b"PRIVATE KEY-----" in data else None
+                found = _private_pem().search(data) if b"PRIVATE KEY-----" in data else None
                 if found:
                     handle.seek(0)
                     return handle.read(before + found.start()).count(b"\n") + 1
