@@ -21,6 +21,8 @@ from conftest import AWARDS, BADGE, CONFIG, make_site, png_bytes, run_cli
 from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
 from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
 
+from badgesite.sitesize import SiteSize, format_size
+
 sync_api = pytest.importorskip("playwright.sync_api")
 
 BASE = "https://example.org/badges/"
@@ -68,7 +70,7 @@ def baked_path(award_id: str, kind: str) -> str:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """(site folder, output with the setting off, output with it on)."""
+    """(site folder, output with the setting off, output with it on, their sizes)."""
     from badgesite.build import build
     from badgesite.sign import ed25519
 
@@ -79,14 +81,14 @@ def built(tmp_path_factory):
     make_site(root, files)
     key = ed25519.generate()
     off, on = root.parent / "off", root.parent / "on"
-    build(root, off, signing_key=key)
+    sizes = [build(root, off, signing_key=key).size]
     make_site(root, {**files, "badgesite.yaml": CONFIG + "recipients: plain\nbake_in_browser: true\n"})
-    build(root, on, signing_key=key)
-    return root, off, on
+    sizes.append(build(root, on, signing_key=key).size)
+    return root, off, on, [SiteSize.from_record(size) for size in sizes]  # sizes as the builds counted them
 
 
 def test_no_baked_file_per_award(built):
-    _, off, on = built
+    _, off, on, _ = built
     before, after = files_of(off), files_of(on)
     baked = {rel for rel in before if rel.startswith(("awards/", "credentials/")) and rel.endswith((".png", ".svg"))}
     assert baked == {baked_path(a, k) for a in ("a-0001",) for k in ("png", "credential-png")} | \
@@ -98,6 +100,51 @@ def test_no_baked_file_per_award(built):
     for rel in ("badges/python-basics.png", "badges/vector.png", "badges/vector.svg",
                 "awards/a-0002.json", "credentials/a-0002.json"):
         assert after[rel] == before[rel], rel
+
+
+def test_the_size_per_award_drops_by_at_least_the_baked_images(built):
+    _, off, _, (before, after) = built
+    awards = ("a-0001", "a-0002", "a-0003")
+    assert before.awards == after.awards == len(awards)
+    pngs = sum((off / baked_path(a, k)).stat().st_size for a in awards for k in ("png", "credential-png"))
+    assert before.per_award() - after.per_award() >= pngs / len(awards)
+    assert after.kinds["baked images"] == after.kinds["baked credentials"] == [0, 0]
+    assert before.kinds["baked images"][0] == 5 and before.kinds["baked credentials"][0] == 5
+
+
+def noise_png(size: int = 160) -> bytes:
+    """A badge image that does not compress: its baked copies are most of a small site."""
+    import io
+    import random
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.frombytes("RGB", (size, size), random.Random(18).randbytes(size * size * 3)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_over_its_size_limit_a_site_is_told_to_bake_in_the_browser(tmp_path):
+    files = {"content/badges/python-basics.png": noise_png(),
+             "content/awards/2026.yaml": "".join(AWARDS.replace("a-0001", f"a-000{n}") for n in range(1, 6))}
+    root = make_site(tmp_path / "site", files)
+    assert run_cli("build", "-s", str(root))[0] == 0
+    output = root / "output"
+    total = sum(p.stat().st_size for p in output.rglob("*") if p.is_file())
+    baked = sum(p.stat().st_size for p in output.glob("awards/*.png"))
+    assert baked > total / 3
+    limited = CONFIG + "recipients: plain\n" + f"size_limit: {total - baked // 2} B\n"
+    make_site(root, {**files, "badgesite.yaml": limited})
+    for command in ("check", "build"):
+        code, out, err = run_cli(command, "-s", str(root))
+        assert code == 1 and "over its size_limit" in err, out + err
+        assert f"set `bake_in_browser: true`, and the build leaves out the baked images, {format_size(baked)}" in err
+        assert "planned" not in err and "badgesite deploy s3://BUCKET" in err
+    make_site(root, {**files, "badgesite.yaml": limited + "bake_in_browser: true\n"})
+    code, out, err = run_cli("check", "-s", str(root))  # projected without the baked images
+    assert code == 0 and "size_limit" not in err, out + err
+    code, out, err = run_cli("build", "-s", str(root))
+    assert code == 0 and not list(output.glob("awards/*.png")), out + err
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +195,7 @@ def downloads(page, server: StaticSite, award_id: str) -> dict[str, tuple[str, b
 
 @pytest.mark.parametrize("mode", ["on", "off"])
 def test_downloads_hand_over_the_bytes_the_build_writes(built, page, mode):
-    _, off, on = built
+    _, off, on, _ = built
     with StaticSite(on if mode == "on" else off, "/badges/") as server:
         for award_id, kinds in (("a-0001", ("png", "credential-png")), ("a-0002", KINDS)):
             got = downloads(page, server, award_id)
@@ -165,7 +212,7 @@ def test_downloads_hand_over_the_bytes_the_build_writes(built, page, mode):
 def test_the_award_page_with_its_download_buttons_passes_axe(built, page):
     if not AXE.is_file():
         pytest.skip("axe-core is not installed (cd tests/browser && npm ci)")
-    _, _, on = built
+    _, _, on, _ = built
     with StaticSite(on, "/badges/") as server:
         page.goto(f"{server.base}awards/a-0002/")
         page.locator("[data-download='credential-svg']").wait_for(state="visible")
@@ -173,7 +220,7 @@ def test_the_award_page_with_its_download_buttons_passes_axe(built, page):
 
 
 def test_a_badge_image_that_cannot_be_baked_says_so(built, page):
-    _, _, on = built
+    _, _, on, _ = built
     with StaticSite(on, "/badges/") as server:
         server.overrides["badges/python-basics.png"] = b"not a PNG"
         page.goto(f"{server.base}awards/a-0001/")
@@ -184,7 +231,7 @@ def test_a_badge_image_that_cannot_be_baked_says_so(built, page):
 
 
 def test_downloads_need_javascript_and_say_so(built, browser):
-    _, off, on = built
+    _, off, on, _ = built
     context = browser.new_context(java_script_enabled=False)
     tab = context.new_page()
     try:
@@ -202,7 +249,7 @@ def test_downloads_need_javascript_and_say_so(built, browser):
 @pytest.fixture(scope="module")
 def browser_made(built, browser, tmp_path_factory):
     """The files the award page of a-0002 made in the browser, saved: kind -> path."""
-    _, _, on = built
+    _, _, on, _ = built
     folder = tmp_path_factory.mktemp("downloads")
     context = browser.new_context(accept_downloads=True)
     try:
@@ -219,7 +266,7 @@ def browser_made(built, browser, tmp_path_factory):
 
 def test_openbadges_bakery_reads_the_browser_made_images(built, browser_made):
     require_ob2_venv()
-    _, _, on = built
+    _, _, on, _ = built
     with serve_directory(on) as local:
         results = validate([str(browser_made["png"]), str(browser_made["svg"])], {BASE: local})
     for result in results:
@@ -231,7 +278,7 @@ def test_openbadges_bakery_reads_the_browser_made_images(built, browser_made):
 
 @pytest.mark.parametrize("kind", ["png", "svg"])
 def test_the_verification_page_accepts_the_browser_made_images(built, browser_made, page, kind):
-    _, _, on = built
+    _, _, on, _ = built
     with StaticSite(on, "/badges/") as server:
         page.goto(server.base + "verify/")
         page.fill("#verify-email", "zoe@example.org")
@@ -245,7 +292,7 @@ def test_the_verification_page_accepts_the_browser_made_images(built, browser_ma
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_badgesite_verify_accepts_the_browser_made_images(built, browser_made, kind):
-    _, _, on = built
+    _, _, on, _ = built
     code, out, err = run_cli("verify", str(browser_made[kind]), "--offline-site", str(on))
     assert code == 0 and "VALID" in out, out + err
     assert ("3.0" if kind.startswith("credential-") else "2.0") in out
