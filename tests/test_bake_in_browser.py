@@ -312,3 +312,97 @@ def test_switching_the_setting_removes_and_restores_the_baked_files(tmp_path):
     make_site(root)
     build(root, output)
     assert (output / "awards/a-0001.png").is_file()
+
+
+# -- bake.js against output/bake.py on many made-up inputs ------------------------------------
+
+SPACES = [" ", "\n", "\t", "\r\n", "\x0b", "\x0c", "\x1c", "\x85", "\xa0", "\u2003", "\u3000", "\ufeff", ""]
+PIECES = ["<svg", " xmlns=\"http://www.w3.org/2000/svg\"", " xmlns:openbadges='http://old.example'",
+          " xmlns:openbadges=\"http://openbadges.org\"", " width=\"10\"", " data-x=\"é☕🎓\"", "/>", ">",
+          "<openbadges:assertion verify=\"u\"><![CDATA[{}]]></openbadges:assertion>",
+          "<openbadges:credential>x</openbadges:credential>", "<openbadges:assertionX/>",
+          "<circle r=\"1\"/>", "</svg>", "<!-- c -->", "<?xml version=\"1.0\"?>", "<svgé", "<svg_a>", "text ]]> more"]
+
+
+def made_up_cases(count: int = 300):
+    """(svg, text, verify, element) and (png, text, keyword) cases, from a fixed seed."""
+    import random
+
+    from badgesite.documents.json import compact_json
+
+    rng = random.Random(2026)
+    svgs, pngs, docs = [], [], []
+    for _ in range(count):
+        svg = "".join(rng.choice(SPACES) + rng.choice(PIECES) for _ in range(rng.randint(1, 9)))
+        if rng.random() < 0.6:
+            svg = rng.choice(["", "<?xml version=\"1.0\"?>", "\ufeff<?xml?>", " \n<?xml?>"]) + rng.choice(SPACES) + \
+                "<svg" + rng.choice(SPACES + [" a='1'"]) + rng.choice([">", "/>", " >", "\n/>"]) + svg
+        doc = {"name": "".join(rng.choice(["a", "é", "🎓", "]]>", "\"", "\\", "\n", "<", "&", " ", "\u2028"])
+                               for _ in range(rng.randint(0, 12))),
+               "n": rng.choice([0, 1.5, -2, 2**53, 1e20, 1e-7, True, None]), "list": [[], {}, {"1": 2, "b": [1, "x"]}],
+               "url": "https://example.org/a?b=1&c=\"2\""}
+        docs.append(doc)
+        text = compact_json(doc).decode("utf-8")
+        verify = rng.choice([None, "https://example.org/badges/awards/a.json?x=1&y=\"<2>\""])
+        svgs.append((svg, text, verify, rng.choice(["assertion", "credential"])))
+        chunks = [(b"IHDR", b"\x00" * 13)]
+        for _ in range(rng.randint(0, 4)):
+            keyword = rng.choice([b"openbadges", b"openbadgecredential", b"Comment", b"openbadgesX"])
+            kind = rng.choice([b"tEXt", b"iTXt", b"zTXt"])
+            data = keyword + (b"\x00" if rng.random() < 0.9 else b"") + rng.randbytes(rng.randint(0, 20))
+            chunks.insert(rng.randint(1, len(chunks)), (kind, data))
+        chunks += [(b"IDAT", rng.randbytes(30)), (b"IEND", b"")]
+        png = b"\x89PNG\r\n\x1a\n" + b"".join(struct.pack(">I", len(d)) + k + d + struct.pack(">I", zlib.crc32(k + d))
+                                               for k, d in chunks)
+        png += rng.choice([b"", b"after IEND"])
+        pngs.append((png, text.encode("utf-8"), rng.choice(["openbadges", "openbadgecredential"])))
+    return svgs, pngs, docs
+
+
+def test_bake_js_bakes_what_output_bake_py_bakes(browser, tmp_path):
+    """Made-up SVGs (white space Python and JavaScript count differently, self-closing roots,
+    old namespaces and elements, CDATA ends), PNGs (text chunks of every kind, before and
+    after IDAT, bytes after IEND) and published JSON: bake.js gives bake.py's bytes."""
+    import base64
+    import json
+
+    from badgesite.documents.json import dump_json, compact_json
+    from badgesite.output.bake import BakeError, bake_png, bake_svg
+
+    svgs, pngs, docs = made_up_cases()
+    b64 = lambda data: base64.b64encode(data).decode("ascii")  # noqa: E731
+    (tmp_path / "index.html").write_text("<!doctype html><title>bake.js</title>", "utf-8")
+    static = Path(__file__).resolve().parent.parent / "themes" / "default" / "static"
+    context = browser.new_context()
+    try:
+        with StaticSite(tmp_path, "/") as server:
+            server.extra = {f"/static/{name}": (static / name).read_bytes() for name in ("bake.js", "unbake.js")}
+            tab = context.new_page()
+            tab.goto(server.base)
+            got = tab.evaluate("""async ([svgs, pngs, docs]) => {
+              const bake = await import("/static/bake.js");
+              const bytes = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
+              const text = (b) => btoa(String.fromCharCode(...b));
+              const attempt = (f) => { try { return f(); } catch (e) { return "error: " + e; } };
+              return {
+                svg: svgs.map(([svg, t, verify, element]) => attempt(() => bake.bakeSvg(svg, t, verify,
+                  element === "credential" ? bake.OB3 : bake.OB2))),
+                png: pngs.map(([png, t, keyword]) => attempt(() => text(bake.bakePng(bytes(png), bytes(t), keyword)))),
+                json: docs.map((doc) => text(bake.compactJson(bytes(doc)))),
+              };
+            }""", [svgs, [(b64(p), b64(t), k) for p, t, k in pngs], [b64(dump_json(d)) for d in docs]])
+    finally:
+        context.close()
+    failed = 0
+    for (svg, text, verify, element), js in zip(svgs, got["svg"]):
+        try:
+            want = bake_svg(svg, text, verify, element)
+        except BakeError as exc:
+            want = f"error: {exc}"
+        assert js == want, json.dumps([svg, verify, element])
+        failed += want.startswith("error")
+    assert 0 < failed < len(svgs) / 2  # both kinds of outcome were tried
+    for (png, text, keyword), js in zip(pngs, got["png"]):
+        assert base64.b64decode(js) == bake_png(png, text, keyword), png
+    for doc, js in zip(docs, got["json"]):
+        assert base64.b64decode(js) == compact_json(doc)
