@@ -406,3 +406,15 @@ def test_bake_js_bakes_what_output_bake_py_bakes(browser, tmp_path):
         assert base64.b64decode(js) == bake_png(png, text, keyword), png
     for doc, js in zip(docs, got["json"]):
         assert base64.b64decode(js) == compact_json(doc)
+
+
+def test_a_theme_written_before_keeps_its_download_links(tmp_path):
+    """`{% for label, target in downloads %}` in a site's own award.html still works."""
+    from badgesite.build import build
+
+    old = ('{% extends "base.html" %}{% block main %}{% for label, target in downloads %}'
+           '<a href="{{ link(target) }}" download>{{ label }}</a>{% endfor %}{% endblock %}')
+    root = make_site(tmp_path / "site", {"badgesite.yaml": CONFIG + "recipients: plain\ntheme: mine\n",
+                                         "themes/mine/templates/award.html": old})
+    build(root, tmp_path / "out")
+    assert '<a href="../a-0001.png" download>PNG</a>' in (tmp_path / "out/awards/a-0001/index.html").read_text("utf-8")

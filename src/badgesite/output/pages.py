@@ -5,6 +5,7 @@ Catalogue pages exist in every language of the site; award pages are unlisted
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..model import Award, Badge
@@ -109,17 +110,31 @@ def render_award(ctx: Context, award: Award) -> bytes:
         revocations=urls.revocations_json, alternates={})
 
 
-def downloads(ctx: Context, award: Award, badge: Badge) -> list[dict]:
-    """The award page's downloads of the badge with the award baked in: `kind` (its
-    data-download), the baked file the build writes (`target`), and what the browser
-    bakes it from when the site bakes in the browser (`image`, `document`, `verify`)."""
+@dataclass(frozen=True)
+class Download:
+    """One download of the badge with the award baked in, on the award page."""
+
+    kind: str  # its data-download: png, svg, credential-png, credential-svg
+    label: str  # PNG, SVG
+    credential: bool  # OB 3.0 (the credential), else OB 2.0 (the assertion)
+    target: str  # the baked file the build writes
+    image: str  # what the browser bakes it from (bake_in_browser): the badge image,
+    document: str  # the published assertion or credential,
+    verify: str | None  # and for an OB 2.0 SVG, the hosted assertion's URL (output/bake.py, bake_svg)
+    filename: str
+
+    def __iter__(self):  # themes written before kind and the rest: {% for label, target in downloads %}
+        return iter((self.label, self.target))
+
+
+def downloads(ctx: Context, award: Award, badge: Badge) -> list[Download]:
+    """The award page's downloads of the badge with the award baked in."""
     urls = ctx.urls
     formats = ["png", "svg"] if badge.image_type == "svg" else ["png"]
     made = [("", urls.award_baked, urls.award_json(award.id), "")]
     if ctx.has_credentials:
         made.append(("credential-", urls.credential_baked, urls.credential(award.id), "-credential"))
-    return [{"kind": prefix + ext, "label": ext.upper(), "credential": bool(prefix), "target": baked(award.id, ext),
-             "image": urls.badge_image(badge.id, ext), "document": document, "filename": f"{award.id}{suffix}.{ext}",
-             # OB 2.0 Baking's SVG names the hosted assertion (output/bake.py, bake_svg)
-             "verify": urls.url(document) if ext == "svg" and not prefix else None}
+    return [Download(prefix + ext, ext.upper(), bool(prefix), baked(award.id, ext), urls.badge_image(badge.id, ext),
+                     document, urls.url(document) if ext == "svg" and not prefix else None,
+                     f"{award.id}{suffix}.{ext}")
             for prefix, baked, document, suffix in made for ext in formats]
