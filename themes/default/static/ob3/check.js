@@ -127,7 +127,8 @@ export async function verifyCredential(claim, email, env) {
   if (key) {
     try {
       await checkProof(doc, proof, key.publicKey);
-      check("proof", true, fill(texts.ob3_proof_ok, { suite: proof.cryptosuite, name, created: env.date(day(proof.created)) || "" }));
+      const created = env.date(day(proof.created));
+      check("proof", true, fill(created ? texts.ob3_proof_ok : texts.ob3_proof_ok_undated, { suite: proof.cryptosuite, name, created }));
     } catch (problem) {
       if (!(problem instanceof Problem)) throw problem;
       check("proof", false, word(problem));
