@@ -407,6 +407,10 @@ def plan(ctx: Context, signing_key=None) -> Iterator[tuple[str, "bytes | Deferre
 
         yield ob3.did_artifact(ctx, signing_key)  # status lists are made per ledger file
     yield from pages.render_pages(ctx)
+    if ctx.site.config.stats == "public":
+        from .statsreport import public_pages
+
+        yield from public_pages(ctx)
 
 
 def _static(ctx: Context) -> Iterator[Artifact]:

@@ -54,6 +54,10 @@ def cmd_check(args, reporter: Reporter) -> int:
 
     root = _site(args)
     site, diagnostics = load_site(root)
+    if site is not None:
+        from .designrules import check_design
+
+        diagnostics.extend(check_design(site).items)
     problems = diagnostics.sorted()
     if site is not None and args.base:
         from .review import review

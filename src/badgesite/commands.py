@@ -345,4 +345,41 @@ def register_serve(command) -> None:
     p.add_argument("--open", action="store_true", help="open the site in the web browser")
 
 
-REGISTER: list = [register_new, register_award, register_revoke, register_serve]
+# -- stats ----------------------------------------------------------------------------
+
+def cmd_stats(args, reporter) -> int:
+    from . import stats, statsreport
+
+    root = _site(args)
+    if args.json and args.html:
+        raise UsageError("give --json or --html DIR, not both")
+    programme, diagnostics = stats.read_facts(root)
+    if programme is None:
+        reporter.diagnostics(diagnostics.sorted())
+        print("badgesite stats: the site has errors; fix them first (see 'badgesite check')", file=sys.stderr)
+        return 1
+    figures = stats.count(programme.badges, programme.facts, args.today or dt.date.today())
+    if args.json:
+        sys.stdout.write(statsreport.to_json(figures))
+    elif args.html:
+        html = statsreport.report(root, programme.config, figures)
+        try:
+            target = statsreport.write_report(Path(args.html), html)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report into {args.html}: {exc.strerror or exc}") from None
+        reporter.info(f"wrote {target} ({figures['total']['awards']} awards, {len(figures['badges'])} badges)")
+    else:
+        sys.stdout.write(statsreport.text_table(figures))
+    return 0
+
+
+def register_stats(command) -> None:
+    p = command("stats", cmd_stats, "evaluate the programme: awards, status, revocations and expiry per badge",
+                "badgesite stats --html stats-report/")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON, for scripts")
+    p.add_argument("--html", metavar="DIR", help="write a report with charts to DIR/index.html (one self-contained file)")
+    p.add_argument("--today", metavar="DATE", type=_date,
+                   help="count active, expired and expiring awards as of this day, YYYY-MM-DD (default: today)")
+
+
+REGISTER: list = [register_new, register_award, register_revoke, register_serve, register_stats]

@@ -17,7 +17,7 @@ BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,
 
 ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color")
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
-               "theme", "bake_in_browser", "extra")
+               "theme", "bake_in_browser", "stats", "extra")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -80,9 +80,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     if not re.match(r"^[A-Za-z0-9_-]+$", theme):
         f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
     bake_in_browser = f.boolean("bake_in_browser")
+    stats = f.choice("stats", ("private", "public"), "private")
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:
         return None
     return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
                   languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
-                  title=f.text("title"), bake_in_browser=bake_in_browser, extra=dict(extra))
+                  title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra))
