@@ -1,9 +1,10 @@
 """Open Badges 3.0 on the verification page, in headless Chromium, against Digital Bazaar's verifier.
 
 Two sites are built from the example programme with different keys: this issuer
-(served like GitHub Pages under its base_url's path) and a FOREIGN one, whose https
-base_url is mapped onto a second 127.0.0.1 server by the browser's router (its did:web
-document and status lists are fetched there). A third issuer is a did:key signed here.
+(served like GitHub Pages under its base_url's path: did:web:host:badges) and a FOREIGN
+one at a domain root (did:web:host, /.well-known/did.json), whose https base_url is
+mapped onto a second 127.0.0.1 server by the browser's router (its DID document and
+status lists are fetched there). A third issuer is a did:key signed here.
 Each credential (valid, expired, revoked; with its name, date or proof changed; with an
 unknown JSON-LD context) is given to the page as a JSON file, pasted JSON, a link, a
 baked PNG and a baked SVG. The page's `[data-verify-outcome]` must equal what the
@@ -39,7 +40,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 REPO = Path(__file__).resolve().parent.parent
 RECIPIENTS = yaml.safe_load((REPO / "tests" / "fixtures" / "example-recipients.yaml").read_text("utf-8"))
-FOREIGN_BASE = "https://learn.elsewhere.example/open/badges/"
+FOREIGN_BASE = "https://learn.elsewhere.example/"  # a domain root: did:web:learn.elsewhere.example
 UNKNOWN_CONTEXT = "https://contexts.elsewhere.example/badge-extras/v1.json"
 VERIFIED = "[data-verify-outcome]:not([data-verify-outcome='']):not([data-verify-outcome='checking'])"
 MODES = ["json", "text", "link", "png", "svg"]
@@ -278,8 +279,8 @@ def test_page_says_what_the_ledger_and_digital_bazaar_say(world, harness, page, 
 def test_the_issuer_and_status_list_are_named_in_plain_words(world, page):
     cases = world["cases"]
     _, checks, text = give(page, world, cases["foreign-revoked"], "json")
-    assert "did:web:learn.elsewhere.example:open:badges" in text
-    assert f"{FOREIGN_BASE}did.json" in text and "for issuing credentials" in text
+    assert "identified as did:web:learn.elsewhere.example." in text  # a domain root: /.well-known/did.json
+    assert f"{FOREIGN_BASE}.well-known/did.json" in text and "for issuing credentials" in text
     assert "revoked this credential" in text and f"{FOREIGN_BASE}status/" in text
     assert checks["revocation"] == "false" and checks["dates"] == "true"
     _, checks, text = give(page, world, cases["didkey-valid"], "json")
