@@ -44,6 +44,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
             base_url = None
         elif not base_url.endswith("/"):
             base_url += "/"
+            f.warning("base_url", f"'base_url' must end in '/': the site is built for {base_url}",
+                      hint=f"write base_url: {base_url}")
 
     issuer = None
     fi = f.sub("issuer", required=True)
@@ -79,6 +81,10 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     theme = f.text("theme") or "default"
     if not re.match(r"^[A-Za-z0-9_-]+$", theme):
         f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
+    elif theme != "default" and not (Path(root) / "themes" / theme).is_dir():
+        # building with the default theme instead would change every page without a word
+        f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
+                hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
     stats = f.choice("stats", ("private", "public"), "private")
     extra = f.mapping("extra") or {}
