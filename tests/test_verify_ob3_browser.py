@@ -5,8 +5,8 @@ Two sites are built from the example programme with different keys: this issuer
 one at a domain root (did:web:host, /.well-known/did.json), whose https base_url is
 mapped onto a second 127.0.0.1 server by the browser's router (its DID document and
 status lists are fetched there). A third issuer is a did:key signed here.
-Each credential (valid, expired, revoked; with its name, date or proof changed; with an
-unknown JSON-LD context) is given to the page as a JSON file, pasted JSON, a link, a
+Each credential (valid, expired, revoked; with its name, date or proof changed; signed
+by another key in the issuer's name; with an unknown JSON-LD context) is given to the page as a JSON file, pasted JSON, a link, a
 baked PNG and a baked SVG. The page's `[data-verify-outcome]` must equal what the
 ledger says and what @digitalbazaar/vc (tests/js/verify-vc.mjs) concludes, and no
 request may leave 127.0.0.1 (contexts are frozen, never fetched).
@@ -87,14 +87,16 @@ def flip_signature(signed: dict) -> dict:
     return changed
 
 
-def did_key_credential(template: dict) -> dict:
-    """The template credential, issued and signed here by a did:key (no status list)."""
+def did_key_credential(template: dict, impostor: bool = False) -> dict:
+    """The template credential signed here by a did:key (no status list), issued by that
+    did:key, or (impostor) still naming the template's issuer."""
     key = ed25519.generate()
     fingerprint = ed25519.public_multibase(key)
     did = f"did:key:{fingerprint}"
     doc = {k: v for k, v in copy.deepcopy(template).items() if k not in ("proof", "credentialStatus")}
     doc["id"] = "urn:uuid:7d3f3b1e-2f4c-4f5e-9a51-1f1e0c0d0a01"
-    doc["issuer"] = {"id": did, "type": ["Profile"], "name": "Workshop of One", "url": "https://workshop.example/"}
+    if not impostor:
+        doc["issuer"] = {"id": did, "type": ["Profile"], "name": "Workshop of One", "url": "https://workshop.example/"}
     return proof.sign(doc, key, f"{did}#{fingerprint}", "2025-03-01T00:00:00Z")
 
 
@@ -131,6 +133,8 @@ def world(tmp_path_factory):
     renamed = copy.deepcopy(did_key)
     renamed["name"] = renamed["credentialSubject"]["achievement"]["name"] = "Advanced Laser Cutting"
     cases.append(Case("didkey-name-changed", renamed, "invalid", None))
+    # Signed by someone else's key in this issuer's name.
+    cases.append(Case("impostor", did_key_credential(template, impostor=True), "invalid", None))
     # A context the page does not ship: it must say "cannot be checked", never fetch it.
     unknown = copy.deepcopy(template)
     unknown["@context"] = [*unknown["@context"], UNKNOWN_CONTEXT]
@@ -270,6 +274,8 @@ def test_page_says_what_the_ledger_and_digital_bazaar_say(world, harness, page, 
         assert checks["read"] == "true", text
         if name.endswith("-changed"):
             assert checks["proof"] == "false" and "does not match" in text, text
+        elif name == "impostor":
+            assert checks["issuer"] == "false" and "does not belong to its issuer" in text, text
         elif name != "unknown-context":
             assert checks["proof"] == "true" and checks["issuer"] == "true", text
     assert shown == expected, {n: reports[n] for n in shown if shown[n] != expected[n]}
