@@ -27,14 +27,14 @@ from urllib.request import urlopen
 import pytest
 import yaml
 
-from badgesite import bake
+from badgesite.output import bake
 from badgesite.assemble import load_site
 from badgesite.build import build
-from badgesite.sign import keys as ed25519
-from badgesite.sign import multibase, proof, statuslist
+from badgesite.documents import bitstring
+from badgesite.sign import ed25519, multibase, proof
 
-from browser import AXE, StaticSite, chromium_path, launch, run_axe
-from vcharness import harness_problem, verify_credentials
+from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.vcharness import harness_problem, verify_credentials
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -318,7 +318,7 @@ def test_a_status_list_signed_by_someone_else_is_not_trusted(world, page):
     rel = case.doc["credentialStatus"]["statusListCredential"][len(world["home"][0].config.base_url):]
     published = json.loads((world["home"][1] / rel).read_text("utf-8"))
     forged = {k: v for k, v in copy.deepcopy(published).items() if k != "proof"}
-    forged["credentialSubject"]["encodedList"] = statuslist.encode_status_bits(set())
+    forged["credentialSubject"]["encodedList"] = bitstring.encode_status_bits(set())
     forged = proof.sign(forged, ed25519.generate(), published["proof"]["verificationMethod"], published["proof"]["created"])
     server.overrides[rel] = json.dumps(forged).encode()
     try:

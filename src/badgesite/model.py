@@ -41,6 +41,24 @@ class SizeLimit:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None  # the password comes from the environment, never the file
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The `mail:` section: how `badgesite notify` tells recipients."""
+
+    sender: str  # "Name <address>" or an address: the From header
+    smtp: Smtp
+    per_minute: int | None = None  # at most this many messages a minute; None: no limit
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     base_url: str  # always ends with "/"
     issuer: Issuer
@@ -55,6 +73,8 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # not in repr: build fingerprints read repr(config), and the limit changes no file
     size_limit: SizeLimit = field(default=SizeLimit(), repr=False, compare=False)
+    # how recipients are told (badgesite notify); nothing a build makes depends on it
+    mail: Mail | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -185,7 +205,19 @@ class Site:
     root: str  # absolute path of the site folder
     config: Config
     badges: dict[str, Badge]  # by id, sorted
-    awards: dict[str, Award]  # by id, in ledger order
+    awards: dict[str, Award]  # by id, in ledger order (empty in a build: see Tally)
 
     def leads_to(self, badge_id: str) -> list[Badge]:
         return [b for b in self.badges.values() if badge_id in b.requires]
+
+
+@dataclass
+class Tally:
+    """What the site-wide pages and lists say about all awards together (a build counts
+    them from the ledger summaries, never holding every Award at once)."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # badge id -> number of awards
+    latest: dict[str, str] = field(default_factory=dict)  # badge id -> date of its newest award
+    newest: str | None = None  # the newest award or revocation date: a feed's 'updated', never the clock
+    revoked: list[tuple[str, str, str]] = field(default_factory=list)  # (award id, date, reason)

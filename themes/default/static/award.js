@@ -1,11 +1,11 @@
 // Award page: the live status (valid / expired / revoked), worked out when the page is
 // opened from the published assertion and revocation list, so that a revocation published
 // after this page was built still shows; and the recipient check (nothing is sent anywhere).
-(function () {
-  "use strict";
+import * as OB from "./obcheck.js";
+
+function main() {
   var dataEl = document.getElementById("award-data");
-  var OB = window.OBCheck;
-  if (!dataEl || !OB) return;
+  if (!dataEl) return;
   var award = JSON.parse(dataEl.textContent);
   var texts = award.texts || {};
   var fill = OB.fill;
@@ -109,4 +109,21 @@
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
   }
-})();
+
+  // The wallet block's copy button: copies the credential's address (the field stays
+  // selectable by hand where the clipboard is not available).
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) return;
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied") || label;
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
+}
+
+main();
