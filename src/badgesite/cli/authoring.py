@@ -14,7 +14,7 @@ from .report import Progress, date_argument, load, load_or_say, show, site_folde
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
-    from ..authoring import scaffold  # lazy: for this command only
+    scaffold = _authoring().scaffold
 
     folder = Path(args.dir)
     found = None if args.package else scaffold.installed_origin()
@@ -82,14 +82,15 @@ def register_new(command) -> None:
 
 # -- award ----------------------------------------------------------------------------
 
-def _awarding():
-    """authoring/awarding.py, for `award` and `revoke`."""
-    from ..authoring import awarding  # lazy: the ledger writer (and the validator), for these commands only
+def _authoring():
+    """The authoring library: `new`'s scaffold, the ledger writer of `award` and `revoke`
+    (with the validator), the spreadsheet reader of --csv."""
+    from .. import authoring  # lazy: the ledger writer and the validator, for these commands only
 
-    return awarding
+    return authoring
 
 
-def _requests(args, awarding):
+def _requests(args, awarding, spreadsheet):
     """The awards asked for, and the problems found reading them."""
 
     if args.csv:
@@ -101,9 +102,7 @@ def _requests(args, awarding):
             raise UsageError(f"with --csv, {', '.join(given)} come from the file's columns, not the command line")
         if not Path(args.csv).is_file():
             raise UsageError(f"no such file: {args.csv}")
-        from ..authoring.spreadsheet import read_csv  # lazy: spreadsheets, only with --csv
-
-        requests, problems = read_csv(Path(args.csv), args.csv)
+        requests, problems = spreadsheet.read_csv(Path(args.csv), args.csv)
         for request in requests:
             request.by = args.by
         return requests, problems
@@ -126,7 +125,8 @@ def _write_links(path: Path, plan) -> None:
 
 
 def cmd_award(args, reporter) -> int:
-    awarding = _awarding()
+    authoring = _authoring()
+    awarding, spreadsheet = authoring.awarding, authoring.spreadsheet
     root = site_folder(args)
     if args.csv and (args.badge or args.email):
         raise UsageError("give either BADGE EMAIL or --csv FILE, not both")
@@ -145,7 +145,7 @@ def cmd_award(args, reporter) -> int:
     if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient
         telling = Telling(root, site, "award")
     try:
-        requests, problems = _requests(args, awarding)
+        requests, problems = _requests(args, awarding, spreadsheet)
         if telling:
             problems.extend(telling.check_requests(requests))
         progress = Progress("checking", len(requests), reporter)
@@ -215,7 +215,7 @@ def register_award(command) -> None:
 # -- revoke ---------------------------------------------------------------------------
 
 def cmd_revoke(args, reporter) -> int:
-    awarding = _awarding()
+    awarding = _authoring().awarding
     root = site_folder(args)
     site = load_or_say(root, reporter, "revoke")
     if site is None:
