@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, ob2, pages, workers
+from . import __version__, bake, microcredentials, ob2, pages, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -431,6 +431,7 @@ def _ob2_documents(ctx: Context) -> Iterator[Artifact]:
     for name in EXTENSIONS:
         yield urls.extension_context(name), dump_json(ob2.extension_context(name, urls))
         yield urls.extension_schema(name), dump_json(ob2.extension_schema(name, urls))
+    yield urls.microcredential_context, dump_json({"@context": microcredentials.context(urls)})
 
 
 def _badge_images(ctx: Context) -> Iterator[Artifact]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Diagnostics
+from .countries import COUNTRIES
+from .errors import Diagnostics, did_you_mean
 from .model import Config, Issuer
 from .source.fields import Fields
 from .source.files import SourceError, read_text
@@ -15,7 +16,8 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 
-ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color")
+ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color", "country",
+               "legal_identifier")
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
                "theme", "bake_in_browser", "extra")
 
@@ -58,10 +60,16 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         if color is not None and not COLOR.match(color):
             fi.error("color", f"'color' must be written #rrggbb, not {color!r}")
             color = None
+        country = fi.text("country")
+        if country is not None and country.upper() not in COUNTRIES:
+            fi.error("country", f"'country' must be an ISO 3166-1 alpha-2 country code such as NL or BE, not {country!r}",
+                     did_you_mean(country.upper(), COUNTRIES))
+            country = None
         if name and url:
             issuer = Issuer(name=name, url=url, email=fi.email("email"), description=fi.text("description"),
                             image=fi.text("image"), linkedin_organization_id=str(org) if org is not None else None,
-                            color=color)
+                            color=color, country=country.upper() if country else None,
+                            legal_identifier=fi.text("legal_identifier", max_len=200))
 
     awarders = f.email_list("awarders")
 

@@ -16,6 +16,7 @@ import os
 import re
 from typing import Iterable, Iterator, NamedTuple
 
+from . import microcredentials
 from .errors import BadgesiteError, Diagnostic
 from .model import Award, Badge, Config, Site, Where
 from .sign import statuslist
@@ -33,6 +34,7 @@ ACHIEVEMENT_TYPES = {"badge": "Badge", "edubadge": "Badge", "microcredential": "
                      "extracurricular": "CoCurricular"}
 EQF_URL = "https://europass.europa.eu/en/description-eight-eqf-levels"
 NLQF_URL = "https://www.nlqf.nl/"
+QF_EHEA_URL = "https://www.ehea.info/page-qualification-frameworks"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
@@ -81,6 +83,11 @@ def issuer_profile(config: Config, urls: Urls, image_path: str | None = None) ->
         profile["description"] = config.issuer.description
     if image_path:
         profile["image"] = {"id": urls.url(image_path), "type": "Image"}
+    if config.issuer.country:  # EU micro-credential element: the country of the issuer
+        profile["address"] = {"type": ["Address"], "addressCountryCode": config.issuer.country}
+    if config.issuer.legal_identifier:
+        profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": config.issuer.legal_identifier,
+                                       "identifierType": "identifier"}]
     return profile
 
 
@@ -131,6 +138,10 @@ def achievement(badge: Badge, config: Config, urls: Urls) -> dict:
     if badge.nlqf:
         alignments.append(_alignment(f"NLQF level {badge.nlqf}", NLQF_URL, None,
                                      "Dutch Qualifications Framework (NLQF)", str(badge.nlqf)))
+    if badge.qf_ehea_cycle:
+        alignments.append(_alignment(f"QF-EHEA cycle {badge.qf_ehea_cycle}", QF_EHEA_URL, None,
+                                     "Qualifications Framework of the European Higher Education Area (QF-EHEA)",
+                                     str(badge.qf_ehea_cycle)))
     if alignments:
         doc["alignment"] = alignments
     if text.learning_outcomes:
@@ -140,6 +151,7 @@ def achievement(badge: Badge, config: Config, urls: Urls) -> dict:
             {"id": f"{page}#learning-outcome-{i}", "type": ["ResultDescription"], "name": outcome,
              "resultType": "ext:LearningOutcome"}
             for i, outcome in enumerate(text.learning_outcomes, 1)]
+    doc.update(microcredentials.achievement_terms(badge))  # defined by microcredentials.context()
     return doc
 
 
@@ -229,8 +241,13 @@ def credential_from(award: Award, name: str, profile: dict, achievement_doc: dic
         subject["name"] = clean(award.name)
     if award.narrative:
         subject["narrative"] = clean(award.narrative)
+    if award.grade:  # EU micro-credential element: the grade achieved, as an OB 3.0 Result
+        subject["result"] = [{"type": ["Result"], "value": clean(award.grade)}]
+    contexts = [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT]
+    if any(term in achievement_doc for term in microcredentials.TERMS):
+        contexts.append(microcredentials.context(urls))
     doc = {
-        "@context": [VC_CONTEXT, OB_CONTEXT, OB_EXTENSIONS_CONTEXT],
+        "@context": contexts,
         "id": urls.url(urls.credential(award.id)),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": clean(name),
