@@ -26,6 +26,7 @@ import orjson
 import yaml
 from markupsafe import Markup
 
+from .countries import COUNTRIES
 from .urls import Urls, linker
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
@@ -280,6 +281,7 @@ class Renderer:
         self.env.filters["json_script"] = json_script
         self.env.globals["qr_svg"] = qr_svg
         self.env.globals["language_name"] = lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code.upper())
+        self.env.globals["country_name"] = lambda code: COUNTRIES[code][1] if code in COUNTRIES else code
         self.env.globals.update(globals_)
         config = globals_.get("config")
         issuer = getattr(config, "issuer", None)
