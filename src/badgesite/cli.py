@@ -130,11 +130,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands defined beside the CLI: authoring (commands.py) and trust (trust.py)."""
+    """Subcommands defined beside the CLI: authoring (commands.py), trust (trust.py) and
+    exports to other formats (exports.py)."""
     import importlib
 
     registered = []
-    for name in ("commands", "trust"):
+    for name in ("commands", "trust", "exports"):
         try:
             module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:
