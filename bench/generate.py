@@ -48,6 +48,7 @@ def generate(out: Path, awards: int, badges: int = 50, seed: int = 1, per_file: 
         requires = f"requires: [module-{b - 1:03d}]\n" if b % 5 else ""
         (out / f"content/badges/{badge_id}.md").write_text(
             f"---\nname: Module {b}\ndescription: Passed module {b} of the programme.\nimage: {badge_id}.png\n"
+            f"image_alt: A coloured disc with a scatter of small squares, the badge of module {b}\n"
             f"criteria:\n  - Passes the written exam of module {b}.\n  - Delivers the module project.\n"
             f"tags: [module, year-{b % 4 + 1}]\nkind: microcredential\nlevel: year {b % 4 + 1}\n{requires}"
             f"study_load: {{ects: 5}}\neqf: 6\nlearning_outcomes: [Applies the theory of module {b}.]\n"

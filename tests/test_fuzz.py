@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from badgesite.assemble import load_site
 from badgesite.errors import Diagnostics
 from badgesite.source import yamlpos
-from conftest import AWARDS, BADGE, make_site
+from conftest import AWARDS, BADGE, make_site, run_cli
 
 yaml_chars = st.sampled_from(list(string.printable) + ["é", "\u2028", "\x00", "\ufeff", "&", "*", "!", "|", ">", "%", "@", "`"])
 yaml_like = st.lists(st.one_of(
@@ -45,13 +46,43 @@ def test_whole_site_load_never_crashes(tmp_path_factory, ledger: str, front: str
         assert diagnostics.errors
 
 
-def test_deep_nesting_is_bounded():
-    try:
-        yamlpos.load("[" * 5000 + "]" * 5000, "x.yaml")
-    except yamlpos.YamlError as exc:
-        assert "nested" in str(exc)
+def _nested(shape: str, indent: int, levels: int) -> str:
+    """What follows `extra:` at `indent`: `levels` collections, one inside the other."""
+    if shape == "flow":
+        return " " + "[" * levels + "x" + "]" * levels + "\n"
+    return "\n" + "".join(" " * (indent + 2 + 2 * j) + "a:\n" for j in range(levels))[:-1] + " x\n"
+
+
+# Where the first value nested deeper than 40 levels starts: `extra:` is on `line` and
+# its value is at depth `first` (1 in front-matter, 2 inside a ledger entry). In flow
+# style that is bracket number j + 1 (j = 41 - first) on the same line; in block style
+# it is the key of the mapping at depth 40 (j = 40 - first), j lines down and 2j right.
+NESTING = {
+    "front-matter": ("content/badges/python-basics.md", 0, 3, 1),
+    "ledger": ("content/awards/2026.yaml", 2, 7, 2),
+}
+
+
+@pytest.mark.parametrize("levels", [45, 1500])  # under and over libyaml's own limit (1000)
+@pytest.mark.parametrize("shape", ["flow", "block"])
+@pytest.mark.parametrize("place", NESTING)
+def test_deep_nesting_is_refused_with_its_position(tmp_path, place: str, shape: str, levels: int):
+    path, indent, line, first = NESTING[place]
+    extra = " " * indent + "extra:" + _nested(shape, indent, levels)
+    if place == "front-matter":
+        files = {path: BADGE.replace("description:", extra + "description:", 1)}
     else:
-        raise AssertionError("deep nesting accepted")
+        files = {path: AWARDS + "- id: a-0002\n" + extra}
+    root = make_site(tmp_path / "site", files)
+    if shape == "flow":
+        col = indent + len("extra: ") + 1 + (41 - first)
+    else:
+        j = 40 - first
+        line, col = line + 1 + j, indent + 2 + 2 * j + 1
+    code, out, err = run_cli("check", "--site", str(root))
+    assert code == 1
+    assert f"{path}:{line}:{col}: error: YAML is nested more than 40 levels deep" in err
+    assert "Traceback" not in out + err
 
 
 def test_billion_laughs_is_refused_quickly():

@@ -26,7 +26,7 @@ criteria:""")
 
 def check(root: Path) -> tuple[int, list[str]]:
     code, _, err = run_cli("check", "-s", str(root))
-    return code, [line for line in err.splitlines() if ": error:" in line or ": warning:" in line]
+    return code, [line for line in err.splitlines() if ": error:" in line]  # (design rules warn about the images)
 
 
 def test_a_complete_microcredential_is_read(tmp_path: Path):

@@ -187,7 +187,44 @@ def test_new_fills_an_empty_folder_with_options(tmp_path: Path):
     assert run_cli("check", "-s", str(target))[0] == 0
 
 
-@pytest.mark.parametrize("option, value", [("--base-url", "ftp://x/"), ("--awarder", "nobody"),
+def test_the_readme_names_the_real_preview_address(tmp_path: Path):
+    """`serve` shows the site under the base URL's path, and the README and the next
+    steps say so (not the bare http://127.0.0.1:8000/)."""
+    root = tmp_path / "x"
+    code, out, err = run_cli("new", str(root), "--base-url", "https://my-org.github.io/mysite/")
+    assert code == 0, err
+    readme = (root / "README.md").read_text()
+    assert "badgesite serve                        # preview on http://127.0.0.1:8000/mysite/," in readme
+    assert "127.0.0.1:8000/," not in readme and "@@" not in readme
+    assert "preview on http://127.0.0.1:8000/mysite/" in out
+    root = tmp_path / "y"
+    assert run_cli("new", str(root), "--base-url", "https://badges.example.edu/", "-q")[0] == 0
+    assert "preview on http://127.0.0.1:8000/, " in (root / "README.md").read_text()
+
+
+def test_a_base_url_without_its_slash_gets_one_with_a_notice(tmp_path: Path):
+    root = tmp_path / "x"
+    code, _, err = run_cli("new", str(root), "--base-url", "https://my-org.github.io/mysite", "-q")
+    assert code == 0 and "notice: --base-url names a folder, so it ends in '/': using " \
+        "https://my-org.github.io/mysite/" in err
+    assert yaml.safe_load((root / "badgesite.yaml").read_text())["base_url"] == "https://my-org.github.io/mysite/"
+    assert "127.0.0.1:8000/mysite/" in (root / "README.md").read_text()
+    # the same in badgesite.yaml: a warning at its line, with the value used
+    config = root / "badgesite.yaml"
+    lines = config.read_text().splitlines()
+    number = next(n for n, line in enumerate(lines, 1) if line.startswith("base_url:"))
+    lines[number - 1] = "base_url: https://my-org.github.io/other"
+    config.write_text("\n".join(lines) + "\n")
+    code, _, err = run_cli("check", "-s", str(root))
+    assert code == 0 and f"badgesite.yaml:{number}:11: warning: 'base_url' must end in '/': the site is built " \
+        "for https://my-org.github.io/other/ (write base_url: https://my-org.github.io/other/)" in err
+    assert run_cli("check", "-s", str(root), "--strict")[0] == 1
+    code, _, err = run_cli("build", "-s", str(root))
+    assert code == 0 and "warning: 'base_url' must end in '/'" in err
+    assert b"https://my-org.github.io/other/issuer.json" in (root / "output/issuer.json").read_bytes()
+
+
+@pytest.mark.parametrize("option, value", [("--base-url", "ftp://x/"), ("--base-url", "https://x/?a"), ("--awarder", "nobody"),
                                            ("--package", 'badgesite"; rm -rf /'),
                                            ("--package", "${{ secrets.BADGESITE_SIGNING_KEY }}")])
 def test_new_refuses_bad_options(tmp_path: Path, option: str, value: str):

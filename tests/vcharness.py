@@ -30,7 +30,7 @@ _BATCH = 400  # files per node process (keeps the command line short)
 def harness_problem() -> str | None:
     """Why the JS harness cannot run, or None if it can."""
     if shutil.which("node") is None:
-        return "node is not installed (the JS verifier harness needs Node 20+; then run `npm ci` in tests/js)"
+        return "node is not installed (the JS verifier harness needs Node 18+; then run `npm ci` in tests/js)"
     if not (JS_DIR / "node_modules" / "@digitalbazaar" / "vc").is_dir():
         return f"JS verifier harness not installed: run `npm ci` in {JS_DIR}"
     return None

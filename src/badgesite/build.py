@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, microcredentials, ob2, pages, workers
+from . import __version__, bake, microcredentials, ob2, pages, permanent, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -68,14 +68,18 @@ class Context:
     ledgers: list[LedgerFile] = field(default_factory=list)
     tally: Tally = field(default_factory=Tally)  # counts, dates and revocations of all awards
     views: dict = field(default_factory=dict)  # memo of per-badge page data, see pages
+    dropped: list[tuple[str, str]] = field(default_factory=list)  # (ledger file, award id) of the live build gone
 
 
 def build(root: Path, output: Path | None = None, signing_key=None, clean: bool = False,
-          jobs: int | None = None, inputs: str | None = None) -> BuildResult:
+          jobs: int | None = None, inputs: str | None = None, unsigned: bool = False,
+          strict: bool = False) -> BuildResult:
     """Validate, then build into a staging folder and swap it in. Nothing is written
     when the content has errors. Without `clean`, only what changed since the last
     build is made again. `inputs`: the input digest, when the caller has just found
-    with uptodate.current_build that the last build is not current."""
+    with uptodate.current_build that the last build is not current. Without a signing
+    key, a build never replaces one that published credentials, unless `unsigned`.
+    `strict`: a warning is an error too (and nothing is written)."""
     root = Path(root).resolve()
     output = Path(output).resolve() if output else root / "output"
     if output == root or root.is_relative_to(output):
@@ -86,16 +90,25 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
             return unchanged
     store = Store(root / CACHE_DIR / "ledgers")
     site, ledgers, diagnostics = _load(root, store, output, trust_cache=not clean)
+    if signing_key is None and not unsigned:
+        permanent.keep_credentials(output)
     context = make_context(site)
     context.has_credentials = signing_key is not None
     context.ledgers, context.tally = ledgers, tally(ledgers)
     base = global_fingerprint(context, signing_key)
-    last = None if clean else _reusable(read_state(output), base, ledgers, store)
+    content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
+    live = read_state(output)
+    permanent.gone_badges(live, site.badges, context.urls, diagnostics)
+    last = None if clean else _reusable(live, base, ledgers, store)
     staging = Staging(output, fresh=last is None)
     remembered = _recall_markdown(store)
     try:
         record = _make(context, staging, base, last, store, signing_key, jobs)
-        record.update(inputs=inputs, warnings=[_dump_diagnostic(d) for d in diagnostics.warnings])
+        permanent.gone_awards(context.dropped, context.urls, diagnostics)
+        permanent.gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
+        if strict and diagnostics.warnings:
+            raise BadgesiteError(diagnostics.sorted())
+        record.update(inputs=inputs, warnings=content_warnings)
         staging.commit(record)
     except BaseException:
         staging.abort()
@@ -248,6 +261,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
               "pages": {}}  # pages: page -> fingerprint of what it is made from
     before = last or {"ledgers": {}, "site": {}, "status": {}, "pages": {}, "cards": []}
     gone: set[str] = set()  # paths of the live site that this build does not make
+    dropped: list[tuple[str, str]] = []  # (ledger file, award id) no longer in that file
 
     # site-wide files: made every time (pages only when their inputs changed), written
     # when their bytes differ
@@ -287,6 +301,7 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
                 todo.append((number, position))
         for award_id, (_, r) in old.items():  # awards no longer in the file
             gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
+            dropped.append((ledger.path, award_id))
         status = record["status"][ledger.path] = {}
         if credentials and count:
             from . import ob3
@@ -302,12 +317,15 @@ def _make(ctx: Context, staging: Staging, base: str, last: dict | None, store: S
         if path not in record["ledgers"]:  # a ledger file that is gone: so are its awards
             for award_id, (_, r) in _old_awards(before, path, store).items():
                 gone.update(award_paths(urls, award_id, image_types.get(r[1], "png"), credentials))
+                dropped.append((path, award_id))
 
     files = len(record["site"]) + len(record["cards"]) + sum(len(s) for s in record["status"].values())
     for badge_id, count in ctx.tally.counts.items():
         files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
     record["files"] = files
     staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
+    made = {ctx.ledgers[n].item(p)[4][0] for n, p in todo}
+    ctx.dropped = [(path, award_id) for path, award_id in dropped if award_id not in made]
     _write_awards(ctx, staging, signing_key, cards + todo, jobs)
     return record
 
@@ -407,6 +425,10 @@ def plan(ctx: Context, signing_key=None) -> Iterator[tuple[str, "bytes | Deferre
 
         yield ob3.did_artifact(ctx, signing_key)  # status lists are made per ledger file
     yield from pages.render_pages(ctx)
+    if ctx.site.config.stats == "public":
+        from .statsreport import public_pages
+
+        yield from public_pages(ctx)
 
 
 def _static(ctx: Context) -> Iterator[Artifact]:

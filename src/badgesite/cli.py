@@ -16,6 +16,7 @@ from .errors import BadgesiteError, Diagnostic, UsageError
 
 log = logging.getLogger("badgesite")
 REPORT_URL = "https://github.com/badgesite/badgesite/issues"
+UNCHANGED = {"keys": "no key was created or changed"}  # what a failed command left as it was (default: output/)
 
 
 class Reporter:
@@ -54,6 +55,10 @@ def cmd_check(args, reporter: Reporter) -> int:
 
     root = _site(args)
     site, diagnostics = load_site(root)
+    if site is not None:
+        from .designrules import check_design
+
+        diagnostics.extend(check_design(site).items)
     problems = diagnostics.sorted()
     if site is not None and args.base:
         from .review import review
@@ -86,7 +91,7 @@ def cmd_build(args, reporter: Reporter) -> int:
     if result is None or args.clean:
         from .build import build
 
-        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs)
+        result = build(root, output, signing_key=key, clean=args.clean, inputs=inputs, strict=args.strict)
     reporter.diagnostics(result.diagnostics.sorted())
     if args.strict and result.diagnostics.warnings:
         print(f"build failed: {_summarise(0, len(result.diagnostics.warnings))} (--strict)", file=sys.stderr)
@@ -162,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     except BadgesiteError as exc:
         reporter.diagnostics(exc.diagnostics)
         errors = sum(d.severity == "error" for d in exc.diagnostics)
-        print(f"{args.command} failed: {_summarise(errors, len(exc.diagnostics) - errors)}; output/ was not changed",
-              file=sys.stderr)
+        print(f"{args.command} failed: {_summarise(errors, len(exc.diagnostics) - errors)}; "
+              f"{UNCHANGED.get(args.command, 'output/ was not changed')}", file=sys.stderr)
         return 1
     except UsageError as exc:
         print(f"badgesite {args.command}: error: {exc}", file=sys.stderr)

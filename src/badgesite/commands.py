@@ -82,11 +82,15 @@ class Progress:
 
 def cmd_new(args, reporter) -> int:
     from .assemble import load_site
-    from .scaffold import Options, create, default_base_url
+    from .scaffold import Options, create, default_base_url, preview_url, with_slash
 
     folder = Path(args.dir)
     found = None if args.package else _origin()
-    options = Options(base_url=args.base_url or default_base_url(folder.resolve()),
+    base_url = args.base_url or default_base_url(folder.resolve())
+    if with_slash(base_url) != base_url:
+        base_url = with_slash(base_url)
+        print(f"notice: --base-url names a folder, so it ends in '/': using {base_url}", file=sys.stderr)
+    options = Options(base_url=base_url,
                       issuer_name=args.issuer or "Example Academy",
                       issuer_url=args.issuer_url or "https://example.org",
                       awarder=(args.awarder or "badges@example.org").lower(),
@@ -100,7 +104,7 @@ def cmd_new(args, reporter) -> int:
                   f"{len(site.awards)} example awards, GitHub workflows")
     if found is not None:
         _say_what_the_workflows_install(found, reporter)
-    reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview, reloads as you edit\n"
+    reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview on {preview_url(base_url)}, reloads as you edit\n"
                   "  see README.md for publishing on GitHub Pages")
     return 0
 
@@ -291,10 +295,11 @@ def register_revoke(command) -> None:
 def cmd_serve(args, reporter) -> int:
     from urllib.parse import urlsplit
 
-    from .build import build
+    from .build import CACHE_DIR, build
     from .config import load_config
     from .errors import Diagnostics
-    from .keys import find_signing_key
+    from .keys import find_signing_key, read_history
+    from .permanent import published_credentials
     from .serve import Preview, port_in_use
 
     root = _site(args)
@@ -303,11 +308,19 @@ def cmd_serve(args, reporter) -> int:
     if config is None:
         reporter.diagnostics(diagnostics.sorted())
         return 1
-    key, _ = find_signing_key(root)
+    key, note = find_signing_key(root, allow_unsigned=True)
+    output, unsigned = root / "output", None
+    if key is None and (read_history(root) or published_credentials(output)):
+        # a preview without the key never replaces the signed output/: it is built beside the cache
+        output = root / CACHE_DIR / "preview"
+        why = note.removeprefix("Open Badges 3.0 credentials skipped: ").removesuffix(" (see 'badgesite keys init')")
+        unsigned = (f"this preview has no Open Badges 3.0 credentials: {why}. "
+                    f"It is built in {output}; output/ is not changed.")
+        print(f"warning: {unsigned}", file=sys.stderr)
 
     def on_result(seconds, problem) -> None:
         if problem is None:
-            reporter.info(f"built in {seconds:.2f} s")
+            reporter.info(f"built in {seconds:.2f} s{' (without Open Badges 3.0 credentials)' if unsigned else ''}")
         else:
             if isinstance(problem, str):
                 print(problem, file=sys.stderr)
@@ -316,8 +329,9 @@ def cmd_serve(args, reporter) -> int:
             print("build failed: the browser shows the error; the last good site is still served", file=sys.stderr)
 
     try:
-        preview = Preview(root, root / "output", urlsplit(config.base_url).path or "/",
-                          lambda: build(root, signing_key=key), on_result, args.bind, args.port)
+        preview = Preview(root, output, urlsplit(config.base_url).path or "/",
+                          lambda: build(root, output, signing_key=key, unsigned=unsigned is not None),
+                          on_result, args.bind, args.port, notice=unsigned)
     except OSError as exc:
         if port_in_use(exc):
             raise UsageError(f"port {args.port} on {args.bind} is in use or not allowed; try --port {args.port + 1}") from None
@@ -345,4 +359,41 @@ def register_serve(command) -> None:
     p.add_argument("--open", action="store_true", help="open the site in the web browser")
 
 
-REGISTER: list = [register_new, register_award, register_revoke, register_serve]
+# -- stats ----------------------------------------------------------------------------
+
+def cmd_stats(args, reporter) -> int:
+    from . import stats, statsreport
+
+    root = _site(args)
+    if args.json and args.html:
+        raise UsageError("give --json or --html DIR, not both")
+    programme, diagnostics = stats.read_facts(root)
+    if programme is None:
+        reporter.diagnostics(diagnostics.sorted())
+        print("badgesite stats: the site has errors; fix them first (see 'badgesite check')", file=sys.stderr)
+        return 1
+    figures = stats.count(programme.badges, programme.facts, args.today or dt.date.today())
+    if args.json:
+        sys.stdout.write(statsreport.to_json(figures))
+    elif args.html:
+        html = statsreport.report(root, programme.config, figures)
+        try:
+            target = statsreport.write_report(Path(args.html), html)
+        except OSError as exc:
+            raise UsageError(f"cannot write the report into {args.html}: {exc.strerror or exc}") from None
+        reporter.info(f"wrote {target} ({figures['total']['awards']} awards, {len(figures['badges'])} badges)")
+    else:
+        sys.stdout.write(statsreport.text_table(figures))
+    return 0
+
+
+def register_stats(command) -> None:
+    p = command("stats", cmd_stats, "evaluate the programme: awards, status, revocations and expiry per badge",
+                "badgesite stats --html stats-report/")
+    p.add_argument("--json", action="store_true", help="print the figures as JSON, for scripts")
+    p.add_argument("--html", metavar="DIR", help="write a report with charts to DIR/index.html (one self-contained file)")
+    p.add_argument("--today", metavar="DATE", type=_date,
+                   help="count active, expired and expiring awards as of this day, YYYY-MM-DD (default: today)")
+
+
+REGISTER: list = [register_new, register_award, register_revoke, register_serve, register_stats]

@@ -19,7 +19,7 @@ BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,
 ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color", "country",
                "legal_identifier")
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
-               "theme", "bake_in_browser", "extra")
+               "theme", "bake_in_browser", "stats", "extra")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -46,6 +46,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
             base_url = None
         elif not base_url.endswith("/"):
             base_url += "/"
+            f.warning("base_url", f"'base_url' must end in '/': the site is built for {base_url}",
+                      hint=f"write base_url: {base_url}")
 
     issuer = None
     fi = f.sub("issuer", required=True)
@@ -87,10 +89,15 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
     theme = f.text("theme") or "default"
     if not re.match(r"^[A-Za-z0-9_-]+$", theme):
         f.error("theme", f"'theme' must be a folder name under themes/, not {theme!r}")
+    elif theme != "default" and not (Path(root) / "themes" / theme).is_dir():
+        # building with the default theme instead would change every page without a word
+        f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
+                hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
+    stats = f.choice("stats", ("private", "public"), "private")
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:
         return None
     return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
                   languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
-                  title=f.text("title"), bake_in_browser=bake_in_browser, extra=dict(extra))
+                  title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra))

@@ -27,6 +27,7 @@ CONFIG = {
     "recipients": "`hashed` (default): the ledger holds only salted hashes of e-mail addresses and `check` refuses a plain one. `plain`: a private repository may keep e-mail addresses.",
     "theme": "The theme folder under `themes/` (default `default`, which ships inside badgesite).",
     "bake_in_browser": "`true` moves baking award images into the browser of whoever downloads one (for very large programmes).",
+    "stats": "`private` (default): statistics only through `badgesite stats`. `public`: an aggregate page at `stats/`, with every count from 1 to 4 shown as \"fewer than 5\" ([evaluation](../evaluation.md)).",
     "extra": "Free-form data for themes.",
 }
 ISSUER = {
@@ -36,7 +37,7 @@ ISSUER = {
     "description": "A sentence or two about the organisation.",
     "image": "The logo, PNG or SVG, as a path from the site folder (e.g. `content/logo.png`).",
     "linkedin_organization_id": "The number of the organisation's LinkedIn page: \"Add to profile\" then shows its logo.",
-    "color": "The theme's accent colour, `#rrggbb`.",
+    "color": "The theme's accent colour, `#rrggbb`: drawn as it is in the band atop every page (`check` requires 3:1 against white), and darkened where needed for links and buttons.",
     "country": "The issuer's country, an ISO 3166-1 alpha-2 code such as `NL` (an EU micro-credential element; required by `kind: microcredential`).",
     "legal_identifier": "The organisation's registered identifier (e.g. its Chamber of Commerce or VAT number), needed by `badgesite export edc`.",
 }
@@ -44,7 +45,7 @@ BADGE = {
     "name": "**Required.** The badge's name.",
     "description": "**Required.** One or two plain-text sentences.",
     "criteria": "**Required.** A list of what must be shown (numbered 1, 2, … for `criteria_met`).",
-    "image_alt": "Text describing the image for people who cannot see it (default: `Badge: <name>`).",
+    "image_alt": "Text describing the image for people who cannot see it (default: `Badge: <name>`, which `check` warns about).",
     "learning_outcomes": "A list of learning outcomes (published, and as the edubadges LearningOutcome extension).",
     "assessment": "How the criteria are assessed.",
     "image": "**Required.** The badge image, PNG or SVG, relative to the badge file.",

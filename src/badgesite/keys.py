@@ -211,19 +211,23 @@ def _load_pem(data: bytes, source: str) -> ed25519.Ed25519PrivateKey:
         raise BadgesiteError([Diagnostic(source, 0, 0, f"unusable signing key: {exc}")]) from None
 
 
-def find_signing_key(root: Path) -> tuple[ed25519.Ed25519PrivateKey | None, str | None]:
+def find_signing_key(root: Path, allow_unsigned: bool = False) -> tuple[ed25519.Ed25519PrivateKey | None, str | None]:
     """(key, note): the private key a build signs with, or None and why OB 3.0 is skipped.
 
     A key that is set but unusable (unreadable, inside the site, not in keys.yaml) is
     a BadgesiteError: publishing without credentials must never happen by accident.
     `find_signing_ring` gives the key with its id and the public key history.
     """
-    ring, note = find_signing_ring(root)
+    ring, note = find_signing_ring(root, allow_unsigned)
     return (ring.private if ring else None), note
 
 
-def find_signing_ring(root: Path) -> tuple[KeyRing | None, str | None]:
-    """As find_signing_key, with the key's id, history and where it was found."""
+def find_signing_ring(root: Path, allow_unsigned: bool = False) -> tuple[KeyRing | None, str | None]:
+    """As find_signing_key, with the key's id, history and where it was found.
+
+    When keys.yaml lists a key and no private key is found, the site has published
+    credentials that a build without it would delete: a BadgesiteError naming the key
+    and where it was looked for, unless `allow_unsigned` (a local preview)."""
     root = Path(root).resolve()
     value = os.environ.get(ENV)
     if value is not None and value.strip():
@@ -244,8 +248,33 @@ def find_signing_ring(root: Path) -> tuple[KeyRing | None, str | None]:
         if os.name == "posix" and path.stat().st_mode & 0o077:
             note += f" (warning: other users can read it; run chmod 600 {path})"
         return key_ring(root, _load_pem(path.read_bytes(), str(path)), str(path)), note
-    why = f"{ENV} is empty (is the repository secret set?)" if value is not None else "no signing key"
+    history = read_history(root)
+    if history and did and not allow_unsigned:  # (without a readable config, the build reports that first)
+        raise BadgesiteError([missing_key(root, history[-1], value, path)])
+    why = f"{ENV} is empty (is the repository secret set?)" if value is not None else \
+        f"no signing key ({ENV} is not set" + (f", and there is no key file at {path})" if path else ")")
     return None, f"Open Badges 3.0 credentials skipped: {why} (see 'badgesite keys init')"
+
+
+def missing_key(root: Path, current: PublicKey, value: str | None, path: Path | None) -> Diagnostic:
+    """keys.yaml lists `current` and its private key is nowhere: what was looked at, and what to do."""
+    env = f"{ENV} is empty" if value is not None else f"{ENV} is not set"
+    where = f"{env}, and there is no key file at {path}" if path else env
+    return Diagnostic(
+        KEYS_FILE, _line_of(Path(root) / KEYS_FILE, current.id), 1,
+        f"no private key for the signing key {current.id} listed here ({where}); building without it "
+        f"would delete every published Open Badges 3.0 credential",
+        hint=f"set {ENV} to the key file's path or its PEM text, in CI as a repository secret; "
+             f"'badgesite keys show' tells which key the site uses")
+
+
+def _line_of(path: Path, key_id: str) -> int:
+    """The line of keys.yaml that names `key_id` (1 when none does)."""
+    try:
+        lines = path.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 1
+    return next((n for n, text in enumerate(lines, 1) if re.search(rf"\bid:\s*['\"]?{key_id}\b", text)), 1)
 
 
 # -- keys init / rotate ---------------------------------------------------------------------
@@ -282,14 +311,24 @@ def init_key(root: Path, out: Path | None = None) -> NewKey:
         raise BadgesiteError(f"no readable badgesite.yaml in {root}: give --site DIR, or --out PATH for the key")
     history = read_history(root) if did else []
     if history:
-        raise BadgesiteError([Diagnostic(KEYS_FILE, 1, 0, f"this site already has signing keys "
-                                         f"({', '.join(k.id for k in history)})",
-                                         hint="'badgesite keys rotate' makes a new one; 'badgesite keys show' tells which is used")])
+        current = history[-1]
+        try:
+            ring, _ = find_signing_ring(root, allow_unsigned=True)
+        except BadgesiteError:
+            ring = None
+        where = f"its private key is in {ring.source}" if ring else \
+            f"its private key is not on this computer: 'badgesite keys show' tells where it was looked for"
+        raise BadgesiteError([Diagnostic(
+            KEYS_FILE, _line_of(root / KEYS_FILE, current.id), 1,
+            f"this site already has its signing key {current.id} ({where}); it was kept unchanged",
+            hint="to replace it deliberately, 'badgesite keys rotate' makes a new key and keeps the old public key "
+                 "published, so credentials already signed keep verifying")])
     path = Path(out).expanduser().resolve() if out else default_key_path(did)
     refuse_inside_site(path, root)
     if path.exists():
-        raise BadgesiteError([Diagnostic(str(path), 0, 0, "a key file already exists there; it was left untouched",
-                                         hint="'badgesite keys show' tells which key the site uses")])
+        raise BadgesiteError([Diagnostic(str(path), 0, 0, "a key file already exists there; it was kept unchanged",
+                                         hint="'badgesite keys show' tells which key the site uses; "
+                                              "'badgesite keys rotate' replaces it deliberately")])
     private = ed25519.generate()
     _write_private(path, private)
     multibase = ed25519.public_multibase(private)

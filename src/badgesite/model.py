@@ -43,6 +43,7 @@ class Config:
     theme: str = "default"
     title: str | None = None
     bake_in_browser: bool = False
+    stats: str = "private"  # private | public: an aggregate statistics page at stats/
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 

@@ -27,6 +27,7 @@ import yaml
 from markupsafe import Markup
 
 from .countries import COUNTRIES
+from .errors import BadgesiteError, Diagnostic
 from .urls import Urls, linker
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
@@ -265,9 +266,28 @@ class _Template(jinja2.Template):
         return super()._from_namespace(environment, namespace, globals)
 
 
+def template_problem(exc: jinja2.TemplateError, site_root: Path, page: str) -> Diagnostic:
+    """A template that does not render, at the template's file and line (the innermost
+    template frame of the traceback Jinja rewrote), named relative to the site."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None) or 0
+    if filename is None:
+        tb = exc.__traceback__
+        while tb is not None:
+            name = tb.tb_frame.f_code.co_filename
+            if name.endswith((".html", ".xml", ".txt", ".js", ".svg")) and Path(name).is_file():
+                filename, line = name, tb.tb_lineno
+            tb = tb.tb_next
+    where = Path(filename) if filename else None
+    if where is not None and where.is_relative_to(site_root):
+        where = where.relative_to(site_root)
+    message = f"the theme cannot make {page}: {exc.message or type(exc).__name__}"
+    return Diagnostic(where.as_posix() if where else page, line, 0, message)
+
+
 class Renderer:
     def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict):
         self.dirs = theme_dirs(site_root, theme)
+        self.site_root = Path(site_root)
         self.urls = urls
         self.language = language
         self.env = jinja2.Environment(
@@ -377,9 +397,12 @@ class Renderer:
         state = jinja2.runtime.new_context(self.env, template.name, template.blocks, values, shared=True,
                                            globals=globals_)
         try:
-            html = self.env.concat(template.root_render_func(state))
-        except Exception:
-            self.env.handle_exception()
+            try:
+                html = self.env.concat(template.root_render_func(state))
+            except Exception:
+                self.env.handle_exception()  # re-raised with the template's file and line
+        except jinja2.TemplateError as exc:
+            raise BadgesiteError([template_problem(exc, self.site_root, path)]) from None
         return html.encode("utf-8")
 
     def deferred(self, template: str, path: str, language: str, **context) -> "Deferred":

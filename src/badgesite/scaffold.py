@@ -2,10 +2,11 @@
 
 The files come from the `scaffold/` folder shipped inside the package. A path part
 written `dot-name` becomes `.name` (wheels drop dot-files from package data), and
-the tokens @@BASE_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@, @@PACKAGE@@
-(the pip requirement the workflows install; empty: they stop and say what to set)
-and @@INSTALL@@ (the same, for the site's README) are filled in. The example ledger
-is written here, with fresh salts, by the same code `badgesite award` uses, so no e-mail address is ever stored.
+the tokens @@BASE_URL@@, @@PREVIEW_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@,
+@@PACKAGE@@ (the pip requirement the workflows install; empty: they stop and say what to
+set) and @@INSTALL@@ (the same, for the site's README) are filled in. The example ledger
+is written here, with fresh salts, by the same code `badgesite award` uses, so no e-mail
+address is ever stored.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import shutil
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import identity, ledger_edit
 from .awarding import LEDGER_HEADER, new_award_id
@@ -51,8 +53,18 @@ def default_base_url(folder: Path) -> str:
     return f"https://example.github.io/{slug}/"
 
 
+def with_slash(base_url: str) -> str:
+    """A base URL names a folder: it ends in '/' (added when missing)."""
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def preview_url(base_url: str) -> str:
+    """Where `badgesite serve` shows the site: the base URL's path on localhost."""
+    return f"http://127.0.0.1:8000{urlsplit(base_url).path or '/'}"
+
+
 def _tokens(options: Options) -> dict[str, str]:
-    return {"@@BASE_URL@@": options.base_url, "@@ISSUER_NAME@@": options.issuer_name,
+    return {"@@BASE_URL@@": options.base_url, "@@PREVIEW_URL@@": preview_url(options.base_url), "@@ISSUER_NAME@@": options.issuer_name,
             "@@ISSUER_URL@@": options.issuer_url, "@@AWARDER@@": options.awarder,
             "@@PACKAGE@@": options.package,
             "@@INSTALL@@": f'`python -m pip install "{options.package}"`' if options.package else UNPINNED_INSTALL}
@@ -60,8 +72,8 @@ def _tokens(options: Options) -> dict[str, str]:
 
 def check_options(options: Options) -> None:
     """Refuse values that would make a broken site (UsageError)."""
-    if not BASE_URL.match(options.base_url) or not options.base_url.endswith("/"):
-        raise UsageError(f"--base-url must be an http(s) URL ending in '/', such as "
+    if not BASE_URL.match(options.base_url) or "?" in options.base_url or "#" in options.base_url:
+        raise UsageError(f"--base-url must be an http(s) URL such as "
                          f"https://example.github.io/badges/, not {options.base_url!r}")
     if not URL.match(options.issuer_url):
         raise UsageError(f"--issuer-url must be an http(s) URL, not {options.issuer_url!r}")

@@ -83,10 +83,11 @@ Fix the problem shown and save: this page reloads by itself.</p><pre>{error}</pr
 class State:
     """What the browser polls: the number of the last good build, and the current error."""
 
-    def __init__(self) -> None:
+    def __init__(self, notice: str | None = None) -> None:
         self.lock = threading.Lock()
         self.build = 0
         self.error: str | None = None
+        self.notice = notice  # shown at the top of every page served (a preview without credentials)
 
     def succeeded(self) -> None:
         with self.lock:
@@ -102,11 +103,22 @@ class State:
             return json.dumps({"build": self.build, "error": self.error}).encode()
 
 
-def inject(page: bytes, build: int) -> bytes:
-    """The page with the live-reload script before its last </body>."""
+NOTICE = ('<div id="badgesite-notice" role="status" style="padding:.6rem 1rem;background:#fff3cd;color:#3b2a00;'
+          'border-bottom:2px solid #8a6d00;font:15px/1.4 sans-serif"><strong>badgesite serve:</strong> {text}</div>')
+
+
+def inject(page: bytes, build: int, notice: str | None = None) -> bytes:
+    """The page with the live-reload script before its last </body>, and the preview's
+    notice (when there is one) at the start of its <body>."""
     tag = f'<script src="{LIVE}live.js" data-build="{build}"></script>'.encode()
     at = page.lower().rfind(b"</body>")
-    return page + tag if at < 0 else page[:at] + tag + page[at:]
+    page = page + tag if at < 0 else page[:at] + tag + page[at:]
+    if notice:
+        banner = NOTICE.format(text=html.escape(notice)).encode()
+        body = page.lower().find(b"<body")
+        at = page.find(b">", body) + 1 if body >= 0 else 0
+        page = page[:at] + banner + page[at:]
+    return page
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -151,7 +163,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, data: bytes, kind: str, head: bool = False) -> None:
         if kind == "text/html":
-            data = inject(data, self.state.build)
+            data = inject(data, self.state.build, self.state.notice)
         if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")):
             kind += "; charset=utf-8"
         self.send_response(status)
@@ -272,14 +284,15 @@ class Preview:
 
     `build()` builds the site into `output` or raises BadgesiteError; `on_result`
     hears about every build: (seconds, None) or (seconds, diagnostics or a traceback).
+    `notice`: a text shown at the top of every page served.
     """
 
     def __init__(self, root: Path, output: Path, base_path: str, build: Callable[[], object],
                  on_result: Callable[[float, list[Diagnostic] | str | None], None], bind: str = "127.0.0.1",
-                 port: int = 8000):
+                 port: int = 8000, notice: str | None = None):
         self.root, self.output, self.base_path = root, output, base_path
         self._build, self.on_result = build, on_result
-        self.state = State()
+        self.state = State(notice)
         self.server = make_server(output, base_path, self.state, bind, port)  # OSError when the port is taken
         self.rebuilder = Rebuilder(self.rebuild)
         self.observer = None

@@ -15,6 +15,7 @@ SECRET_HELP = """\
 To sign credentials in GitHub Actions, store it as a repository secret:
   gh secret set BADGESITE_SIGNING_KEY < {path}
 (or paste the file's contents at Settings > Secrets and variables > Actions > New repository secret).
+Once keys.yaml lists the key, a build without it fails rather than drop the credentials.
 Keep a backup of {path} somewhere safe, and never commit it."""
 
 

@@ -110,6 +110,9 @@ class Urls:
     def paths_page(self, language: str | None = None) -> str:
         return f"{self._lang(language)}paths/index.html"
 
+    def stats_page(self, language: str | None = None) -> str:
+        return f"{self._lang(language)}stats/index.html"
+
     def verify_page(self, language: str | None = None) -> str:
         return f"{self._lang(language)}verify/index.html"
 

@@ -258,7 +258,12 @@ class Staging:
                 _clone(output, self.path)
             self.incremental = True
         else:
-            if _beside(output, "state.json").exists():
+            # the live site's record stays (without its spare) until commit: a build that
+            # fails still knows what the live site published (see build._keep_credentials)
+            previous = read_state(output).get("live") if fresh else None
+            if previous is not None:
+                _write_state(output, previous, None)
+            elif _beside(output, "state.json").exists():
                 _beside(output, "state.json").unlink()
             self.trash.add(spare_path)
             self.path.mkdir()

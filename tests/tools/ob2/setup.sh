@@ -4,28 +4,30 @@
 # (tests/ob2harness.py runs tests/tools/ob2/validate.py with it).
 #
 #   bash tests/tools/ob2/setup.sh          # idempotent; quick when up to date
-#   OB2_PYTHON=/path/to/python3.11 ...     # choose the interpreter
+#   OB2_PYTHON=/path/to/python3.12 ...     # choose the interpreter (default:
+#                                          # the newest python3.x, 3.11-3.13)
 #   OB2_VENV=/some/dir ...                 # another venv location
 #
 # Idempotent: the venv holds .ob2-requirements.sha256 (sha256 of
 # requirements.txt, then the Python version); when it matches and the packages
 # import, nothing is done.  Otherwise the venv is rebuilt from scratch, and the
 # stamp is written last, so an interrupted run is redone next time.
-# Works on a fresh Debian with python3.11 as root (installs python3.11-venv
-# with apt-get if `python3.11 -m venv` cannot bootstrap pip).  Needs PyPI only.
+# Works with Python 3.11, 3.12 and 3.13 (each proven with the validator tests).
+# On a fresh Debian as root it installs python3.X-venv with apt-get if
+# `python3.X -m venv` cannot bootstrap pip.  Needs PyPI only.
 #
 # WHY THE PINS ARE WHAT THEY ARE (requirements.txt, installed with --no-deps)
 # ---------------------------------------------------------------------------
 # `pip install openbadges==1.1.2 openbadges-bakery==2.0.0` cannot resolve:
 # openbadges pins rfc3986==0.4.1, the bakery wants rfc3986>=1.5.0 (and
 # six>=1.16).  Several of openbadges' own pins (it is from 2020-09) do not run
-# on Python 3.11.  So every package is pinned by hand and installed with
+# on Python 3.11 to 3.13.  So every package is pinned by hand and installed with
 # --no-deps; `pip check` then lists exactly the overrides below, on purpose.
 #   openbadges==1.1.2, openbadges-bakery==2.0.0  the tools under test.
 #   PyLD==0.7.1          openbadges' pin, and the only one that works: PyLD>=1.0
 #                        calls documentLoader(url, options) but the validator's
 #                        CachableDocumentLoader takes (url) only.  0.7.1 runs
-#                        on 3.11.
+#                        on 3.11-3.13.
 #   rfc3986==0.4.1       openbadges' pin (is_valid_uri / uri_reference decide
 #                        what the validator accepts as a URL).  The bakery asks
 #                        for >=1.5.0 but only calls the same two functions,
@@ -33,28 +35,40 @@
 #                        non-ASCII, ports, urn:, data:) gave identical answers
 #                        under 0.4.1 and 1.5.0, and the harness tests pass
 #                        with both.  Validator fidelity wins.
-#   pycryptodome==3.20.0 (openbadges pins 3.6.6) 3.6.6 has no wheel for 3.11,
+#   pycryptodome==3.20.0 (openbadges pins 3.6.6) 3.6.6 has no wheel for 3.11+,
 #                        needs a C compiler to build, and then fails to import
 #                        on Python 3 (`0xffffffffL` SyntaxError in
 #                        Crypto.Util.number's py2 path).  3.20.0: abi3 wheel.
 #   python-jose==3.1.0   (pins 3.0.1) 3.0.1 does `from collections import
 #                        Mapping` (gone since 3.10); 3.1.0 is the first that
-#                        imports on 3.11 and still takes pycryptodome.
+#                        imports on 3.11 (and 3.13) and still takes pycryptodome.
 #   pytz==2020.1         (pins 2017.2) 2017.2's pytz.lazy does `from
 #                        collections import Mapping`.  2020.1 is contemporary
 #                        with openbadges 1.1.2.
 #   six==1.16.0          the bakery needs >=1.16.0.
-#   requests==2.24.0 + urllib3==1.25.11, chardet==3.0.4, idna==2.10,
+#   requests==2.25.1 + urllib3==1.26.20, chardet==3.0.4, idna==2.10,
 #   certifi==2020.6.20   openbadges says requests>=2.13; requests-cache 0.4.13
-#                        (pinned, 2017) subclasses requests.Session; use the
-#                        requests release of openbadges' own date (2020) and the
-#                        dependency versions requests 2.24 requires
-#                        (urllib3<1.26, chardet<4, idna<3).  Works on 3.11.
+#                        (pinned, 2017) subclasses requests.Session.  urllib3
+#                        1.25 (all that requests 2.24 allows) vendors a six
+#                        whose import hook Python 3.12 no longer calls
+#                        (`No module named 'urllib3.packages.six.moves'`);
+#                        requests 2.25.1 (2020-12, three months after
+#                        openbadges 1.1.2) is the first to accept urllib3 1.26,
+#                        and 1.26.20 is that line's last release (imports and
+#                        runs on 3.11-3.13).  chardet<4, idna<3 as requests
+#                        2.25 requires.  requests-cache 0.4.13 runs unchanged.
+#   future==1.0.0        (pins 0.16.0) future.standard_library does `import
+#                        imp`, gone in 3.12; 1.0.0 (2024) is the release
+#                        without it.  openbadges only calls install_aliases(),
+#                        which returns at once on Python 3 in both versions.
+#   python-mimeparse==2.0.0  (pins 1.6.0) 1.6.0 does `import cgi`, gone in
+#                        3.13; 2.0.0 copies cgi.parse_header into itself and is
+#                        otherwise the same code (diffed).  openbadges calls
+#                        mimeparse.quality() only.
 #   requests-cache==0.4.13, jsonschema==2.6.0, language-tags==0.4.3,
-#   pydux==0.2.2, python-mimeparse==1.6.0, click==6.7, future==0.16.0,
-#   validators==0.11.2   openbadges' own exact pins; all import and run on
-#                        3.11 (future 0.16 still finds `imp`, which 3.12 drops:
-#                        so this venv must be Python 3.11).  validators is
+#   pydux==0.2.2, click==6.7, validators==0.11.2
+#                        openbadges' own exact pins; all import and run on
+#                        3.11, 3.12 and 3.13.  validators is
 #                        declared but never imported; it is installed (with
 #                        decorator==4.4.2, its dependency, of 2020) so the set
 #                        is the declared one.
@@ -83,24 +97,47 @@ STAMP="$VENV/.ob2-requirements.sha256"
 
 log() { printf 'ob2 setup: %s\n' "$*" >&2; }
 
+# The interpreters the pins below are proven on (newest first); another
+# python3.x >= 3.11 is used only when none of these is found, with a warning.
+TESTED="3.13 3.12 3.11"
+
+py_version() {  # "3.12" if $1 runs and is a CPython 3.11 or newer, else nothing
+    "$1" -c 'import sys; v = sys.version_info[:2]; print("%d.%d" % v if v >= (3, 11) else "")' 2>/dev/null
+}
+
 find_python() {
-    local cand
-    for cand in "${OB2_PYTHON:-}" python3.11 python3 /usr/bin/python3.11; do
-        [ -n "$cand" ] || continue
-        command -v "$cand" >/dev/null 2>&1 || continue
-        if "$cand" -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null; then
-            printf '%s\n' "$cand"
-            return 0
-        fi
+    local cand ver minor untested=""
+    if [ -n "${OB2_PYTHON:-}" ]; then
+        ver="$(py_version "$OB2_PYTHON")" || ver=""
+        [ -n "$ver" ] || { log "OB2_PYTHON=$OB2_PYTHON is not a runnable Python 3.11 or newer"; return 1; }
+        printf '%s\n' "$OB2_PYTHON"
+        return 0
+    fi
+    for minor in $(seq 20 -1 11); do  # newest first
+        for cand in "python3.$minor" "/usr/bin/python3.$minor" python3 /usr/bin/python3; do
+            command -v "$cand" >/dev/null 2>&1 || continue
+            # runs it: a pyenv shim of a version that is not active fails here
+            [ "$(py_version "$cand")" = "3.$minor" ] || continue
+            case " $TESTED " in
+                *" 3.$minor "*) printf '%s\n' "$cand"; return 0 ;;
+            esac
+            [ -n "$untested" ] || untested="$cand"
+        done
     done
+    if [ -n "$untested" ]; then
+        log "warning: using $untested ($(py_version "$untested")); the pins are tested on Python $TESTED"
+        printf '%s\n' "$untested"
+        return 0
+    fi
     return 1
 }
 
 PY="$(find_python)" || {
-    log "no Python 3.11 found (set OB2_PYTHON); on Debian: apt-get install python3.11 python3.11-venv"
+    log "no Python 3.11 or newer found (set OB2_PYTHON); on Debian: apt-get install python3 python3-venv"
     exit 1
 }
 PYVER="$("$PY" -c 'import sys; print(sys.version.split()[0])')"
+MINOR="$(py_version "$PY")"
 WANT="$(sha256sum "$REQ" | cut -d' ' -f1)
 $PYVER"
 
@@ -130,14 +167,14 @@ log "creating $VENV with $PY ($PYVER)"
 rm -rf "$VENV"
 if ! "$PY" -m venv "$VENV" >/dev/null 2>&1; then
     rm -rf "$VENV"
-    # Debian splits ensurepip into python3.11-venv.
+    # Debian splits ensurepip into python3.X-venv.
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        log "python -m venv failed; installing python3.11-venv with apt-get"
+        log "python -m venv failed; installing python$MINOR-venv with apt-get"
         apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3.11-venv >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "python$MINOR-venv" >/dev/null
         "$PY" -m venv "$VENV"
     else
-        log "'$PY -m venv' failed; install python3.11-venv (Debian) and rerun"
+        log "'$PY -m venv' failed; install python$MINOR-venv (Debian: apt-get install python$MINOR-venv) and rerun"
         exit 1
     fi
 fi
