@@ -25,7 +25,7 @@ from urllib.parse import quote_plus, urlencode
 
 import orjson
 
-from . import __version__, bake, microcredentials, ob2, pages, permanent, workers
+from . import __version__, bake, microcredentials, ob2, outputindex, pages, permanent, sitesize, workers
 from .assemble import load_badges, load_site
 from .errors import BadgesiteError, Diagnostic, Diagnostics
 from .images import inspect
@@ -106,6 +106,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         record = _make(context, staging, base, last, store, signing_key, jobs)
         permanent.gone_awards(context.dropped, context.urls, diagnostics)
         permanent.gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
+        record["size"] = _measure(staging, record["awards"], site.config, diagnostics)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
         record.update(inputs=inputs, warnings=content_warnings)
@@ -113,13 +114,26 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     except BaseException:
         staging.abort()
         raise
+    outputindex.note_build(root / CACHE_DIR, output, sorted(staging.changed) if staging.incremental else None)
     _remember_markdown(store, remembered)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})
     result = BuildResult(output, record["files"], record["awards"], len(site.badges), diagnostics=diagnostics)
     result.written = staging.written
     result.kept = result.files - result.written
+    result.size = record["size"]
     return result
+
+
+def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> dict:
+    """The size of the staged site; stops the build (before the swap) over size_limit."""
+    size = sitesize.measure(staging, awards, config.size_limit)
+    verdict = sitesize.judge(size, config.bake_in_browser)
+    if verdict is not None and verdict.severity == "error":
+        raise BadgesiteError([verdict])
+    if verdict is not None:
+        diagnostics.extend([verdict])
+    return size.record()
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:

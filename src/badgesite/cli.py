@@ -70,6 +70,13 @@ def cmd_check(args, reporter: Reporter) -> int:
         if step_summary:
             with open(step_summary, "a", encoding="utf-8") as handle:
                 handle.write(summary + "\n")
+    size = None
+    if site is not None:
+        from .sitesize import judge, projection
+
+        size = projection(root / "output", site)
+        verdict = size and judge(size, site.config.bake_in_browser)
+        problems += [verdict] if verdict else []
     reporter.diagnostics(problems)
     errors = sum(d.severity == "error" for d in problems)
     warnings = len(problems) - errors
@@ -77,6 +84,7 @@ def cmd_check(args, reporter: Reporter) -> int:
         print(f"check failed: {_summarise(errors, warnings)}", file=sys.stderr)
         return 1
     reporter.info(f"ok: {len(site.badges)} badges, {len(site.awards)} awards ({_summarise(0, warnings)})")
+    reporter.info(size.summary() if size else "projected size: not known before the first build")
     return 0
 
 
@@ -99,7 +107,20 @@ def cmd_build(args, reporter: Reporter) -> int:
     if key_note:
         reporter.info(key_note)
     reporter.info(f"built {result.badges} badges and {result.awards} awards into {result.output} ({result.files} files)")
+    _report_size(reporter, result.size, args.verbose)
     return 0
+
+
+def _report_size(reporter: Reporter, record: dict | None, verbose: bool) -> None:
+    """The line that ends a build (or check): files, bytes, bytes per award."""
+    from .sitesize import SiteSize
+
+    size = SiteSize.from_record(record)
+    if size is not None:
+        if verbose:
+            for line in size.by_kind():
+                reporter.info(line)
+        reporter.info(size.summary())
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -135,12 +156,12 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def _extra_commands():
-    """Subcommands defined beside the CLI: authoring (commands.py), trust (trust.py) and
-    exports to other formats (exports.py)."""
+    """Subcommands defined beside the CLI: authoring (commands.py), trust (trust.py),
+    deploy (deploycmd.py) and exports to other formats (exports.py)."""
     import importlib
 
     registered = []
-    for name in ("commands", "trust", "exports"):
+    for name in ("commands", "trust", "deploycmd", "exports"):
         try:
             module = importlib.import_module(f".{name}", __package__)
         except ModuleNotFoundError as exc:

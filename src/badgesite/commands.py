@@ -94,7 +94,7 @@ def cmd_new(args, reporter) -> int:
                       issuer_name=args.issuer or "Example Academy",
                       issuer_url=args.issuer_url or "https://example.org",
                       awarder=(args.awarder or "badges@example.org").lower(),
-                      package=args.package or found.requirement)
+                      package=args.package or found.requirement, host=args.host)
     written = create(folder, options)
     site, diagnostics = load_site(folder.resolve())
     if site is None:  # a bug in the scaffold: say so plainly
@@ -104,8 +104,9 @@ def cmd_new(args, reporter) -> int:
                   f"{len(site.awards)} example awards, GitHub workflows")
     if found is not None:
         _say_what_the_workflows_install(found, reporter)
+    where = "on GitHub Pages" if args.host == "pages" else "to object storage (docs/publishing.md, Object storage)"
     reporter.info(f"next:\n  cd {folder}\n  badgesite serve          # preview on {preview_url(base_url)}, reloads as you edit\n"
-                  "  see README.md for publishing on GitHub Pages")
+                  f"  see README.md for publishing {where}")
     return 0
 
 
@@ -140,6 +141,9 @@ def register_new(command) -> None:
     p.add_argument("--issuer", metavar="NAME", help="the issuing organisation's name (default: Example Academy)")
     p.add_argument("--issuer-url", metavar="URL", help="the organisation's own website")
     p.add_argument("--awarder", metavar="EMAIL", help="the first badge administrator (default: badges@example.org)")
+    p.add_argument("--host", choices=("pages", "s3"), default="pages",
+                   help="where the Publish workflow publishes: GitHub Pages (default) or S3-compatible object "
+                        "storage with `badgesite deploy`")
     p.add_argument("--package", metavar="SPEC",
                    help="what the GitHub workflows install with pip, e.g. badgesite==0.1.0 or "
                         "git+https://github.com/OWNER/badgesite@COMMIT (default: exactly this badgesite: "

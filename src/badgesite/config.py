@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .countries import COUNTRIES
 from .errors import Diagnostics, did_you_mean
-from .model import Config, Issuer
+from .model import Config, Issuer, SizeLimit
+from .sitesize import parse_size
 from .source.fields import Fields
 from .source.files import SourceError, read_text
 from .source.yamlpos import PosDict, YamlError, load
@@ -19,7 +20,7 @@ BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,
 ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color", "country",
                "legal_identifier")
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
-               "theme", "bake_in_browser", "stats", "extra")
+               "theme", "bake_in_browser", "stats", "size_limit", "extra")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -95,9 +96,23 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
                 hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
     stats = f.choice("stats", ("private", "public"), "private")
+    size_limit = _size_limit(f)
     extra = f.mapping("extra") or {}
     if not f.ok or issuer is None or base_url is None:
         return None
     return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
                   languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
-                  title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra))
+                  title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra),
+                  size_limit=size_limit)
+
+
+def _size_limit(f: Fields) -> SizeLimit:
+    if not f.has("size_limit"):
+        return SizeLimit()
+    value = f.map["size_limit"]
+    try:
+        size = parse_size(value)
+    except ValueError as exc:
+        f.error("size_limit", str(exc))
+        return SizeLimit()
+    return SizeLimit(size, str(value).strip(), CONFIG_FILE, f.where("size_limit")[0])

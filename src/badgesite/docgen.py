@@ -28,6 +28,7 @@ CONFIG = {
     "theme": "The theme folder under `themes/` (default `default`, which ships inside badgesite).",
     "bake_in_browser": "`true` moves baking award images into the browser of whoever downloads one (for very large programmes).",
     "stats": "`private` (default): statistics only through `badgesite stats`. `public`: an aggregate page at `stats/`, with every count from 1 to 4 shown as \"fewer than 5\" ([evaluation](../evaluation.md)).",
+    "size_limit": "The most a build may publish (default `1 GB`, GitHub Pages' limit; units kB, MB, GB or KiB, MiB, GiB): over it the build fails and keeps `output/`, from 80 % it warns. `none` for object storage ([publishing](../publishing.md#object-storage)).",
     "extra": "Free-form data for themes.",
 }
 ISSUER = {

@@ -33,6 +33,16 @@ class Issuer:
 
 
 @dataclass(frozen=True)
+class SizeLimit:
+    """The most a build may publish (`size_limit`); bytes None: no limit (object storage)."""
+
+    bytes: int | None = 1_000_000_000  # GitHub Pages refuses a larger site
+    text: str = "1 GB"
+    path: str = "badgesite.yaml"
+    line: int = 0  # of `size_limit` in badgesite.yaml; 0 for the default
+
+
+@dataclass(frozen=True)
 class Config:
     base_url: str  # always ends with "/"
     issuer: Issuer
@@ -45,6 +55,8 @@ class Config:
     bake_in_browser: bool = False
     stats: str = "private"  # private | public: an aggregate statistics page at stats/
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    # not in repr: build fingerprints read repr(config), and the limit changes no file
+    size_limit: SizeLimit = field(default=SizeLimit(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,10 @@ The files come from the `scaffold/` folder shipped inside the package. A path pa
 written `dot-name` becomes `.name` (wheels drop dot-files from package data), and
 the tokens @@BASE_URL@@, @@PREVIEW_URL@@, @@ISSUER_NAME@@, @@ISSUER_URL@@, @@AWARDER@@,
 @@PACKAGE@@ (the pip requirement the workflows install; empty: they stop and say what to
-set) and @@INSTALL@@ (the same, for the site's README) are filled in. The example ledger
-is written here, with fresh salts, by the same code `badgesite award` uses, so no e-mail
-address is ever stored.
+set) and @@INSTALL@@ (the same, for the site's README) are filled in, and those of the
+host (`--host`: GitHub Pages or object storage), whose Publish workflow alone is written.
+The example ledger is written here, with fresh salts, by the same code `badgesite award`
+uses, so no e-mail address is ever stored.
 """
 from __future__ import annotations
 
@@ -29,6 +30,10 @@ from .source.fields import EMAIL, URL
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".svg", ".txt", ".csv")
 UNPINNED_INSTALL = ("the way it was installed for whoever made this site; the workflows need a "
                     "pinned one: set `BADGESITE_PACKAGE` in `.github/workflows/check.yml` and `pages.yml`")
+HOSTS = {"pages": ".github/workflows/pages.yml", "s3": ".github/workflows/s3.yml"}  # host -> its Publish workflow
+PUBLISH_SETUP = {"pages": 'On GitHub, in Settings > Pages, set "Source" to "GitHub Actions".',
+                 "s3": "On GitHub, set the variables and secrets that the top of `.github/workflows/s3.yml` "
+                       "lists (Settings > Secrets and variables > Actions)."}
 
 EXAMPLE_AWARDS = (
     # badge, e-mail (hashed, never written), name, narrative
@@ -46,6 +51,7 @@ class Options:
     issuer_url: str = "https://example.org"
     awarder: str = "badges@example.org"
     package: str = ""  # the pip requirement the workflows install; "" when none can be pinned
+    host: str = "pages"  # or s3: object storage, published with `badgesite deploy`
 
 
 def default_base_url(folder: Path) -> str:
@@ -64,10 +70,14 @@ def preview_url(base_url: str) -> str:
 
 
 def _tokens(options: Options) -> dict[str, str]:
-    return {"@@BASE_URL@@": options.base_url, "@@PREVIEW_URL@@": preview_url(options.base_url), "@@ISSUER_NAME@@": options.issuer_name,
-            "@@ISSUER_URL@@": options.issuer_url, "@@AWARDER@@": options.awarder,
-            "@@PACKAGE@@": options.package,
-            "@@INSTALL@@": f'`python -m pip install "{options.package}"`' if options.package else UNPINNED_INSTALL}
+    publish = HOSTS[options.host].rpartition("/")[2]
+    unpinned = UNPINNED_INSTALL.replace("pages.yml", publish)
+    return {"@@BASE_URL@@": options.base_url, "@@PREVIEW_URL@@": preview_url(options.base_url),
+            "@@ISSUER_NAME@@": options.issuer_name, "@@ISSUER_URL@@": options.issuer_url,
+            "@@AWARDER@@": options.awarder, "@@PACKAGE@@": options.package,
+            "@@INSTALL@@": f'`python -m pip install "{options.package}"`' if options.package else unpinned,
+            "@@SIZE_LIMIT@@": "none" if options.host == "s3" else "1 GB",
+            "@@PUBLISH_WORKFLOW@@": publish, "@@PUBLISH_SETUP@@": PUBLISH_SETUP[options.host]}
 
 
 def check_options(options: Options) -> None:
@@ -130,6 +140,8 @@ def create(folder: Path, options: Options, today: dt.date | None = None) -> list
     written = []
     try:
         for rel, resource in _files():
+            if rel in HOSTS.values() and rel != HOSTS[options.host]:
+                continue  # another host's Publish workflow
             target = staging / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             data = resource.read_bytes()

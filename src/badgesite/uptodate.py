@@ -28,6 +28,7 @@ class BuildResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     written: int = 0  # files made in this build
     kept: int = 0  # files reused unchanged from an earlier build
+    size: dict | None = None  # files and bytes by kind, as sitesize.SiteSize.record() keeps them
 
 
 def input_digest(root: Path, output: Path, signing_key) -> str:
@@ -66,4 +67,4 @@ def current_build(root: Path, output: Path, signing_key) -> tuple[str, BuildResu
         return inputs, None
     diagnostics = Diagnostics([Diagnostic(*d) for d in last.get("warnings", [])])
     return inputs, BuildResult(output, last["files"], last["awards"], last["badges"], diagnostics=diagnostics,
-                               written=0, kept=last["files"])
+                               written=0, kept=last["files"], size=last.get("size"))
