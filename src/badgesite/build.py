@@ -106,10 +106,11 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         record = _make(context, staging, base, last, store, signing_key, jobs)
         permanent.gone_awards(context.dropped, context.urls, diagnostics)
         permanent.gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
-        record["size"] = _measure(staging, record["awards"], site.config, diagnostics)
+        record["size"], size_warning = _measure(staging, record["awards"], site.config, diagnostics)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
-        record.update(inputs=inputs, warnings=content_warnings)
+        # a no-op build says the content's warnings and the size's again (not what was dropped: said once)
+        record.update(inputs=inputs, warnings=content_warnings + [_dump_diagnostic(d) for d in size_warning])
         staging.commit(record)
     except BaseException:
         staging.abort()
@@ -125,15 +126,16 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     return result
 
 
-def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> dict:
-    """The size of the staged site; stops the build (before the swap) over size_limit."""
+def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> tuple[dict, list[Diagnostic]]:
+    """The size of the staged site, and its warning (from 80 % of size_limit); stops the
+    build (before the swap) over size_limit."""
     size = sitesize.measure(staging, awards, config.size_limit)
     verdict = sitesize.judge(size, config.bake_in_browser)
     if verdict is not None and verdict.severity == "error":
         raise BadgesiteError([verdict])
     if verdict is not None:
         diagnostics.extend([verdict])
-    return size.record()
+    return size.record(), [verdict] if verdict is not None else []
 
 
 def _load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
