@@ -107,6 +107,12 @@ def test_wrong_values_are_errors_at_their_lines(tmp_path: Path):
     assert ("content/badges/python-basics.md:13:18: error: 'id_verification' must be one of none, online-unsupervised, "
             "online-supervised, onsite-supervised, not 'onsite-supervized' (did you mean 'onsite-supervised'?)") in text
     assert "content/awards/2026.yaml:6:10: error: award 'a-0001': 'grade' must be text, not a list" in text
+    root = make_site(tmp_path / "list", {"badgesite.yaml": EU_CONFIG + "recipients: plain\n",
+                                         "content/badges/python-basics.md": COMPLETE.replace(
+                                             'quality_assurance: {text: Accredited by the NVAO, url: "https://www.nvao.net/"}',
+                                             "quality_assurance: [NVAO]")})
+    assert ("content/badges/python-basics.md:11:20: error: 'quality_assurance' must be a text or {text: ..., url: ...}, "
+            "not a list") in "\n".join(check(root)[1])
 
 
 def test_a_grade_is_text_and_escaped_on_the_page(tmp_path: Path):

@@ -16,7 +16,7 @@ from .images import ImageError, inspect
 from .model import (KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, QualityAssurance,
                     Recipient, Revocation, Site, StudyLoad, Where)
 from .source.badges import BadgeFile, read_badges
-from .source.fields import EMAIL, Fields
+from .source.fields import EMAIL, Fields, type_name
 from .source.files import SourceError, relpath, resolve_inside
 from .source.ledger import LedgerEntry, read_ledger
 from .source.yamlpos import PosDict
@@ -107,6 +107,10 @@ def _quality_assurance(f: Fields) -> QualityAssurance | None:
         text, url = fq.text("text", required=True, max_len=2000), fq.url("url")
         f.ok = f.ok and fq.ok
         return QualityAssurance(text, url) if text and fq.ok else None
+    if isinstance(value, (list, bool)):
+        f.error("quality_assurance",
+                f"'quality_assurance' must be a text or {{text: ..., url: ...}}, not {type_name(value)}")
+        return None
     text = f.text("quality_assurance", max_len=2000)
     return QualityAssurance(text) if text else None
 

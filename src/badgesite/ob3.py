@@ -5,9 +5,10 @@ status lists) and `award_artifacts()` (credential, baked images) sign them with
 eddsa-rdfc-2022 (sign/proof.py) and bake them: same input, same bytes, because
 Ed25519 is deterministic and every date comes from the ledger.
 
-Every property used here is defined by the VC 2.0 or OB 3.0.3 context (safe mode in
-sign/canon.py refuses anything else), and the credential validates against 1EdTech's
-OB 3.0 JSON schema.
+Every property used here is defined by the VC 2.0 or OB 3.0.3 context, or (the EU
+micro-credential elements OB 3.0 lacks) by the context microcredentials.context()
+embedded in the credential; safe mode in sign/canon.py refuses anything else. The
+credential validates against 1EdTech's OB 3.0 JSON schema.
 """
 from __future__ import annotations
 
