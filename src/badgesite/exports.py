@@ -29,8 +29,8 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
     if award_ids:
         for award_id in award_ids:
             if award_id not in site.awards:
-                raise UsageError(f"no award '{award_id}'" + (f" ({hint})" if (hint := did_you_mean(award_id, site.awards))
-                                                             else ""))
+                hint = did_you_mean(award_id, site.awards)
+                raise UsageError(f"no award '{award_id}'" + (f" ({hint})" if hint else ""))
         awards = [site.awards[i] for i in dict.fromkeys(award_ids)]
         for award in awards:
             if award.revoked:
