@@ -21,11 +21,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from badgesite import ob3  # noqa: E402
+from badgesite.documents import ob3  # noqa: E402
 from badgesite.assemble import load_site  # noqa: E402
-from badgesite.build import make_context  # noqa: E402
+from badgesite.output.context import make_context  # noqa: E402
 from badgesite.sign import canon, fastcanon, proof  # noqa: E402
-from badgesite.sign import keys as ed25519  # noqa: E402
+from badgesite.sign import ed25519  # noqa: E402
 
 
 def documents(root: Path) -> tuple[list[dict], list[dict], list[dict]]:

@@ -1,5 +1,5 @@
-"""Time the reference YAML loader (yamlpos.load_full) against fastyaml.parse on a
-generated award ledger. (yamlpos.load itself takes the fast path when it can.)
+"""Time the reference YAML loader (reference.load) against fastyaml.parse on a
+generated award ledger. (reference.load itself takes the fast path when it can.)
 
     python bench/yaml_speed.py [--awards 10000] [--repeat 5] [--ledger FILE]
 
@@ -20,7 +20,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from badgesite.source import fastyaml, yamlpos  # noqa: E402
+from badgesite.source.yaml import fast as fastyaml  # noqa: E402
+from badgesite.source.yaml import reference  # noqa: E402
 
 
 def best_time(load, text: str, repeat: int) -> float:
@@ -50,12 +51,12 @@ def main() -> None:
             parts = sorted((site / "content/awards").glob("part-*.yaml"))
             text = "".join(part.read_text(encoding="utf-8") for part in parts)
     lines = text.count("\n")
-    if fastyaml.parse(text, "ledger.yaml") != yamlpos.load_full(text, "ledger.yaml"):
+    if fastyaml.parse(text, "ledger.yaml") != reference.load(text, "ledger.yaml"):
         sys.exit("fastyaml and yamlpos disagree on this ledger")
-    slow = best_time(yamlpos.load_full, text, max(1, args.repeat // 2))
+    slow = best_time(reference.load, text, max(1, args.repeat // 2))
     fast = best_time(fastyaml.parse, text, args.repeat)
     print(f"ledger: {lines:,} lines, {len(text) / 2**20:.1f} MB")
-    print(f"yamlpos.load_full: {slow:.3f} s")
+    print(f"reference.load: {slow:.3f} s")
     print(f"fastyaml.parse:    {fast:.3f} s")
     print(f"ratio:             {slow / fast:.1f}x")
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -11,7 +10,6 @@ import pytest
 from PIL import Image
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 CONFIG = """\
 base_url: https://example.org/badges/

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import yaml
 
-from badgesite import bake
+from badgesite.output import bake
 from badgesite.build import build
+from badgesite.vocab import OB2_NAMESPACE
 from conftest import AWARDS, BADGE, CONFIG, REPO, SVG, make_site, run_cli, svg_root
 
 
@@ -98,7 +99,7 @@ def test_baked_png_and_svg_carry_the_assertion(tmp_path: Path):
     # OB 2.0 Baking: xmlns:openbadges="http://openbadges.org" on <svg>, then directly
     # <openbadges:assertion verify="the assertion's URL"> holding the assertion as CDATA
     root, declared = svg_root(svg.encode("utf-8"))
-    assert declared["openbadges"] == "http://openbadges.org" == bake.OB_NAMESPACE
+    assert declared["openbadges"] == "http://openbadges.org" == OB2_NAMESPACE
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assertion = root[0]
     assert assertion.tag == "{http://openbadges.org}assertion"
@@ -166,7 +167,7 @@ def test_json_documents_are_written_exactly_as_the_standard_library_would():
     """dump_json and compact_json use orjson for speed; their bytes must be those of json.dumps."""
     import json
 
-    from badgesite.build import compact_json, dump_json
+    from badgesite.documents.json import compact_json, dump_json
 
     odd = "é ü 日本 \U0001F393 \u2028 \u2029 \x00 \x1f \x7f \t \" \\ </script> &amp;"
     docs = [

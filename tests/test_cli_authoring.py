@@ -11,7 +11,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -21,7 +20,8 @@ from hypothesis import strategies as st
 
 from conftest import make_site, run_cli
 
-from badgesite import identity, ledger_edit
+from badgesite import recipients
+from badgesite.authoring import ledger_edit
 
 TODAY = dt.date.today()
 COLUMNS = "badge,email,name,issued,evidence_url,evidence_name,narrative"
@@ -83,7 +83,7 @@ def test_award_one_appends_a_hashed_award_and_prints_its_page(new_site: Path):
     assert award["evidence"] == [{"url": "https://video.example/leah", "name": "Video: the demo"}]
     assert award["narrative"] == "Built a *weather* bot.\n\nWith tests."
     recipient = award["recipient"]
-    assert identity.matches("leah.devries@example.org", recipient["identity"], recipient["salt"])
+    assert recipients.matches("leah.devries@example.org", recipient["identity"], recipient["salt"])
     assert "leah.devries@" not in all_content(new_site).lower(), "no plain e-mail address in content/"
     assert "example.org" not in all_content(new_site).replace("@example.org", ""), "nor its domain alone"
     assert run_cli("check", "-s", str(new_site))[0] == 0
@@ -206,12 +206,8 @@ def test_award_csv_thousand_rows(new_site: Path, tmp_path: Path):
              "Led the group, and wrote: the tests." if n % 5 == 0 else ""] for n in range(1000)]
     sheet = write_csv(tmp_path / "results.csv", rows)
     links = tmp_path / "links.csv"
-    start = time.perf_counter()
     code, out, err = run_cli("award", "--csv", str(sheet), "--links", str(links), "-s", str(new_site))
-    seconds = time.perf_counter() - start
-    print(f"\naward --csv: 1,000 rows in {seconds:.2f} s")
     assert code == 0, err
-    assert seconds < 10
     assert "added 1000 awards" in out
     assert len(entries(new_site)) == 1002
     assert "school.example" not in all_content(new_site)
@@ -219,10 +215,8 @@ def test_award_csv_thousand_rows(new_site: Path, tmp_path: Path):
         mapping = list(csv.DictReader(handle))
     assert len(mapping) == 1000 and mapping[5]["email"] == "student5@school.example"
     award = next(e for e in entries(new_site) if e["id"] == mapping[5]["id"])
-    assert identity.matches("student5@school.example", award["recipient"]["identity"], award["recipient"]["salt"])
-    start = time.perf_counter()
+    assert recipients.matches("student5@school.example", award["recipient"]["identity"], award["recipient"]["salt"])
     assert run_cli("check", "-s", str(new_site))[0] == 0
-    print(f"check after: {time.perf_counter() - start:.2f} s")
 
 
 def test_award_csv_bad_rows_refuse_the_whole_file(new_site: Path, tmp_path: Path):

@@ -16,8 +16,8 @@ import yaml
 
 from conftest import run_cli
 
-from badgesite import identity
-from badgesite.spreadsheet import parse_date
+from badgesite import recipients as identity
+from badgesite.authoring.spreadsheet import parse_date
 
 YEAR = dt.date.today().year - 1  # dates in the past, whatever day the tests run
 

@@ -78,7 +78,7 @@ def test_a_copied_image_with_a_few_pixels_changed_is_named_with_both_files(tmp_p
 
 
 def test_an_svg_and_a_png_of_one_design_match(tmp_path: Path):
-    from badgesite.bake import rasterise
+    from badgesite.output.bake import rasterise
 
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400">'
            '<circle cx="200" cy="200" r="190" fill="#1d4e89"/><rect x="120" y="90" width="160" height="150" fill="#fff"/>'
@@ -124,7 +124,7 @@ def test_small_and_oblong_images_and_missing_alt_are_warnings(tmp_path: Path):
 def test_a_png_where_the_programme_has_the_svg(tmp_path: Path):
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400">'
            '<circle cx="200" cy="200" r="190" fill="#1e6b35"/><rect x="60" y="60" width="90" height="200" fill="#fff"/></svg>\n')
-    from badgesite.bake import rasterise
+    from badgesite.output.bake import rasterise
 
     root = site_with(tmp_path, {"content/badges/green.md": badge("Green", "green.png"),
                                 "content/badges/green.png": rasterise(svg, 400, 400),
@@ -157,8 +157,8 @@ def test_theme_text_colours_below_aa_are_errors(tmp_path: Path):
 def test_the_default_theme_and_the_examples_pass():
     from badgesite.assemble import load_site
     from badgesite.designrules import check_design
-    from badgesite.themecolours import TEXT_CONTRAST, TEXT_PAIRS, variables
-    from badgesite.render import contrast
+    from badgesite.output.themecolours import TEXT_CONTRAST, TEXT_PAIRS, variables
+    from badgesite.output.markup import contrast
 
     colours = variables((REPO / "themes/default/static/site.css").read_text("utf-8"))
     for text, background in TEXT_PAIRS:

@@ -20,18 +20,24 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from badgesite import microcredentials, ob3
+from badgesite import microcredentials
+from badgesite.documents import ob3
 from badgesite.assemble import load_site
-from badgesite.build import build, make_context
+from badgesite.build import build
+from badgesite.output.context import make_context
 from badgesite.model import (Alignment, Award, Badge, BadgeText, Config, Evidence, Issuer, QualityAssurance,
                              Recipient, Revocation, Site, StudyLoad)
 from badgesite.sign import canon, fastcanon, proof
-from badgesite.sign import keys as ed25519
-from badgesite.sign.canon import CanonicalizationError
+from badgesite.sign import ed25519
+from badgesite.sign.jsonld import CanonicalizationError
 from badgesite.urls import Urls
+from support.ob3site import signed_files
+from badgesite.vocab import ob3_date
+from badgesite.vocab import OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_CONTEXT
+from badgesite.sign import fastterms
 
 from conftest import REPO
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 VC_V1 = "https://www.w3.org/2018/credentials/v1"
 
@@ -96,7 +102,7 @@ def example():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(canon, "canonize", lambda doc, **kw: (seen.append(copy.deepcopy(doc)), real(doc, **kw))[1])
         proof._hash_proof_config_json.cache_clear()
-        produced = dict(ob3.artifacts(ctx, key))
+        produced = dict(signed_files(ctx, key))
     return site, ctx, key, seen, produced
 
 
@@ -121,7 +127,7 @@ def test_signed_bytes_are_the_same_with_pyld(example, monkeypatch):
 
     monkeypatch.setattr(fastcanon, "canonize", refuse)
     proof._hash_proof_config_json.cache_clear()
-    assert dict(ob3.artifacts(ctx, key)) == produced
+    assert dict(signed_files(ctx, key)) == produced
 
 
 def test_fast_signatures_verify_with_digital_bazaar(tmp_path):
@@ -240,7 +246,7 @@ GENERATED = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 def test_generated_credentials_canonicalise_as_pyld(made):
     for award, doc in made:
         event(check(doc))
-        assert check(proof_config(doc, ob3.date_time(award.issued))) == "fast"
+        assert check(proof_config(doc, ob3_date(award.issued))) == "fast"
 
 
 @settings(max_examples=60, deadline=None)
@@ -252,7 +258,7 @@ def test_generated_status_lists_canonicalise_as_pyld(members, base_url, number):
     [status] = ob3.status_lists(members)
     doc = ob3.status_list_credential(status, urls)
     assert check(doc) == "fast"
-    assert check(proof_config(doc, ob3.date_time(status.changed))) == "fast"
+    assert check(proof_config(doc, ob3_date(status.changed))) == "fast"
 
 
 # -- (c) what must not take the fast path ---------------------------------------------------------
@@ -276,9 +282,9 @@ def test_an_undefined_property_is_still_named_by_safe_mode(credential, where):
 
 
 @pytest.mark.parametrize("contexts", [
-    [VC_V1, fastcanon.OB_V303],
-    [fastcanon.VC_V2, fastcanon.OB_V303, fastcanon.OB_EXTENSIONS, "https://w3id.org/security/data-integrity/v2"],
-    [fastcanon.VC_V2, {"colour": "https://example.org/colour"}],
+    [VC_V1, OB3_CONTEXT],
+    [VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, "https://w3id.org/security/data-integrity/v2"],
+    [VC_CONTEXT, {"colour": "https://example.org/colour"}],
     "https://www.w3.org/ns/credentials/v2#",
     None,
 ])
@@ -499,4 +505,4 @@ def test_iri_check_is_safe_modes(credential):
                "http://x y", "http://x\u00a0y", "http://x<y>", "_:b0", "mailto:a@b", "x+y.z-w:q", "é:x", "http://x|"]
     for iri in samples:
         safe = bool(canon._ABS_IRI_RE.match(iri)) and not canon._BAD_IRI_CHARS.search(iri) and not iri.startswith("_:")
-        assert (fastcanon._IRI_RE.fullmatch(iri) is not None) == safe, iri
+        assert (fastterms._IRI_RE.fullmatch(iri) is not None) == safe, iri

@@ -1,8 +1,8 @@
-"""fastyaml.parse must return exactly what the reference loader yamlpos.load_full
+"""fastyaml.parse must return exactly what the reference loader reference.load
 returns, or raise Unsupported.
 
 Exactly: the same values of the same types, and the same positions in every
-PosDict and PosList. Whenever load_full raises YamlError, fastyaml must raise
+PosDict and PosList. Whenever reference.load raises YamlError, fastyaml must raise
 Unsupported (it never reports errors, nor returns a value for invalid YAML).
 """
 from __future__ import annotations
@@ -18,9 +18,11 @@ import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from badgesite import ledger_edit
-from badgesite.source import fastyaml, yamlpos
-from badgesite.source.yamlpos import PosDict, PosList, YamlError
+from badgesite.authoring import ledger_edit
+from badgesite.source.yaml import fast as fastyaml
+from badgesite.source.yaml import reference
+from badgesite.source.yaml import load as yaml_load
+from badgesite.source.yaml.positions import PosDict, PosList, YamlError
 
 REPO = Path(__file__).resolve().parent.parent
 LEDGERS = sorted((REPO / "content/awards").glob("*.yaml"))
@@ -50,7 +52,7 @@ def assert_same(fast, slow, where: str = "$") -> None:
 def outcome(text: str, line_offset: int = 0) -> str:
     """Check one text; say which way it went (for hypothesis.event)."""
     try:
-        slow = yamlpos.load_full(text, "x.yaml", line_offset)
+        slow = reference.load(text, "x.yaml", line_offset)
     except YamlError:
         slow = YamlError
     try:
@@ -63,19 +65,19 @@ def outcome(text: str, line_offset: int = 0) -> str:
 
 
 def assert_fast(text: str, line_offset: int = 0) -> None:
-    """The fast path takes this text, and agrees with yamlpos."""
-    slow = yamlpos.load_full(text, "x.yaml", line_offset)
+    """The fast path takes this text, and agrees with reference."""
+    slow = reference.load(text, "x.yaml", line_offset)
     fast = fastyaml.parse(text, "x.yaml", line_offset)  # no Unsupported
     assert_same(fast, slow)
 
 
 def test_the_comparison_sees_positions():
-    one = yamlpos.load_full("a: 1\nb: [x]\n", "x")
-    two = yamlpos.load_full("a: 1\nb:  [x]\n", "x")
+    one = reference.load("a: 1\nb: [x]\n", "x")
+    two = reference.load("a: 1\nb:  [x]\n", "x")
     with pytest.raises(AssertionError):
         assert_same(one, two)
     with pytest.raises(AssertionError):
-        assert_same(yamlpos.load_full("a: 1\n", "x"), yamlpos.load_full("a: 1.0\n", "x"))
+        assert_same(reference.load("a: 1\n", "x"), reference.load("a: 1.0\n", "x"))
 
 
 # -- the real ledgers and the bench ledger ------------------------------------------
@@ -254,16 +256,16 @@ def test_outside_the_subset(text):
 
 
 @pytest.mark.parametrize("text", [EXAMPLE, "a: &x 1\nb: *x\n", "a: 1\na: 2\n", "a: [x\n", "a:\n\tb: 1\n", ""])
-def test_yamlpos_load_agrees_with_the_reference(text):
-    """yamlpos.load takes the fast path when it can: same results, same errors."""
+def test_load_agrees_with_the_reference(text):
+    """source.yaml.load takes the fast path when it can: same results, same errors."""
     try:
-        expected = yamlpos.load_full(text, "x.yaml", 4)
+        expected = reference.load(text, "x.yaml", 4)
     except YamlError as exc:
         with pytest.raises(YamlError) as raised:
-            yamlpos.load(text, "x.yaml", 4)
+            yaml_load(text, "x.yaml", 4)
         assert raised.value.diagnostic == exc.diagnostic
     else:
-        assert_same(yamlpos.load(text, "x.yaml", 4), expected)
+        assert_same(yaml_load(text, "x.yaml", 4), expected)
 
 
 def test_gc_state_is_restored():
@@ -513,7 +515,7 @@ def test_generated_ledgers(data):
 def test_generated_clean_ledgers_take_the_fast_path(data):
     text = Ledger(data, clean=True).document()
     try:
-        slow = yamlpos.load_full(text, "x.yaml")
+        slow = reference.load(text, "x.yaml")
     except YamlError:
         assume(False)  # the clean grammar can still write a duplicate key or an invalid date
     assert_same(fastyaml.parse(text, "x.yaml"), slow)  # no Unsupported

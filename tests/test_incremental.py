@@ -81,9 +81,9 @@ def test_incremental_equals_clean(built_example: Path, tmp_path: Path, change: s
 def test_incremental_equals_clean_with_many_cache_blocks(tmp_path: Path, monkeypatch, change: str):
     """The same with the ledger cache cut in blocks of 3 entries, so that appends and edits
     continue, share and replace blocks in the middle of a file."""
-    from badgesite import ledgercache
+    from badgesite.incremental import ledgers
 
-    monkeypatch.setattr(ledgercache, "BLOCK", 3)
+    monkeypatch.setattr(ledgers, "BLOCK", 3)
     site = tmp_path / "site"
     site.mkdir()
     shutil.copy(REPO / "badgesite.yaml", site / "badgesite.yaml")

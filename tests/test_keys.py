@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import keys
+from badgesite import keyring
+from badgesite.source import leaks
 from badgesite.errors import BadgesiteError
-from badgesite.sign import keys as ed25519
+from badgesite.sign import ed25519
 from badgesite.sign import proof
 
 from conftest import make_site, run_cli
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 BASE = "https://example.org/badges/"
 DID = "did:web:example.org:badges"
@@ -26,7 +27,7 @@ DID = "did:web:example.org:badges"
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
     """No key from the developer's environment: an empty config folder of our own."""
-    monkeypatch.delenv(keys.ENV, raising=False)
+    monkeypatch.delenv(keyring.ENV, raising=False)
     config = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     return config
@@ -43,7 +44,7 @@ def pem_file(path: Path, key=None) -> Path:
 # -- finding the key ---------------------------------------------------------------------------
 
 def test_no_key_means_ob3_is_skipped_with_a_note(site, home):
-    key, note = keys.find_signing_key(site)
+    key, note = keyring.find_signing_key(site)
     assert key is None and "skipped" in note and "badgesite keys init" in note
     code, out, _ = run_cli("build", "--site", str(site))
     assert code == 0 and "Open Badges 3.0 credentials skipped" in out
@@ -51,19 +52,19 @@ def test_no_key_means_ob3_is_skipped_with_a_note(site, home):
 
 
 def test_an_empty_variable_says_the_secret_is_missing(site, home, monkeypatch):
-    monkeypatch.setenv(keys.ENV, "  ")
-    key, note = keys.find_signing_key(site)
+    monkeypatch.setenv(keyring.ENV, "  ")
+    key, note = keyring.find_signing_key(site)
     assert key is None and "is the repository secret set" in note
 
 
 def test_key_from_the_variable_as_pem_text_or_path(site, home, tmp_path, monkeypatch):
     secret = ed25519.generate()
-    monkeypatch.setenv(keys.ENV, ed25519.private_pem(secret).decode())
-    key, note = keys.find_signing_key(site)
+    monkeypatch.setenv(keyring.ENV, ed25519.private_pem(secret).decode())
+    key, note = keyring.find_signing_key(site)
     assert ed25519.public_multibase(key) == ed25519.public_multibase(secret) and "$BADGESITE_SIGNING_KEY" in note
     path = pem_file(tmp_path / "elsewhere" / "k.pem", secret)
-    monkeypatch.setenv(keys.ENV, str(path))
-    key, note = keys.find_signing_key(site)
+    monkeypatch.setenv(keyring.ENV, str(path))
+    key, note = keyring.find_signing_key(site)
     assert ed25519.public_multibase(key) == ed25519.public_multibase(secret) and str(path) in note
     code, out, _ = run_cli("build", "--site", str(site))
     assert code == 0 and "signing Open Badges 3.0 credentials" in out
@@ -72,37 +73,37 @@ def test_key_from_the_variable_as_pem_text_or_path(site, home, tmp_path, monkeyp
 
 
 def test_key_from_the_default_location(site, home):
-    assert keys.default_key_path(DID) == home / "badgesite" / "keys" / "example.org_badges.pem"
+    assert keyring.default_key_path(DID) == home / "badgesite" / "keys" / "example.org_badges.pem"
     secret = ed25519.generate()
-    pem_file(keys.default_key_path(DID), secret)
-    ring, note = keys.find_signing_ring(site)
+    pem_file(keyring.default_key_path(DID), secret)
+    ring, note = keyring.find_signing_ring(site)
     assert ring.id == "key-1" and ed25519.public_multibase(ring.private) == ed25519.public_multibase(secret)
     assert "warning" not in note
-    keys.default_key_path(DID).chmod(0o644)
-    assert "chmod 600" in keys.find_signing_key(site)[1]
+    keyring.default_key_path(DID).chmod(0o644)
+    assert "chmod 600" in keyring.find_signing_key(site)[1]
 
 
 def test_unusable_keys_are_errors_not_silent_skips(site, home, monkeypatch, tmp_path):
-    monkeypatch.setenv(keys.ENV, str(tmp_path / "missing.pem"))
+    monkeypatch.setenv(keyring.ENV, str(tmp_path / "missing.pem"))
     with pytest.raises(BadgesiteError, match="not a file"):
-        keys.find_signing_key(site)
-    monkeypatch.setenv(keys.ENV, "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
+        keyring.find_signing_key(site)
+    monkeypatch.setenv(keyring.ENV, "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n")
     with pytest.raises(BadgesiteError, match="unusable signing key"):
-        keys.find_signing_key(site)
+        keyring.find_signing_key(site)
     inside = pem_file(site / "secret" / "k.pem")
-    monkeypatch.setenv(keys.ENV, str(inside))
+    monkeypatch.setenv(keyring.ENV, str(inside))
     with pytest.raises(BadgesiteError, match="inside the site folder"):
-        keys.find_signing_key(site)
+        keyring.find_signing_key(site)
     code, _, err = run_cli("build", "--site", str(site))
     assert code == 1 and "inside the site folder" in err and not (site / "output").exists()
 
 
 def test_a_key_missing_from_keys_yaml_is_refused(site, home):
     listed, other = ed25519.generate(), ed25519.generate()
-    keys.write_history(site, [keys.PublicKey("key-1", ed25519.public_multibase(listed))], DID)
-    pem_file(keys.default_key_path(DID), other)
+    keyring.write_history(site, [keyring.PublicKey("key-1", ed25519.public_multibase(listed))], DID)
+    pem_file(keyring.default_key_path(DID), other)
     with pytest.raises(BadgesiteError, match="not listed in keys.yaml"):
-        keys.find_signing_key(site)
+        keyring.find_signing_key(site)
 
 
 # -- keys init / rotate / show -------------------------------------------------------------------
@@ -110,14 +111,14 @@ def test_a_key_missing_from_keys_yaml_is_refused(site, home):
 def test_keys_init_creates_a_private_key_outside_the_site(site, home):
     code, out, err = run_cli("keys", "init", "--site", str(site))
     assert code == 0, err
-    path = keys.default_key_path(DID)
+    path = keyring.default_key_path(DID)
     assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert f"gh secret set BADGESITE_SIGNING_KEY < {path}" in out
-    [entry] = keys.read_history(site)
+    [entry] = keyring.read_history(site)
     key = ed25519.load_private_key(path.read_bytes())
     assert entry.id == "key-1" and entry.multibase == ed25519.public_multibase(key)
     assert b"PRIVATE" not in (site / "keys.yaml").read_bytes()
-    assert not keys.private_keys_in(site)
+    assert not leaks.private_keys_in(site)
     before = path.read_bytes()
     code, _, err = run_cli("keys", "init", "--site", str(site))
     assert code == 1 and path.read_bytes() == before
@@ -149,10 +150,10 @@ def test_keys_rotate_keeps_old_credentials_verifying(site, home, tmp_path):
 
     code, out, err = run_cli("keys", "rotate", "--site", str(site))
     assert code == 0, err
-    assert [k.id for k in keys.read_history(site)] == ["key-1", "key-2"]
-    retired = keys.default_key_path(DID).with_name("example.org_badges.key-1.retired.pem")
+    assert [k.id for k in keyring.read_history(site)] == ["key-1", "key-2"]
+    retired = keyring.default_key_path(DID).with_name("example.org_badges.key-1.retired.pem")
     assert retired.is_file() and "moved to" in out
-    ring, _ = keys.find_signing_ring(site)
+    ring, _ = keyring.find_signing_ring(site)
     assert ring.id == "key-2"
     assert run_cli("build", "--site", str(site))[0] == 0
 
@@ -167,7 +168,7 @@ def test_keys_rotate_keeps_old_credentials_verifying(site, home, tmp_path):
     for path in (old_credential, new_credential):
         code, out, _ = run_cli("verify", str(path), "--offline-site", str(output))
         assert code == 0, out
-    assert not keys.private_keys_in(site)
+    assert not leaks.private_keys_in(site)
 
 
 def test_keys_rotate_without_any_key_says_so(site, home):
@@ -200,7 +201,7 @@ def test_private_keys_inside_the_site_are_found(site):
     big.write_bytes(b"\n" * (3 << 20) + pem.encode())  # past the first read
     for ignored in ("output", ".git", "node_modules", ".venv-test"):
         pem_file(site / ignored / "k.pem")
-    found = keys.private_keys_in(site).sorted()
+    found = leaks.private_keys_in(site).sorted()
     assert [(d.path, d.line) for d in found] == [
         ("content/badges/big.bin", (3 << 20) + 1), ("content/notes.md", 4), ("content/secrets.json", 1),
         ("themes/mine/id_ed25519", 1)]
@@ -213,11 +214,11 @@ def test_text_that_only_mentions_a_private_key_is_not_one(site):
         "A key file starts with -----BEGIN PRIVATE KEY----- and ends with -----END PRIVATE KEY-----.\n"
         "template = '-----BEGIN PRIVATE KEY-----\\n{body}-----END PRIVATE KEY-----'\n"
         "-----BEGIN PRIVATE KEY-----\ngarbage\n-----END PRIVATE KEY-----\n", encoding="utf-8")
-    assert not keys.private_keys_in(site).items
+    assert not leaks.private_keys_in(site).items
 
 
 def test_a_clean_site_has_no_key_problems(site):
-    assert not keys.site_key_problems(site).items
+    assert not leaks.site_key_problems(site).items
 
 
 def test_keys_yaml_problems_are_diagnostics(site):
@@ -230,17 +231,17 @@ def test_keys_yaml_problems_are_diagnostics(site):
         "  - id: first\n    publicKeyMultibase: z6Mk\n"
         "  - id: key-5\n    publicKeyMultibase: z6Mk\n    colour: blue\n"
         "extra: 1\n", encoding="utf-8")
-    problems = keys.site_key_problems(site).sorted()
+    problems = leaks.site_key_problems(site).sorted()
     text = "\n".join(d.format() for d in problems)
     assert "keys.yaml:4:9: error: key id 'key-1' is listed twice" in text
     assert "keys.yaml:7:" in text and "z6Mk" in text
     assert "key id 'first' must look like key-1" in text
     assert "unknown key 'colour'" in text and "unknown key 'extra'" in text
     with pytest.raises(BadgesiteError):
-        keys.read_history(site)
+        keyring.read_history(site)
 
 
 def test_keyring_repr_shows_no_key_material():
-    ring = keys.KeyRing(ed25519.generate(), "key-1", (), "somewhere")
+    ring = keyring.KeyRing(ed25519.generate(), "key-1", (), "somewhere")
     assert "key-1" in repr(ring) and "private" not in repr(ring).lower()
-    assert os.fspath(keys.config_dir()).endswith("badgesite")
+    assert os.fspath(keyring.config_dir()).endswith("badgesite")

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import ledgercache
+from badgesite.incremental import ledgers as ledger_cache
 from badgesite.assemble import load_site
 from badgesite.build import build
 from badgesite.errors import Diagnostics
-from badgesite.ledgercache import Store, load_ledgers, to_record
+from badgesite.incremental.store import Store
+from badgesite.incremental.ledgers import load_ledgers
+from badgesite.incremental.records import from_record, to_record
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -72,8 +74,8 @@ def test_entry_by_entry_loading_equals_the_reference(example: Path, tmp_path: Pa
 def count_parsing(monkeypatch) -> list[str]:
     """The entries the cache parses from now on (it reuses the others)."""
     parsed: list[str] = []
-    real_load = ledgercache.load
-    monkeypatch.setattr(ledgercache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
+    real_load = ledger_cache.load
+    monkeypatch.setattr(ledger_cache, "load", lambda chunk, *a: parsed.append(chunk) or real_load(chunk, *a))
     return parsed
 
 
@@ -162,18 +164,18 @@ def test_a_damaged_cache_is_ignored(example: Path, tmp_path: Path):
 def test_records_keep_every_field(example: Path):
     for award in reference_awards(example):
         r = to_record(award)
-        assert ledgercache.from_record(r, award.source.path, award.ledger, award.position,
-                                       award.source.line, award.source.col) == award
+        assert from_record(r, award.source.path, award.ledger, award.position,
+                           award.source.line, award.source.col) == award
 
 
 
 @pytest.mark.parametrize("size", [8, 131_072])
 def test_status_lists_read_from_records_equal_those_of_the_awards(example: Path, tmp_path: Path, monkeypatch,
                                                                  size: int):
-    from badgesite import ob3
-    from badgesite.sign import statuslist
+    from badgesite.documents import ob3
+    from badgesite.documents import bitstring
 
-    monkeypatch.setattr(statuslist, "MIN_SIZE", size)  # 8: every ledger file has several lists
+    monkeypatch.setattr(bitstring, "MIN_SIZE", size)  # 8: every ledger file has several lists
     ledger = example / "content/awards/2026.yaml"
     ledger.write_text(ledger.read_text("utf-8").rstrip("\n") + "\n  revoked:\n    date: 2027-01-05\n    reason: Test\n",
                       "utf-8")  # the newest date of its list is a revocation
@@ -196,7 +198,7 @@ def append_awards(ledger: Path, names: list[str], gap: str = "") -> None:
 def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path: Path, monkeypatch, gap: str):
     """Appending to a long file writes its last block and the new ones, and reads none of
     the others: the cost of `badgesite award` does not grow with the file."""
-    monkeypatch.setattr(ledgercache, "BLOCK", 4)
+    monkeypatch.setattr(ledger_cache, "BLOCK", 4)
     store = Store(tmp_path / "cache")
     _, ledgers = cached_awards(example, store)
     previous = {l.path: l.key for l in ledgers}
@@ -218,7 +220,7 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
     index = store.read(grown.key, "awards")
     assert index["blocks"][:old.count() // 4] == old_index["blocks"][:old.count() // 4]  # shared, not rewritten
     assert read.count("block") <= 1  # at most the last block, to continue it
-    assert [grown.item(p)[4][0] for p in (old.count(), old.count() + 1)] == ["appended-0001", "appended-0002"]
+    assert [grown.item(p).award_id for p in (old.count(), old.count() + 1)] == ["appended-0001", "appended-0002"]
     # what the build sees is what the reference loader says, also read back from the blocks
     awards = [a for ledger in ledgers for a in ledger.awards()]
     assert awards == reference_awards(example)
@@ -230,7 +232,7 @@ def test_a_file_that_grew_keeps_its_blocks_but_the_last(example: Path, tmp_path:
 
 def test_blocks_of_another_size_are_not_continued(example: Path, tmp_path: Path, monkeypatch):
     build(example)  # blocks of 4096
-    monkeypatch.setattr(ledgercache, "BLOCK", 3)
+    monkeypatch.setattr(ledger_cache, "BLOCK", 3)
     append_awards(example / "content/awards/2026.yaml", ["appended-0001"])
     build(example)
     build(example, tmp_path / "clean", clean=True)
@@ -240,13 +242,13 @@ def test_blocks_of_another_size_are_not_continued(example: Path, tmp_path: Path,
     assert any(i["block"] == 3 and len(i["blocks"]) == -(-i["count"] // 3) for i in indexes)  # cut anew
 
 def ledgercache_status(awards):
-    from badgesite import ob3
+    from badgesite.documents import ob3
 
     return ob3.status_lists(awards)
 
 
 def test_a_lost_block_is_validated_again(example: Path, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(ledgercache, "BLOCK", 4)
+    monkeypatch.setattr(ledger_cache, "BLOCK", 4)
     build(example)
     blocks = sorted((example / ".badgesite-cache/ledgers").glob("*.block.json"))
     assert len(blocks) > 3
@@ -328,8 +330,6 @@ def test_remembered_markdown_is_sanitised_like_new(example: Path):
     again on every use, so a tampered cache cannot put a script on a page."""
     import json
 
-    from badgesite import render
-
     build(example)
     memo = example / ".badgesite-cache/ledgers/markdown.html.json"
     body = json.loads(memo.read_bytes().partition(b"\n")[2])
@@ -337,14 +337,12 @@ def test_remembered_markdown_is_sanitised_like_new(example: Path):
         body["html"][key] = '<p>tampered</p><script>alert(1)</script><img src=x onerror="alert(2)">'
     data = json.dumps(body).encode()
     memo.write_bytes(hashlib.sha256(data).hexdigest().encode() + b"\n" + data)
-    render.MARKDOWN_MEMO.clear()
     badge = example / "content/badges/git-basics.md"  # a badge changes: every page is made again
     badge.write_text(badge.read_text("utf-8").replace("name: ", "name: Renamed ", 1), "utf-8")
     build(example)
     pages = [p.read_text("utf-8") for p in (example / "output").rglob("*.html")]
     assert any("tampered" in page for page in pages)  # the memo was used...
     assert not any("alert(" in page for page in pages)  # ...and cleaned
-    render.MARKDOWN_MEMO.clear()
 
 
 @pytest.fixture
@@ -354,10 +352,10 @@ def in_workers(monkeypatch) -> list:
     import os
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(ledgercache, "PARALLEL_FROM", 5)
+    monkeypatch.setattr(ledger_cache, "PARALLEL_FROM", 5)
     here: list = []
-    real = ledgercache._validate_part
-    monkeypatch.setattr(ledgercache, "_validate_part", lambda *args: here.append(args) or real(*args))
+    real = ledger_cache._validate_part
+    monkeypatch.setattr(ledger_cache, "_validate_part", lambda *args: here.append(args) or real(*args))
     return here
 
 

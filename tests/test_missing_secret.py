@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import keys
+from badgesite import keyring
 from badgesite.build import build
 from badgesite.serve import Preview
 
@@ -41,7 +41,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 @pytest.fixture
 def home(tmp_path, monkeypatch) -> Path:
-    monkeypatch.delenv(keys.ENV, raising=False)
+    monkeypatch.delenv(keyring.ENV, raising=False)
     config = tmp_path / "config"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
     return config
@@ -72,12 +72,12 @@ def test_a_listed_key_without_its_private_key_does_not_build(signed, home, monke
     before = tree(signed / "output")
     path = hide_key(home)
     if variable is not None:
-        monkeypatch.setenv(keys.ENV, variable)
+        monkeypatch.setenv(keyring.ENV, variable)
     for extra in ([], ["--clean"]):
         code, out, err = run_cli("build", "--site", str(signed), *extra)
         assert code == 1 and "Traceback" not in err and "built" not in out
         assert re.search(r"^keys\.yaml:\d+:1: error: no private key for the signing key key-1 ", err, re.M), err
-        assert keys.ENV in err and str(path) in err  # the variable, and where else it looked
+        assert keyring.ENV in err and str(path) in err  # the variable, and where else it looked
         assert ("is empty" if variable is not None else "is not set") in err
         assert "output/ was not changed" in err
         assert tree(signed / "output") == before
@@ -85,15 +85,15 @@ def test_a_listed_key_without_its_private_key_does_not_build(signed, home, monke
 
 @pytest.mark.parametrize("variable", ["missing-file", "not a key", "other key"])
 def test_a_wrong_variable_does_not_build_either(signed, home, monkeypatch, tmp_path, variable):
-    from badgesite.sign import keys as ed25519
+    from badgesite.sign import ed25519
 
     before = tree(signed / "output")
     hide_key(home)
     value = {"missing-file": str(tmp_path / "nope.pem"), "not a key": "-----BEGIN PRIVATE KEY-----\nxx",
              "other key": ed25519.private_pem(ed25519.generate()).decode()}[variable]
-    monkeypatch.setenv(keys.ENV, value)
+    monkeypatch.setenv(keyring.ENV, value)
     code, _, err = run_cli("build", "--site", str(signed))
-    assert code == 1 and "Traceback" not in err and keys.ENV in err, err
+    assert code == 1 and "Traceback" not in err and keyring.ENV in err, err
     assert tree(signed / "output") == before
 
 
@@ -108,11 +108,11 @@ def test_a_site_without_keys_builds_unsigned_as_before(tmp_path, home):
 def test_a_signed_build_is_not_replaced_by_an_unsigned_one_even_without_keys_yaml(tmp_path, home, monkeypatch):
     """A key given only through the variable, never recorded in keys.yaml: the output
     itself remembers that it published credentials."""
-    from badgesite.sign import keys as ed25519
+    from badgesite.sign import ed25519
 
     root = tmp_path / "mysite"
     assert run_cli("new", str(root), "--base-url", BASE, "-q")[0] == 0
-    monkeypatch.setenv(keys.ENV, ed25519.private_pem(ed25519.generate()).decode())
+    monkeypatch.setenv(keyring.ENV, ed25519.private_pem(ed25519.generate()).decode())
     assert run_cli("build", "--site", str(root))[0] == 0 and not (root / "keys.yaml").exists()
     before = tree(root / "output")
     # a build that fails (a full one: the theme changed) does not make the output forget
@@ -120,9 +120,9 @@ def test_a_signed_build_is_not_replaced_by_an_unsigned_one_even_without_keys_yam
     (root / "themes/default/templates/base.html").write_text("{% if %}\n")
     assert run_cli("build", "--site", str(root))[0] == 1
     (root / "themes/default/templates/base.html").unlink()
-    monkeypatch.delenv(keys.ENV)
+    monkeypatch.delenv(keyring.ENV)
     code, _, err = run_cli("build", "--site", str(root))
-    assert code == 1 and "the last build published Open Badges 3.0 credentials" in err and keys.ENV in err
+    assert code == 1 and "the last build published Open Badges 3.0 credentials" in err and keyring.ENV in err
     assert "Traceback" not in err and tree(root / "output") == before
 
 
@@ -144,7 +144,7 @@ def test_serve_previews_unsigned_with_a_banner_and_keeps_output(signed, home):
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
     assert process.returncode == 0 and "Traceback" not in err
-    assert "warning: this preview has no Open Badges 3.0 credentials" in err and keys.ENV in err
+    assert "warning: this preview has no Open Badges 3.0 credentials" in err and keyring.ENV in err
     assert "(without Open Badges 3.0 credentials)" in "".join(lines) + out
     assert (signed / ".badgesite-cache/preview/index.html").is_file()
     assert tree(signed / "output") == before

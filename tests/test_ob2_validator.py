@@ -14,7 +14,7 @@ from pathlib import Path
 from badgesite.assemble import load_site
 from badgesite.build import build
 from conftest import AWARDS, BADGE, SVG, make_site, svg_root
-from ob2harness import describe, require_ob2_venv, serve_directory, validate
+from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 TODAY = dt.date.today()
 

@@ -2,7 +2,7 @@
 
 A tiny hosted OB 2.0 site is written by hand to tmp_path, served on
 127.0.0.1 and checked with the official validator (openbadges 1.1.2) through
-tests/ob2harness.py.  Needs .venv-ob2 (bash tests/tools/ob2/setup.sh); the
+tests/support/ob2harness.py.  Needs .venv-ob2 (bash tests/tools/ob2/setup.sh); the
 tests skip with that hint when it is missing.
 """
 
@@ -12,15 +12,12 @@ import hashlib
 import io
 import json
 import struct
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from ob2harness import describe, fetched, require_ob2_venv, serve_directory, validate  # noqa: E402
+from support.ob2harness import describe, fetched, require_ob2_venv, serve_directory, validate  # noqa: E402
 
 BASE = "https://example.org/badges/"
 EMAIL = "alice@example.net"

@@ -10,21 +10,25 @@ import copy
 import datetime as dt
 import json
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
-from badgesite import bake, ob3
+from badgesite.output import bake
+from badgesite.documents import ob3
 from badgesite.assemble import load_site
-from badgesite.build import build, make_context
+from badgesite.build import build
+from badgesite.output.context import make_context
 from badgesite.model import Award, Recipient
-from badgesite.sign import keys as ed25519
-from badgesite.sign import proof, statuslist
+from badgesite.sign import ed25519
+from badgesite.sign import proof
+from badgesite.documents import bitstring
 from badgesite.urls import Urls
+from support.ob3site import signed_files
+from badgesite.output import credentials
 
 from conftest import REPO, make_site, svg_root
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 TODAY = dt.date.today()
 
@@ -38,16 +42,14 @@ def copy_example(target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def example(tmp_path_factory):
-    """The example programme built with a fresh key: (site, output, key, ob3 seconds)."""
+    """The example programme built with a fresh key: (site, output, key, what was signed)."""
     root = copy_example(tmp_path_factory.mktemp("ob3") / "site")
     key = ed25519.generate()
     site, _ = load_site(root)
     ctx = make_context(site)
-    started = time.perf_counter()
-    produced = list(ob3.artifacts(ctx, key))
-    seconds = time.perf_counter() - started
+    produced = list(signed_files(ctx, key))
     build(root, signing_key=key)
-    return site, root / "output", key, seconds, produced
+    return site, root / "output", key, produced
 
 
 def mapping(site, output) -> dict:
@@ -61,7 +63,7 @@ def credential_file(output: Path, award_id: str) -> Path:
 # -- what is published ----------------------------------------------------------------------
 
 def test_every_award_has_a_credential_and_baked_images(example):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     for award in site.awards.values():
         badge = site.badges[award.badge]
         signed = json.loads(credential_file(output, award.id).read_text("utf-8"))
@@ -84,7 +86,7 @@ def test_every_award_has_a_credential_and_baked_images(example):
 
 
 def test_credential_shape(example):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     urls = Urls(site.config.base_url, site.config.language)
     award = next(a for a in site.awards.values() if a.evidence and a.name)
     doc = json.loads(credential_file(output, award.id).read_text("utf-8"))
@@ -118,7 +120,7 @@ def test_credential_shape(example):
 
 
 def test_badge_metadata_in_the_achievement(example):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     kinds = {}
     for award in site.awards.values():
         badge = site.badges[award.badge]
@@ -139,7 +141,7 @@ def test_badge_metadata_in_the_achievement(example):
 
 
 def test_no_email_and_no_private_key_anywhere_in_the_output(example):
-    site, output, key, _, _ = example
+    site, output, key, _ = example
     pem = ed25519.private_pem(key)
     raw = key.private_bytes_raw()
     needles = [b"PRIVATE KEY", raw, base64.b64encode(raw), base64.urlsafe_b64encode(raw).rstrip(b"="),
@@ -159,7 +161,7 @@ def test_no_email_and_no_private_key_anywhere_in_the_output(example):
 # -- the independent verifier ------------------------------------------------------------------
 
 def test_every_credential_verifies_with_digital_bazaar(example):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     awards = list(site.awards.values())
     results = verify_credentials([credential_file(output, a.id) for a in awards], mapping(site, output))
     counts = {"valid": 0, "expired": 0, "revoked": 0}
@@ -185,7 +187,7 @@ def test_every_credential_verifies_with_digital_bazaar(example):
 
 
 def test_baked_credentials_verify_with_digital_bazaar(example, tmp_path):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     files = []
     for award in site.awards.values():
         if award.status(TODAY) != "valid":
@@ -212,7 +214,7 @@ TAMPERINGS = {
 
 
 def test_tampered_credentials_fail_with_digital_bazaar(example, tmp_path):
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     award = next(a for a in site.awards.values() if a.status(TODAY) == "valid")
     original = json.loads(credential_file(output, award.id).read_text("utf-8"))
     files = []
@@ -228,21 +230,21 @@ def test_tampered_credentials_fail_with_digital_bazaar(example, tmp_path):
 # -- status lists and the DID document ------------------------------------------------------------
 
 def test_status_lists_mark_exactly_the_revoked_awards(example):
-    site, output, key, _, _ = example
+    site, output, key, _ = example
     for ledger in sorted({a.ledger for a in site.awards.values()}):
         doc = json.loads((output / "status" / f"{ledger}.json").read_text("utf-8"))
         assert doc["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
         assert doc["issuer"] == "did:web:stadslab-academy.github.io:badges"
         assert doc["credentialSubject"]["type"] == "BitstringStatusList"
         proof.verify(doc, key)
-        bits = statuslist.decode_status_bits(doc["credentialSubject"]["encodedList"])
-        assert len(bits) * 8 >= statuslist.MIN_SIZE
+        bits = bitstring.decode_status_bits(doc["credentialSubject"]["encodedList"])
+        assert len(bits) * 8 >= bitstring.MIN_SIZE
         revoked = {a.position for a in site.awards.values() if a.ledger == ledger and a.revoked}
-        assert {i for i in range(len(bits) * 8) if statuslist.is_set(bits, i)} == revoked
+        assert {i for i in range(len(bits) * 8) if bitstring.is_set(bits, i)} == revoked
 
 
 def test_did_document_lists_the_key_for_assertions(example):
-    site, output, key, _, _ = example
+    site, output, key, _ = example
     doc = json.loads((output / "did.json").read_text("utf-8"))
     assert not (output / ".well-known").exists()
     did = "did:web:stadslab-academy.github.io:badges"
@@ -301,7 +303,7 @@ def test_did_web_at_a_domain_root(tmp_path):
 # -- same input, same bytes; speed ----------------------------------------------------------------
 
 def test_two_builds_with_the_same_key_are_identical(example, tmp_path):
-    site, output, key, _, _ = example
+    site, output, key, _ = example
     root = copy_example(tmp_path / "again")
     build(root, signing_key=key)
     for folder in ("credentials", "status"):
@@ -312,18 +314,11 @@ def test_two_builds_with_the_same_key_are_identical(example, tmp_path):
 
 
 def test_award_paths_name_exactly_what_award_artifacts_make(example):
-    site, _, key, _, _ = example
+    site, _, key, _ = example
     ctx = make_context(site)
     for award in site.awards.values():
-        made = [path for path, _ in ob3.award_artifacts(ctx, award, key)]
-        assert made == ob3.award_paths(ctx.urls, award.id, site.badges[award.badge].image_type)
-
-
-def test_ob3_step_time_per_credential(example):
-    site, _, _, seconds, _ = example
-    per_credential = seconds * 1000 / len(site.awards)
-    print(f"\nOB 3.0 step: {len(site.awards)} credentials in {seconds:.2f} s = {per_credential:.1f} ms per credential")
-    assert per_credential < 250
+        made = [path for path, _ in credentials.award_artifacts(ctx, award, key)]
+        assert made == credentials.award_paths(ctx.urls, award.id, site.badges[award.badge].image_type)
 
 
 # -- what cannot be signed -----------------------------------------------------------------------
@@ -351,7 +346,7 @@ def test_an_unsignable_award_is_a_diagnostic_naming_its_file(tmp_path):
     # assemble refuses such a URL; were one to slip through, signing must refuse it too
     site.awards["a-0001"] = dataclasses.replace(award, evidence=(Evidence(url="https://example.org/a b"),))
     with pytest.raises(BadgesiteError) as info:
-        list(ob3.artifacts(make_context(site), ed25519.generate()))
+        list(signed_files(make_context(site), ed25519.generate()))
     message = str(info.value)
     assert "content/awards/2026.yaml:1" in message and "award 'a-0001'" in message and "a b" in message
 
@@ -363,7 +358,7 @@ def test_eu_microcredential_elements_in_the_credential(example):
     silently dropped (the Digital Bazaar verifier accepts them: see above)."""
     from badgesite.sign.canon import canonize
 
-    site, output, _, _, _ = example
+    site, output, _, _ = example
     urls = Urls(site.config.base_url, site.config.language)
     award = next(a for a in site.awards.values() if a.grade)
     badge = site.badges[award.badge]

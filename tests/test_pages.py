@@ -16,7 +16,7 @@ import pytest
 from PIL import Image
 
 from badgesite.build import build
-from badgesite.render import contrast, readable_accent
+from badgesite.output.markup import contrast, readable_accent
 from conftest import BADGE, CONFIG, make_site
 
 BASE = "https://example.org/badges/"
@@ -125,8 +125,8 @@ def test_linkedin_add_to_profile_link(small_out: Path):
 
 def test_credential_link_once_ob3_exists(tmp_path: Path):
     from badgesite.assemble import load_site
-    from badgesite.build import make_context
-    from badgesite.pages import render_award
+    from badgesite.output.context import make_context
+    from badgesite.output.pages import render_award
 
     site, _ = load_site(make_site(tmp_path / "site"))
     ctx = make_context(site)
@@ -291,7 +291,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_cached_parts_give_the_pages_made_whole(example_copy: Path, tmp_path: Path, monkeypatch, language: str):
     """The default theme's `cache` parts (made once per badge, copied into every award
     page) give byte for byte the pages made in full, in either site language."""
-    from badgesite import render
+    from badgesite.output import theme
 
     config = example_copy / "badgesite.yaml"
     if language != "en":  # the badges' texts then count as Dutch; their translations are dropped
@@ -299,7 +299,7 @@ def test_cached_parts_give_the_pages_made_whole(example_copy: Path, tmp_path: Pa
         for translation in (example_copy / "content/badges").glob(f"*.{language}.md"):
             translation.unlink()
     build(example_copy, tmp_path / "cached", clean=True)
-    monkeypatch.setattr(render, "CACHE_FRAGMENTS", False)
+    monkeypatch.setattr(theme, "CACHE_FRAGMENTS", False)
     build(example_copy, tmp_path / "whole", clean=True)
     cached, whole = _files(tmp_path / "cached"), _files(tmp_path / "whole")
     assert len([p for p in cached if p.startswith("awards/") and p.endswith("/index.html")]) >= 40
@@ -309,7 +309,7 @@ def test_cached_parts_give_the_pages_made_whole(example_copy: Path, tmp_path: Pa
 def test_cache_tag_makes_a_part_once_per_key_language_and_depth():
     import jinja2
 
-    from badgesite.render import FragmentCache
+    from badgesite.output.theme import FragmentCache
 
     env = jinja2.Environment(extensions=[FragmentCache], autoescape=True)
     template = env.from_string("<p>{% cache 'part', key %}{{ made() }}<b>{{ key }}</b>{% endcache %}</p>")
@@ -333,7 +333,7 @@ def test_page_escaping_is_markupsafes():
     kind of value, and every template the renderer loads uses it."""
     import markupsafe
 
-    from badgesite.render import Renderer, _escape
+    from badgesite.output.theme import Renderer, _escape
     from badgesite.urls import Urls
 
     class Html:
@@ -359,7 +359,7 @@ def test_template_calls_honour_jinjas_marks():
     pass_context still gets the context, a method and a built-in are called directly."""
     import jinja2
 
-    from badgesite.render import Renderer
+    from badgesite.output.theme import Renderer
     from badgesite.urls import Urls
 
     renderer = Renderer(Path("/nonexistent"), "default", Urls("https://example.org/", "en"), "en", {})

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -374,7 +374,7 @@ def test_verify_pasted_link_or_json(example, server, page, form):
 
 
 def test_verify_tampered_image_fails(example, server, page, tmp_path):
-    from badgesite import bake
+    from badgesite.output import bake
 
     site, output = example
     award = pick(site, "valid", svg=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import StaticSite, chromium_path, launch
+from support.browser import StaticSite, chromium_path, launch
 
 zxingcpp = pytest.importorskip("zxingcpp")
 segno = pytest.importorskip("segno")

@@ -149,7 +149,7 @@ def test_award_from_the_cli_while_serving(preview):
 
 def test_an_open_page_reloads_by_itself(preview):
     playwright_api = pytest.importorskip("playwright.sync_api")
-    from browser import chromium_path, launch
+    from support.browser import chromium_path, launch
 
     if not chromium_path():
         pytest.skip("needs Chromium (apt-get install chromium)")

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from pyld import jsonld
 
-from badgesite.sign import canon, keys, proof, statuslist
-from badgesite.sign.canon import CanonicalizationError, ContextNotBundledError
-from badgesite.sign.keys import SigningKeyError, VerificationError
+from badgesite.sign import canon, ed25519, proof
+from badgesite.documents import bitstring
+from badgesite.sign.jsonld import CanonicalizationError, ContextNotBundledError
+from badgesite.sign.ed25519 import SigningKeyError, VerificationError
 
-from vcharness import canonize_js, js_contexts, verify_credentials
+from support.vcharness import canonize_js, js_contexts, verify_credentials
 
 # --- fixtures ------------------------------------------------------------------------------
 
@@ -50,7 +51,7 @@ def pem_from_seed(seed: bytes) -> str:
 
 @pytest.fixture(scope="module")
 def key():
-    return keys.load_private_key(pem_from_seed(bytes(range(32))))
+    return ed25519.load_private_key(pem_from_seed(bytes(range(32))))
 
 
 def did_document(key) -> dict:
@@ -62,7 +63,7 @@ def did_document(key) -> dict:
                 "id": VM,
                 "type": "Multikey",
                 "controller": DID,
-                "publicKeyMultibase": keys.public_multibase(key),
+                "publicKeyMultibase": ed25519.public_multibase(key),
             }
         ],
         "assertionMethod": [VM],
@@ -129,7 +130,7 @@ def status_list_credential(revoked: set[int]) -> dict:
             "id": STATUS_URL + "#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
-            "encodedList": statuslist.encode_status_bits(revoked),
+            "encodedList": bitstring.encode_status_bits(revoked),
         },
     }
 
@@ -144,51 +145,51 @@ def write_json(path: Path, data: dict) -> Path:
 
 
 def test_rfc8032_test_vector_1():
-    key = keys.load_private_key(pem_from_seed(RFC8032_SECRET))
-    assert keys.public_raw(key) == RFC8032_PUBLIC
-    assert keys.sign(key, b"") == RFC8032_SIGNATURE
-    keys.verify_signature(key.public_key(), RFC8032_SIGNATURE, b"")
+    key = ed25519.load_private_key(pem_from_seed(RFC8032_SECRET))
+    assert ed25519.public_raw(key) == RFC8032_PUBLIC
+    assert ed25519.sign(key, b"") == RFC8032_SIGNATURE
+    ed25519.verify_signature(key.public_key(), RFC8032_SIGNATURE, b"")
     with pytest.raises(VerificationError):
-        keys.verify_signature(key.public_key(), RFC8032_SIGNATURE, b"x")
+        ed25519.verify_signature(key.public_key(), RFC8032_SIGNATURE, b"x")
 
 
 def test_public_multibase_is_a_multikey():
-    key = keys.load_private_key(pem_from_seed(RFC8032_SECRET))
-    assert keys.public_multibase(key) == RFC8032_MULTIBASE
-    assert keys.public_multibase(keys.generate()).startswith("z6Mk")
-    pub = keys.public_key_from_multibase(RFC8032_MULTIBASE)
-    assert keys.public_raw(pub) == RFC8032_PUBLIC
+    key = ed25519.load_private_key(pem_from_seed(RFC8032_SECRET))
+    assert ed25519.public_multibase(key) == RFC8032_MULTIBASE
+    assert ed25519.public_multibase(ed25519.generate()).startswith("z6Mk")
+    pub = ed25519.public_key_from_multibase(RFC8032_MULTIBASE)
+    assert ed25519.public_raw(pub) == RFC8032_PUBLIC
     with pytest.raises(SigningKeyError):
-        keys.public_key_from_multibase("z" + keys.b58encode(b"\xed\x01" + b"\x00" * 31))
+        ed25519.public_key_from_multibase("z" + ed25519.b58encode(b"\xed\x01" + b"\x00" * 31))
     with pytest.raises(SigningKeyError):
-        keys.public_key_from_multibase("uAAAA")
+        ed25519.public_key_from_multibase("uAAAA")
 
 
 def test_base58btc_known_values_and_round_trips():
-    assert keys.b58encode(b"") == ""
-    assert keys.b58encode(b"Hello World!") == "2NEpo7TZRRrLZSi2U"
-    assert keys.b58encode(b"\x00\x00\x01") == "112"
-    assert keys.b58decode("112") == b"\x00\x00\x01"
+    assert ed25519.b58encode(b"") == ""
+    assert ed25519.b58encode(b"Hello World!") == "2NEpo7TZRRrLZSi2U"
+    assert ed25519.b58encode(b"\x00\x00\x01") == "112"
+    assert ed25519.b58decode("112") == b"\x00\x00\x01"
     for n in range(0, 70):
         data = b"\x00" * (n % 4) + os.urandom(n)
-        assert keys.b58decode(keys.b58encode(data)) == data
-        assert keys.multibase_decode(keys.multibase_encode(data)) == data
+        assert ed25519.b58decode(ed25519.b58encode(data)) == data
+        assert ed25519.multibase_decode(ed25519.multibase_encode(data)) == data
     with pytest.raises(ValueError):
-        keys.b58decode("0OIl")
+        ed25519.b58decode("0OIl")
 
 
 def test_private_key_pem_round_trip_and_garbage():
-    key = keys.generate()
-    pem = keys.private_pem(key)
+    key = ed25519.generate()
+    pem = ed25519.private_pem(key)
     assert pem.startswith(b"-----BEGIN PRIVATE KEY-----")
-    again = keys.load_private_key(pem.decode("ascii"))
-    assert keys.public_multibase(again) == keys.public_multibase(key)
-    assert keys.load_private_key(pem) is not None
+    again = ed25519.load_private_key(pem.decode("ascii"))
+    assert ed25519.public_multibase(again) == ed25519.public_multibase(key)
+    assert ed25519.load_private_key(pem) is not None
     for garbage in ("", "hello", b"\x00\x01", "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"):
         with pytest.raises(SigningKeyError):
-            keys.load_private_key(garbage)
+            ed25519.load_private_key(garbage)
     with pytest.raises(SigningKeyError, match="encrypted"):
-        keys.load_private_key("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
+        ed25519.load_private_key("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n")
 
 
 # --- canonicalisation ----------------------------------------------------------------------
@@ -240,7 +241,7 @@ def test_safe_mode_names_an_undefined_property():
     with pytest.raises(CanonicalizationError, match=r"'studyLoad'.*credentialSubject\.achievement\.studyLoad"):
         canon.canonize(doc)
     with pytest.raises(CanonicalizationError, match="studyLoad"):
-        proof.sign(doc, keys.generate(), VM, CREATED)
+        proof.sign(doc, ed25519.generate(), VM, CREATED)
     # without safe mode pyld silently drops it: the signature would not cover it
     unsafe = canon.canonize(doc, safe=False)
     assert "40 hours" not in unsafe and unsafe == canon.canonize(credential())
@@ -305,9 +306,9 @@ def test_sign_and_verify_round_trip(key):
         "proofPurpose": "assertionMethod",
         "proofValue": p["proofValue"],
     }
-    assert p["proofValue"].startswith("z") and len(keys.multibase_decode(p["proofValue"])) == 64
+    assert p["proofValue"].startswith("z") and len(ed25519.multibase_decode(p["proofValue"])) == 64
     proof.verify(signed, key.public_key())
-    proof.verify(signed, keys.public_multibase(key))
+    proof.verify(signed, ed25519.public_multibase(key))
     assert proof.verification_method(signed) == VM
     # survives a JSON round trip
     proof.verify(json.loads(json.dumps(signed)), key.public_key())
@@ -321,8 +322,8 @@ def test_signed_data_is_hash_of_proof_config_then_document(key):
     config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
     config_hash = hashlib.sha256(canon.canonize({"@context": unsigned["@context"], **config}).encode()).digest()
     doc_hash = hashlib.sha256(canon.canonize(unsigned).encode()).digest()
-    signature = keys.multibase_decode(signed["proof"]["proofValue"])
-    keys.verify_signature(key.public_key(), signature, config_hash + doc_hash)
+    signature = ed25519.multibase_decode(signed["proof"]["proofValue"])
+    ed25519.verify_signature(key.public_key(), signature, config_hash + doc_hash)
 
 
 def test_tampering_is_detected(key):
@@ -336,7 +337,7 @@ def test_tampering_is_detected(key):
     with pytest.raises(VerificationError, match="proof does not match document"):
         proof.verify(tampered, key.public_key())
     with pytest.raises(VerificationError, match="proof does not match document"):
-        proof.verify(signed, keys.generate().public_key())
+        proof.verify(signed, ed25519.generate().public_key())
     tampered = copy.deepcopy(signed)
     tampered["proof"]["cryptosuite"] = "ecdsa-rdfc-2019"
     with pytest.raises(VerificationError, match="cryptosuite"):
@@ -346,7 +347,7 @@ def test_tampering_is_detected(key):
     with pytest.raises(VerificationError, match="proof type"):
         proof.verify(tampered, key.public_key())
     tampered = copy.deepcopy(signed)
-    tampered["proof"]["proofValue"] = "z" + keys.b58encode(b"\x01" * 64)
+    tampered["proof"]["proofValue"] = "z" + ed25519.b58encode(b"\x01" * 64)
     with pytest.raises(VerificationError):
         proof.verify(tampered, key.public_key())
     tampered = copy.deepcopy(signed)
@@ -364,7 +365,7 @@ def test_sign_is_deterministic(key):
 
 
 def test_created_format():
-    key = keys.generate()
+    key = ed25519.generate()
     for bad in ("2024-05-01T12:00:00.123Z", "2024-05-01T12:00:00+00:00", "2024-05-01", "2024-05-01 12:00:00Z"):
         with pytest.raises(ValueError):
             proof.sign(credential(), key, VM, bad)
@@ -391,26 +392,26 @@ def test_sign_takes_plain_json_only(key):
 
 
 def test_status_bits_encoding():
-    encoded = statuslist.encode_status_bits({0, 9, 131071})
+    encoded = bitstring.encode_status_bits({0, 9, 131071})
     assert encoded.startswith("u") and "=" not in encoded
     assert "+" not in encoded and "/" not in encoded
-    bits = statuslist.decode_status_bits(encoded)
+    bits = bitstring.decode_status_bits(encoded)
     assert len(bits) == 131072 // 8
     assert bits[0] == 0x80  # index 0 is the most significant bit of the first byte
     assert bits[1] == 0x40  # index 9
     assert bits[-1] == 0x01
-    assert [i for i in range(131072) if statuslist.is_set(bits, i)] == [0, 9, 131071]
+    assert [i for i in range(131072) if bitstring.is_set(bits, i)] == [0, 9, 131071]
     # the gzip is plain gzip of the raw bytes
     raw = gzip.decompress(base64.urlsafe_b64decode(encoded[1:] + "=" * (-len(encoded[1:]) % 4)))
     assert raw == bits
-    assert statuslist.encode_status_bits({0, 9, 131071}) == encoded  # deterministic
-    assert statuslist.decode_status_bits(statuslist.encode_status_bits(set())) == bytes(16384)
+    assert bitstring.encode_status_bits({0, 9, 131071}) == encoded  # deterministic
+    assert bitstring.decode_status_bits(bitstring.encode_status_bits(set())) == bytes(16384)
     with pytest.raises(ValueError):
-        statuslist.encode_status_bits({131072})
+        bitstring.encode_status_bits({131072})
     with pytest.raises(ValueError):
-        statuslist.encode_status_bits(set(), size=1024)
+        bitstring.encode_status_bits(set(), size=1024)
     with pytest.raises(ValueError):
-        statuslist.decode_status_bits("zabc")
+        bitstring.decode_status_bits("zabc")
 
 
 # --- cross-checks with the JavaScript verifiers ---------------------------------------------
@@ -430,7 +431,7 @@ def test_js_verifier_accepts_signed_open_badge_credential(tmp_path, key):
     with_schema = proof.sign(credential("s1", schema=True), key, VM, CREATED)
     tampered = copy.deepcopy(signed)
     tampered["credentialSubject"]["achievement"]["description"] = "Something else"
-    wrong_key = proof.sign(credential("w1"), keys.generate(), VM, CREATED)
+    wrong_key = proof.sign(credential("w1"), ed25519.generate(), VM, CREATED)
     out = publish_site(
         tmp_path,
         key,
@@ -490,7 +491,7 @@ def test_js_verifier_checks_bitstring_status_list(tmp_path, key):
 
     # an unsigned (or tampered) status list credential makes status checking fail
     forged = copy.deepcopy(status_credential)
-    forged["credentialSubject"]["encodedList"] = statuslist.encode_status_bits(set())
+    forged["credentialSubject"]["encodedList"] = bitstring.encode_status_bits(set())
     write_json(out / "status/revocation-1.json", forged)
     (r2,) = verify_credentials([out / "awards/r42.ob3.json"], {BASE_URL: out})
     assert not r2["verified"] and r2["statusRevoked"] is None

@@ -10,7 +10,8 @@ import pytest
 from conftest import AWARDS, CONFIG, run_cli
 
 from badgesite.build import build
-from badgesite.sitesize import SiteSize, format_size, parse_size
+from badgesite.config import parse_size
+from badgesite.sitesize import SiteSize, format_size
 
 
 def tree(folder: Path) -> dict[str, str]:

@@ -110,12 +110,12 @@ def test_warm_cache_gives_the_same_counts_and_a_change_is_seen(tmp_path: Path):
 
 def test_facts_from_cache_records_equal_facts_from_awards(tmp_path: Path):
     from badgesite.assemble import load_site
-    from badgesite.ledgercache import to_record
-    from badgesite.stats import Fact
+    from badgesite.documents.stats import Fact
+    from badgesite.incremental.records import Entry, to_record
 
     site, _ = load_site(ledger_site(tmp_path / "site"))
     for a in site.awards.values():
-        assert Fact.of_record(to_record(a)) == Fact.of(a)
+        assert Entry(None, 1, a.source.line, a.source.col, to_record(a)).fact() == Fact.of(a)
 
 
 def test_table_and_errors(tmp_path: Path):
@@ -163,7 +163,7 @@ def test_html_report_is_self_contained_with_charts_and_tables(tmp_path: Path):
 
 
 def _browser():
-    from browser import AXE, chromium_path
+    from support.browser import AXE, chromium_path
 
     if chromium_path() is None or not AXE.is_file():
         pytest.skip("needs Chromium and axe-core (./scripts/test installs both)")
@@ -172,7 +172,7 @@ def _browser():
 
 
 def test_html_report_has_no_axe_violations(tmp_path: Path):
-    from browser import launch, run_axe
+    from support.browser import launch, run_axe
 
     sync_api = _browser()
     root = ledger_site(tmp_path / "site")
@@ -230,7 +230,7 @@ def test_private_is_the_default_and_publishes_nothing(tmp_path: Path):
 
 def test_public_page_has_no_axe_violations(tmp_path: Path):
     from badgesite.build import build
-    from browser import StaticSite, launch, run_axe
+    from support.browser import StaticSite, launch, run_axe
 
     sync_api = _browser()
     root = ledger_site(tmp_path / "site", "stats: public\nlanguages: [en, nl]\n")

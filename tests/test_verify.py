@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from badgesite import bake, verify
+from badgesite.output import bake
+from badgesite import verify
 from badgesite.build import build
-from badgesite.sign import keys as ed25519
+from badgesite.sign import ed25519
 from badgesite.sign import proof
 
 from conftest import BADGE, SVG, make_site, run_cli, svg_root
-from vcharness import verify_credentials
+from support.vcharness import verify_credentials
 
 BASE = "https://example.org/badges/"
 DID = "did:web:example.org:badges"
@@ -282,7 +283,7 @@ def test_assertion_outside_the_issuers_scope(built, tmp_path):
 
 
 def test_hosted_assertions_agree_with_the_official_ob2_validator(built, tmp_path):
-    from ob2harness import require_ob2_venv, serve_directory, validate
+    from support.ob2harness import require_ob2_venv, serve_directory, validate
 
     require_ob2_venv()
     output, _ = built
@@ -320,7 +321,7 @@ def test_offline_site_reads_the_base_url_and_refuses_everything_else(built):
 
 
 def test_verify_over_http(tmp_path):
-    from ob2harness import serve_directory
+    from support.ob2harness import serve_directory
 
     (tmp_path / "out").mkdir()
     with serve_directory(tmp_path / "out") as local:

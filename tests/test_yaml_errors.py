@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from badgesite.source.yamlpos import YamlError, load, load_full
+from badgesite.source.yaml import YamlError, load
+from badgesite.source.yaml.reference import load as load_full
 from conftest import AWARDS, BADGE, CONFIG, make_site, run_cli
 
 BADGE_FILE = "content/badges/python-basics.md"

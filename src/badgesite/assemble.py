@@ -9,17 +9,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import identity, microcredentials
+from . import microcredentials, recipients
 from .config import load_config
 from .errors import Diagnostics, did_you_mean
-from .images import ImageError, inspect
-from .model import (KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, QualityAssurance,
-                    Recipient, Revocation, Site, StudyLoad, Where)
+from .source.images import ImageError, inspect
+from .model import KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, QualityAssurance, Recipient, Revocation, Site, StudyLoad, Where
 from .source.badges import BadgeFile, read_badges
 from .source.fields import EMAIL, Fields, type_name
 from .source.files import SourceError, relpath, resolve_inside
+from .source.leaks import site_key_problems
 from .source.ledger import LedgerEntry, read_ledger
-from .source.yamlpos import PosDict
+from .source.yaml.positions import PosDict
 
 AWARD_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
@@ -55,9 +55,7 @@ def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None =
         return None
     if config.issuer.image:
         _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics, decoded)
-    from .keys import site_key_problems  # a private key in the site would be committed or published
-
-    diagnostics.extend(site_key_problems(root).items)
+    diagnostics.extend(site_key_problems(root).items)  # a private key in the site would be committed or published
     files, ids, unreadable = read_badges(root, config.languages, diagnostics)
     badges = _badges(root, config, files, diagnostics, decoded,
                      {stem for stem, language in unreadable if language in (None, config.language)})
@@ -275,14 +273,16 @@ def validate_awards(config: Config, badges: dict[str, Badge], broken: set[str], 
                 line, _ = f.where("id")
                 first_seen[award_id] = f"{entry.path}:{line}"
         f.context = f"award '{award_id}': " if award_id else ""
-        award = _award(f, award_id, entry, config, badges, broken)
+        award = validate_award(f, award_id, entry, config, badges, broken)
         if award is not None:
             awards[award.id] = award
     return awards
 
 
-def _award(f: Fields, award_id: str | None, entry: LedgerEntry, config: Config, badges: dict[str, Badge],
-           broken: set[str]) -> Award | None:
+def validate_award(f: Fields, award_id: str | None, entry: LedgerEntry, config: Config, badges: dict[str, Badge],
+                   broken: set[str]) -> Award | None:
+    """One ledger entry as an Award (None when it has a problem, reported through `f`).
+    The ledger cache (incremental/ledgers.py) validates changed entries with it, one by one."""
     f.known(AWARD_KEYS)
     badge_id = f.text("badge", required=True)
     badge = badges.get(badge_id) if badge_id else None
@@ -305,15 +305,15 @@ def _award(f: Fields, award_id: str | None, entry: LedgerEntry, config: Config, 
         elif not EMAIL.match(raw.strip()):
             f.error("recipient", "'recipient' is not a valid e-mail address")
         elif award_id:
-            salt = identity.stable_salt(award_id)
-            recipient = Recipient(identity.hash_email(raw, salt), salt)
+            salt = recipients.stable_salt(award_id)
+            recipient = Recipient(recipients.hash_email(raw, salt), salt)
     elif isinstance(raw, dict):
         fr = f.sub("recipient")
         fr.known(("identity", "salt"))
         hashed, salt = fr.text("identity", required=True), fr.text("salt", required=True, max_len=128)
-        if hashed and not identity.IDENTITY.match(hashed):
+        if hashed and not recipients.IDENTITY.match(hashed):
             fr.error("identity", "'identity' must be 'sha256$' followed by 64 lower-case hex digits")
-        elif salt and not identity.SALT.match(salt):
+        elif salt and not recipients.SALT.match(salt):
             fr.error("salt", "'salt' must be letters, digits, '.', '-' or '_'")
         elif hashed and salt:
             recipient = Recipient(hashed, salt)

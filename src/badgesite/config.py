@@ -7,10 +7,10 @@ from pathlib import Path
 from .countries import COUNTRIES
 from .errors import Diagnostics, did_you_mean
 from .model import Config, Issuer, SizeLimit
-from .sitesize import parse_size
 from .source.fields import Fields
 from .source.files import SourceError, read_text
-from .source.yamlpos import PosDict, YamlError, load
+from .source.yaml.positions import PosDict, YamlError
+from .source.yaml import load
 
 CONFIG_FILE = "badgesite.yaml"
 LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
@@ -21,6 +21,10 @@ ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organiz
                "legal_identifier")
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
                "theme", "bake_in_browser", "stats", "size_limit", "extra")
+
+SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
+              "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+SIZE_TEXT = re.compile(r"^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$")
 
 
 def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
@@ -95,6 +99,8 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
                 hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
+    if bake_in_browser:  # accepted so that sites can opt in early; it changes nothing yet
+        f.warning("bake_in_browser", "'bake_in_browser' is not yet implemented: award images are baked at build time")
     stats = f.choice("stats", ("private", "public"), "private")
     size_limit = _size_limit(f)
     extra = f.mapping("extra") or {}
@@ -116,3 +122,21 @@ def _size_limit(f: Fields) -> SizeLimit:
         f.error("size_limit", str(exc))
         return SizeLimit()
     return SizeLimit(size, str(value).strip(), CONFIG_FILE, f.where("size_limit")[0])
+
+
+def parse_size(value) -> int | None:
+    """`1 GB`, `500 MB`, `2 GiB`, `250000000` (bytes) -> bytes; `none` -> None (no limit).
+    Decimal units are powers of 1000 (as hosts count), binary ones (KiB, MiB, GiB) of 1024."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"'size_limit' must be a size such as 1 GB or 500 MB, or none, not {value!r}")
+    text = str(value).strip()
+    if text.lower() == "none":
+        return None
+    match = SIZE_TEXT.match(text)
+    unit = match and (match.group(2).lower() or "b")
+    if not match or unit not in SIZE_UNITS:
+        raise ValueError(f"'size_limit' must be a size such as 1 GB, 500 MB or 2 GiB, or none, not {text!r}")
+    size = int(float(match.group(1)) * SIZE_UNITS[unit])
+    if size <= 0:
+        raise ValueError(f"'size_limit' must be more than 0 bytes (write none for no limit), not {text!r}")
+    return size

@@ -34,6 +34,8 @@ import orjson
 
 from . import objectstore
 from .config import LANGUAGE
+from .objectstore import Bucket, StoreError, parse_target  # noqa: F401 (the command's whole API is here)
+from .outputindex import current as output_index  # noqa: F401
 from .outputindex import size_of
 from .urls import Urls
 

@@ -22,11 +22,13 @@ from pathlib import Path
 
 from .errors import Diagnostics
 from .model import Site
-from .render import contrast
 from .source.badges import BADGES_DIR, read_badges
 from .source.files import SourceError, read_text, relpath
-from .source.yamlpos import PosDict, YamlError, load
-from .themecolours import GRAPHIC_CONTRAST, TEXT_CONTRAST, TEXT_PAIRS, site_css, variables
+from .source.images import ImageError, inspect
+from .source.yaml import PosDict, YamlError, load
+from .output.bake import rasterise
+from .output.markup import contrast
+from .output.themecolours import GRAPHIC_CONTRAST, TEXT_CONTRAST, TEXT_PAIRS, site_css, variables
 
 MIN_SIDE = 256  # px: sharp at 128 CSS px on a 2x screen, and on a printed page
 FAR_FROM_SQUARE = 1.25  # longer side / shorter side beyond which an image is far from square
@@ -88,8 +90,6 @@ def render(data: bytes, kind: str, width: int, height: int):
     """The image as drawn on a white page: a Pillow RGB image (SVG drawn by resvg, as the build does)."""
     from PIL import Image
 
-    from .bake import rasterise
-
     if kind == "svg":
         data = rasterise(data.decode("utf-8"), width, height)
     with Image.open(io.BytesIO(data)) as image:
@@ -107,8 +107,6 @@ def perceptual_hashes(image) -> tuple:
 
 
 def _draw(root: Path, rel: str, label: str, where: tuple[str, int]) -> Drawn | None:
-    from .images import ImageError, inspect
-
     try:
         data = (root / rel).read_bytes()
         info = inspect(data, rel)

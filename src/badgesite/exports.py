@@ -1,4 +1,4 @@
-"""`badgesite export edc DIR`: the awards as European Digital Credentials, for sealing.
+"""The awards as European Digital Credentials, for sealing (`badgesite export edc DIR`).
 
 Every chosen award is made and checked first; only when all of them can be made is
 anything written (each file atomically, `<award id>.jsonld`), so DIR never holds a
@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-from .errors import BadgesiteError, Diagnostic, Diagnostics, UsageError, did_you_mean
+from .assemble import load_site  # noqa: F401 - the site to export, for the command
+from .config import CONFIG_FILE
+from .documents import edc
+from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
 from .model import Site
+from .output.bake import rasterise
+from .source.images import inspect
+from .source.yaml import load
+from .source.yaml.positions import PosDict
 from .urls import Urls
 
 FORMATS = ("edc",)
@@ -23,8 +29,6 @@ FORMATS = ("edc",)
 def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, bytes]:
     """{file name: bytes} of the EDC of each award (every award that is not revoked when
     `award_ids` is None); BadgesiteError with every problem when any cannot be made."""
-    from . import edc
-
     problems = Diagnostics()
     if award_ids:
         for award_id in award_ids:
@@ -57,18 +61,12 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
 
 def _issuer_line(site: Site) -> tuple[int, int]:
     """Where `issuer:` is in badgesite.yaml (the config keeps values, not positions)."""
-    from .config import CONFIG_FILE
-    from .source.yamlpos import PosDict, load
-
     data = load((Path(site.root) / CONFIG_FILE).read_text("utf-8"), CONFIG_FILE)
     return data.kpos("issuer") if isinstance(data, PosDict) and "issuer" in data else (0, 0)
 
 
 def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str, bytes]:
     """The PNG of each badge (an SVG badge drawn as PNG, as the build does)."""
-    from . import bake
-    from .images import inspect
-
     found = {}
     for badge_id in sorted(badge_ids):
         badge = site.badges[badge_id]
@@ -76,7 +74,7 @@ def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str,
         if badge.image_type == "svg":
             info = inspect(data, badge.image)
             try:
-                data = bake.rasterise(data.decode("utf-8"), info.width, info.height)
+                data = rasterise(data.decode("utf-8"), info.width, info.height)
             except ValueError as exc:
                 problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
                 continue
@@ -100,42 +98,3 @@ def write_files(folder: Path, files: dict[str, bytes]) -> None:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-
-
-def cmd_export(args, reporter) -> int:
-    from .assemble import load_site
-
-    root = Path(args.site).resolve()
-    if not root.is_dir():
-        raise UsageError(f"no such folder: {args.site}")
-    site, diagnostics = load_site(root)
-    if site is None:
-        reporter.diagnostics(diagnostics.sorted())
-        print("badgesite export: the site has errors; fix them first (see 'badgesite check'). Nothing was written.",
-              file=sys.stderr)
-        return 1
-    folder = Path(args.dir)
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{args.dir} is not a folder")
-    try:
-        files = edc_documents(site, args.award)
-    except BadgesiteError as exc:
-        reporter.diagnostics(exc.diagnostics)
-        print("badgesite export: refused; nothing was written", file=sys.stderr)
-        return 1
-    write_files(folder, files)
-    reporter.info(f"wrote {len(files)} European Digital Credential(s) to {folder}: unsigned, for your "
-                  "institution's EDC issuer or sealing service to seal")
-    return 0
-
-
-def register_export(command) -> None:
-    p = command("export", cmd_export, "export the awards in another format: edc (European Digital Credentials, "
-                "unsigned, for sealing)", "badgesite export edc edc-out/ --award pb-2026-7k2m9xq4rt")
-    p.add_argument("format", choices=FORMATS, help="edc: one European Digital Credential (JSON-LD) per award")
-    p.add_argument("dir", metavar="DIR", help="the folder to write <award id>.jsonld files to")
-    p.add_argument("--award", metavar="ID", action="append",
-                   help="export only this award (repeatable); default: every award that is not revoked")
-
-
-REGISTER: list = [register_export]

@@ -201,7 +201,19 @@ class Site:
     root: str  # absolute path of the site folder
     config: Config
     badges: dict[str, Badge]  # by id, sorted
-    awards: dict[str, Award]  # by id, in ledger order
+    awards: dict[str, Award]  # by id, in ledger order (empty in a build: see Tally)
 
     def leads_to(self, badge_id: str) -> list[Badge]:
         return [b for b in self.badges.values() if badge_id in b.requires]
+
+
+@dataclass
+class Tally:
+    """What the site-wide pages and lists say about all awards together (a build counts
+    them from the ledger summaries, never holding every Award at once)."""
+
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # badge id -> number of awards
+    latest: dict[str, str] = field(default_factory=dict)  # badge id -> date of its newest award
+    newest: str | None = None  # the newest award or revocation date: a feed's 'updated', never the clock
+    revoked: list[tuple[str, str, str]] = field(default_factory=list)  # (award id, date, reason)

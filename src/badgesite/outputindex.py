@@ -27,6 +27,8 @@ from pathlib import Path
 
 import orjson
 
+from .write import read_state
+
 INDEX_VERSION = 2
 NOTES_KEPT = 16 * 2**20  # bytes of build notes kept; older notes go (the next deploy looks at every file)
 
@@ -42,8 +44,6 @@ def _folder(cache: Path) -> Path:
 
 def _live(output: Path) -> tuple[int, str] | None:
     """(generation, input digest) of the build in `output`; None when not known."""
-    from .write import read_state
-
     live = read_state(output).get("live") or {}
     build = live.get("build") or {}
     if not isinstance(live.get("generation"), int) or not isinstance(build.get("inputs"), str):

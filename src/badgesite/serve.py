@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote, urlsplit
 
+from .build import build
 from .errors import BadgesiteError, Diagnostic
 
 log = logging.getLogger(__name__)
@@ -371,6 +372,15 @@ class Preview:
             self.observer.stop()
             self.observer.join(timeout=2)
         self.server.server_close()
+
+
+def site_preview(root: Path, output: Path, base_path: str, signing_key, on_result: Callable, bind: str, port: int,
+                 unsigned: str | None = None) -> Preview:
+    """The preview of the site in `root`, built into `output` with this key; `unsigned`:
+    why it is built without one (shown on every page)."""
+    return Preview(root, output, base_path, lambda: build(root, output, signing_key=signing_key,
+                                                          unsigned=unsigned is not None),
+                   on_result, bind, port, notice=unsigned)
 
 
 def make_server(output: Path, base_path: str, state: State, bind: str, port: int) -> ThreadingHTTPServer:

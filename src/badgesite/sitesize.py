@@ -15,17 +15,14 @@ status lists, the rest of the site) and kept in the build's record, so that:
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Diagnostic
 from .model import SizeLimit
 from .urls import Urls
+from .write import read_state
 
-UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
-         "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
-SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$")
 WARN_AT = 0.8  # warn from this share of the limit
 
 # the files of one award, by kind, and the rest
@@ -37,24 +34,6 @@ _AWARDS = _urls.award_json("x").split("/")[0] + "/"
 _CREDENTIALS = _urls.credential("x").split("/")[0] + "/"
 _STATUS = _urls.status_list("x", 0).split("/")[0] + "/"
 _PAGE = _urls.award_page("x").rpartition("/")[2]
-
-
-def parse_size(value) -> int | None:
-    """`1 GB`, `500 MB`, `2 GiB`, `250000000` (bytes) -> bytes; `none` -> None (no limit).
-    Decimal units are powers of 1000 (as hosts count), binary ones (KiB, MiB, GiB) of 1024."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"'size_limit' must be a size such as 1 GB or 500 MB, or none, not {value!r}")
-    text = str(value).strip()
-    if text.lower() == "none":
-        return None
-    match = SIZE.match(text)
-    unit = match and (match.group(2).lower() or "b")
-    if not match or unit not in UNITS:
-        raise ValueError(f"'size_limit' must be a size such as 1 GB, 500 MB or 2 GiB, or none, not {text!r}")
-    size = int(float(match.group(1)) * UNITS[unit])
-    if size <= 0:
-        raise ValueError(f"'size_limit' must be more than 0 bytes (write none for no limit), not {text!r}")
-    return size
 
 
 def format_size(size: float) -> str:
@@ -192,8 +171,6 @@ def project(last: SiteSize, awards: int, limit: SizeLimit) -> SiteSize:
 def projection(output: Path, site) -> SiteSize | None:
     """What a build of `site` (a model.Site with its awards) would publish into `output`,
     projected from the last build there; None when there is none that counted its size."""
-    from .write import read_state
-
     last = SiteSize.from_record(((read_state(output).get("live") or {}).get("build") or {}).get("size"))
     return None if last is None else project(last, len(site.awards), site.config.size_limit)
 

@@ -7,7 +7,7 @@ equality over the example site and hundreds of generated credentials.
 
 How it stays equal to pyld without re-implementing JSON-LD:
 - Contexts are never interpreted here. Every active context is one that pyld's own
-  context processing returns (canon._Processor, memoised, frozen loader), reached
+  context processing returns (jsonld.Processor, memoised, frozen loader; see fastterms.py), reached
   through the same steps as pyld's `_expand`: revert a type-scoped context when
   entering a node object, apply the property-scoped context, apply the type-scoped
   contexts of the node's types in sorted order (propagate false). What is read from
@@ -37,32 +37,24 @@ import math
 import re
 from typing import Any
 
-from . import canon
+from ..vocab import OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, VC_CONTEXT
+from .fastterms import PROPERTY, Base, Term, Unsupported, expand_iri, root
+from .jsonld import BAD_LITERAL_CHARS, MAX_SAFE_INTEGER
 
 __all__ = ["SUPPORTED_CONTEXTS", "canonize", "freeze"]
 
-VC_V2 = "https://www.w3.org/ns/credentials/v2"
-OB_V303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
 # The @context lists badgesite writes (credential, status list) and their proof configs.
-SUPPORTED_CONTEXTS = frozenset({(VC_V2, OB_V303, OB_EXTENSIONS), (VC_V2, OB_V303), (VC_V2,)})
+SUPPORTED_CONTEXTS = frozenset({(VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT), (VC_CONTEXT, OB3_CONTEXT),
+                                (VC_CONTEXT,)})
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_STRING, XSD_BOOLEAN = XSD + "string", XSD + "boolean"
 XSD_INTEGER, XSD_DOUBLE = XSD + "integer", XSD + "double"
 
-# What safe mode accepts as an IRI, in one pass: canon._ABS_IRI_RE (an absolute IRI) and
-# not canon._BAD_IRI_CHARS (nothing N-Quads would have to escape); not a blank node.
-_IRI_RE = re.compile(r'[A-Za-z][A-Za-z0-9+\-.]*:[^\s\x00-\x20<>"{}|^`\\]*')
-_BAD_LITERAL_CHARS = canon._BAD_LITERAL_CHARS  # safe mode refuses these control characters
 # a string that needs a closer look: control characters, or what pyld.nquads.escape escapes
 _SPECIAL = re.compile(r'[\x00-\x1f\x7f\\"]')
 _DOUBLE_RE = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
-
-
-class _Unsupported(Exception):
-    """The document is not one the fast path handles: use pyld."""
 
 
 def _double(value: float) -> str:
@@ -70,215 +62,22 @@ def _double(value: float) -> str:
     return _DOUBLE_RE.sub(r"\1E\2\3", f"{value:1.15E}")
 
 
-def _checked_iri(iri: Any) -> str:
-    if not isinstance(iri, str) or _IRI_RE.fullmatch(iri) is None:
-        raise _Unsupported(iri)
-    return iri
-
-
-def _expand_iri(ctx, value: Any, vocab: bool) -> str:
-    """pyld JsonLdProcessor._expand_iri with base None, for absolute results only."""
-    if not isinstance(value, str) or value.startswith("@"):
-        raise _Unsupported(value)  # keywords and keyword-like values
-    mappings = ctx["mappings"]
-    if vocab and value in mappings:
-        mapping = mappings[value]
-        if mapping is None:
-            raise _Unsupported(value)
-        return _checked_iri(mapping.get("@id"))
-    colon = value.find(":")
-    if colon > 0:
-        prefix, suffix = value[:colon], value[colon + 1:]
-        if prefix == "_":
-            raise _Unsupported(value)  # blank node identifiers: pyld relabels them
-        if not suffix.startswith("//"):
-            mapping = mappings.get(prefix)
-            if mapping and mapping.get("_prefix"):
-                return _checked_iri(mapping["@id"] + suffix)
-        return _checked_iri(value)
-    if vocab and "@vocab" in ctx:
-        return _checked_iri(ctx["@vocab"] + value)
-    raise _Unsupported(value)  # relative IRI (base is None): safe mode refuses it
-
-
-# --- compiled contexts ---------------------------------------------------------------------
-# _Base: the context a node object starts from (after revert and property-scoped context)
-# _Node: the same after the node's type-scoped contexts; where its entries are expanded
-# _Term: one entry key of a _Node
-
-
-def _process(active_ctx, local_ctx, **flags):
-    try:
-        return _PROC._process_context(active_ctx, local_ctx, _OPTIONS, **flags)
-    except Exception as exc:  # noqa: BLE001 - any pyld complaint: let pyld report it
-        raise _Unsupported(str(exc)) from None
-
-
-def _aliases(ctx, keyword: str) -> tuple:
-    return tuple(sorted(k for k, m in ctx["mappings"].items() if m is not None and m.get("@id") == keyword))
-
-
-class _Base:
-    __slots__ = ("ctx", "root", "type_keys", "nodes", "type_iris")
-
-    def __init__(self, ctx, root: bool = False) -> None:
-        self.ctx = ctx
-        self.root = root
-        # entry keys that expand to @type here (pyld _prepare_nested_context looks for them)
-        self.type_keys = _aliases(ctx, "@type")
-        self.nodes: dict[tuple, _Node] = {}
-        self.type_iris: dict[str, str] = {}
-
-    def node(self, types: tuple) -> _Node:
-        node = self.nodes.get(types)
-        if node is None:
-            # pyld _prepare_nested_context: type-scoped contexts, sorted, looked up in the
-            # context before any of them applied, processed with propagate=False
-            ctx = self.ctx
-            for name in sorted(types):
-                mapping = self.ctx["mappings"].get(name)
-                scoped = mapping.get("@context") if mapping else None
-                if scoped is not None and scoped is not False:
-                    ctx = _process(ctx, scoped, propagate=False)
-            node = _Node(ctx)
-            if node.type_keys != self.type_keys:
-                raise _Unsupported("@type aliased differently before and after type scoping")
-            if self.root:
-                node.terms["@context"] = _SKIP
-            self.nodes[types] = node
-        return node
-
-    def type_iri(self, name: Any) -> str:
-        # @type values expand with vocab=True in the type-scoped context (this one)
-        iri = self.type_iris.get(name)
-        if iri is None:
-            iri = self.type_iris[name] = "<" + _expand_iri(self.ctx, name, vocab=True) + ">"
-        return iri
-
-
-ID, TYPE, PROPERTY, SKIP = "id", "type", "property", "skip"
-
-
-class _Node:
-    __slots__ = ("ctx", "terms", "id_keys", "type_keys")
-
-    def __init__(self, ctx) -> None:
-        self.ctx = ctx
-        self.terms: dict[str, _Term] = {}
-        self.id_keys = _aliases(ctx, "@id")
-        self.type_keys = _aliases(ctx, "@type")
-
-    def term(self, key: str) -> _Term:
-        term = self.terms.get(key)
-        if term is None:
-            term = self.terms[key] = _Term(self.ctx, key)
-        return term
-
-
-class _Term:
-    __slots__ = ("kind", "predicate", "spaced", "coerce", "datatype", "ctx", "scoped", "has_previous", "bases")
-
-    def __init__(self, ctx, key: str | None) -> None:
-        if key is None:
-            self.kind = SKIP  # the root's @context
-            return
-        # pyld _expand_object: the key expands in the node's context; a term that is not
-        # defined there (or maps to null) is dropped by pyld and refused by safe mode
-        mapping = ctx["mappings"].get(key) if type(key) is str and not key.startswith("@") else None
-        if mapping is None:
-            raise _Unsupported(key)
-        iri = mapping.get("@id")
-        self.kind = ID if iri == "@id" else TYPE if iri == "@type" else PROPERTY
-        self.bases: dict[bool, _Base] = {}
-        if self.kind != PROPERTY:
-            return
-        self.predicate = "<" + _checked_iri(iri) + ">"
-        self.spaced = " " + self.predicate + " "
-        if mapping.get("reverse") or mapping.get("@nest") is not None or mapping.get("@type") == "@json":
-            raise _Unsupported(key)
-        # the value is expanded in term_ctx: the property-scoped context applied with
-        # propagate=True, override_protected=True (pyld _expand_object "term_ctx")
-        term_ctx = ctx
-        if mapping.get("@context") is not None:
-            term_ctx = _process(ctx, mapping["@context"], propagate=True, override_protected=True)
-        value_mapping = term_ctx["mappings"].get(key)
-        if value_mapping is None or value_mapping.get("@id") != iri or value_mapping.get("reverse"):
-            raise _Unsupported(key)
-        for m in (mapping, value_mapping):
-            if any(c != "@set" for c in m.get("@container") or ()):
-                raise _Unsupported(key)  # @list, @graph, @language, @index, @id, @type maps
-        coerce = value_mapping.get("@type")
-        self.coerce = coerce if coerce in ("@id", "@vocab") else None
-        self.datatype = None
-        if coerce is not None and self.coerce is None:
-            if coerce in ("@json", "@none") or coerce.startswith("@"):
-                raise _Unsupported(key)
-            self.datatype = _checked_iri(coerce)
-        if coerce is None:
-            # pyld _expand_value: strings get the term's (or the default) language/direction
-            language = value_mapping["@language"] if "@language" in value_mapping else term_ctx.get("@language")
-            direction = value_mapping["@direction"] if "@direction" in value_mapping else term_ctx.get("@direction")
-            if language is not None or direction is not None:
-                raise _Unsupported(key)
-        self.ctx = term_ctx
-        self.scoped = value_mapping.get("@context")  # property-scoped context of a nested node
-        self.has_previous = bool(term_ctx.get("previousContext"))
-
-    def base(self, element: dict) -> _Base:
-        """The _Base of a node object that is this term's value (pyld `_expand`, steps
-        'type-scoped context should be reverted' and 'apply property-scoped context')."""
-        revert = self.has_previous
-        if revert and len(element) <= 2:
-            mappings = self.ctx["mappings"]
-            for k in element:
-                m = mappings.get(k)
-                iri = m.get("@id") if m else None
-                if iri == "@value":
-                    raise _Unsupported(k)
-                if iri == "@id" and len(element) == 1:
-                    revert = False  # a subject reference keeps the type-scoped context
-        base = self.bases.get(revert)
-        if base is None:
-            ctx = self.ctx["previousContext"] if revert else self.ctx
-            if self.scoped is not None:
-                ctx = _process(ctx, self.scoped, override_protected=True)
-            base = self.bases[revert] = _Base(ctx)
-        return base
-
-
-_SKIP = _Term(None, None)
-_PROC = canon._Processor()
-_OPTIONS = {**canon._options(None), "isFrame": False, "keepFreeFloatingNodes": False}
-_ROOTS: dict[tuple, _Base] = {}
-
-
-def _root(contexts: tuple, local: list | None = None) -> _Base:
-    """The root context of `contexts` (its key); `local`: the @context list itself when
-    it ends with an inline context (then `contexts` names it by its JSON)."""
-    base = _ROOTS.get(contexts)
-    if base is None:
-        if len(_ROOTS) > 64:
-            _ROOTS.clear()
-        initial = _PROC._get_initial_context(_OPTIONS)
-        base = _ROOTS[contexts] = _Base(_process(initial, local or list(contexts)), root=True)
-    return base
-
 
 # --- JSON-LD -> RDF --------------------------------------------------------------------------
 
 
 _LONG: dict[str, str] = {}
-_SUBTREES: dict[tuple, tuple] = {}  # (_Base, marshalled node object) -> its quads
+_SUBTREES: dict[tuple, tuple] = {}  # (Base, marshalled node object) -> its quads
 _SUBTREES_MAX = 256
 _SUBTREE_MIN = 512  # bytes; smaller node objects are as quick to walk as to look up
-_FROZEN: dict[int, tuple] = {}  # id(node object given to freeze()) -> (it, {_Base: its quads})
+_FROZEN: dict[int, tuple] = {}  # id(node object given to freeze()) -> (it, {Base: its quads})
 _FROZEN_MAX = 1024
 
 
 def _escaped(value: str) -> str:
     if _SPECIAL.search(value) is not None:
-        if _BAD_LITERAL_CHARS.search(value) is not None:
-            raise _Unsupported(value)  # safe mode refuses control characters
+        if BAD_LITERAL_CHARS.search(value) is not None:
+            raise Unsupported(value)  # safe mode refuses control characters
         # pyld.nquads.escape, in its order
         value = (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
                  .replace("\r", "\\r").replace('"', '\\"'))
@@ -298,7 +97,7 @@ def freeze(element: dict) -> dict:
     return element
 
 
-def _part(base: _Base, element: dict) -> tuple:
+def _part(base: Base, element: dict) -> tuple:
     """(subject, lines, quads, blank nodes) of a node object on its own."""
     part = _Dataset(memo=False)
     return part.node(base, element), tuple(part.lines), tuple(part.quads), part.blanks
@@ -317,7 +116,7 @@ class _Dataset:
         self.blanks = 0
         self.memo = memo
 
-    def subtree(self, base: _Base, element: dict) -> str | int:
+    def subtree(self, base: Base, element: dict) -> str | int:
         """node(), with the quads of a large node object with an id remembered: the issuer
         and the achievement recur in every credential of a badge. The key is the exact
         content (marshal: distinguishes str/int/float/bool/list/tuple, refuses subclasses)
@@ -336,7 +135,7 @@ class _Dataset:
             found = _SUBTREES[key] = _part(base, element)
         return self.splice(found)
 
-    def frozen(self, by_base: dict, base: _Base, element: dict) -> str | int:
+    def frozen(self, by_base: dict, base: Base, element: dict) -> str | int:
         """node() of an object given to freeze(): its quads remembered per context."""
         found = by_base.get(base)
         if found is None:
@@ -354,28 +153,28 @@ class _Dataset:
             add((s + offset if type(s) is int else s, p, o + offset if type(o) is int else o))
         return subject + offset if type(subject) is int else subject
 
-    def node(self, base: _Base, element: dict, root: bool = False) -> str | int:
+    def node(self, base: Base, element: dict, root: bool = False) -> str | int:
         """Emit a node object's quads; returns its subject ('<iri>' or a blank node)."""
         types: tuple = ()
         type_key = None
         for key in base.type_keys:
             if key in element:
                 if type_key is not None:
-                    raise _Unsupported("two @type entries")
+                    raise Unsupported("two @type entries")
                 type_key = key
                 value = element[key]
                 types = tuple(value) if type(value) is list else (value,)
                 for name in types:
                     if type(name) is not str:
-                        raise _Unsupported("@type values must be strings")
+                        raise Unsupported("@type values must be strings")
         node = base.node(types)
         subject: str | int | None = None
         for key in node.id_keys:
             if key in element:
                 if subject is not None:
-                    raise _Unsupported("two @id entries")
+                    raise Unsupported("two @id entries")
                 # pyld: @id values expand document-relative (vocab false, base None)
-                subject = "<" + _expand_iri(node.ctx, element[key], vocab=False) + ">"
+                subject = "<" + expand_iri(node.ctx, element[key], vocab=False) + ">"
         quads, lines = self.quads, self.lines
         if subject is None:
             subject = self.blanks  # a node object without @id: a new blank node
@@ -403,16 +202,16 @@ class _Dataset:
                     quads.add((subject, term.predicate, obj))
                 empty = False
         if root and empty:
-            raise _Unsupported("the document expands to nothing")
+            raise Unsupported("the document expands to nothing")
         return subject
 
-    def value(self, term: _Term, value: Any) -> str | int:
+    def value(self, term: Term, value: Any) -> str | int:
         """The RDF object of one value, serialised: pyld _expand_value, _object_to_rdf and
         nquads.serialize_nquad (the object part)."""
         kind = type(value)
         if kind is str:
             if term.coerce is not None:
-                return "<" + _expand_iri(term.ctx, value, vocab=term.coerce == "@vocab") + ">"
+                return "<" + expand_iri(term.ctx, value, vocab=term.coerce == "@vocab") + ">"
             datatype = term.datatype
             if datatype is None:
                 literal = _LONG.get(value)  # long texts (criteria, descriptions) recur
@@ -424,7 +223,7 @@ class _Dataset:
                         _LONG[value] = literal
                 return literal
             if datatype == XSD_DOUBLE:
-                raise _Unsupported(value)  # pyld parses the string as a float: not for us
+                raise Unsupported(value)  # pyld parses the string as a float: not for us
             if datatype == XSD_STRING:
                 return '"' + _escaped(value) + '"'
             return '"' + _escaped(value) + '"^^<' + datatype + ">"
@@ -440,8 +239,8 @@ class _Dataset:
         if kind is bool:
             lexical, datatype = ("true" if value else "false"), datatype or XSD_BOOLEAN
         elif kind is float:
-            if not math.isfinite(value) or abs(value) > canon.MAX_SAFE_INTEGER:
-                raise _Unsupported(value)
+            if not math.isfinite(value) or abs(value) > MAX_SAFE_INTEGER:
+                raise Unsupported(value)
             if not value.is_integer():
                 lexical, datatype = _double(value), datatype or XSD_DOUBLE
             elif datatype == XSD_DOUBLE:
@@ -449,14 +248,14 @@ class _Dataset:
             else:
                 lexical, datatype = str(int(value)), datatype or XSD_INTEGER
         elif kind is int:
-            if abs(value) > canon.MAX_SAFE_INTEGER:
-                raise _Unsupported(value)  # safe mode refuses it (JavaScript cannot hold it)
+            if abs(value) > MAX_SAFE_INTEGER:
+                raise Unsupported(value)  # safe mode refuses it (JavaScript cannot hold it)
             if datatype == XSD_DOUBLE:
                 lexical = _double(float(value))
             else:
                 lexical, datatype = str(value), datatype or XSD_INTEGER
         else:
-            raise _Unsupported(value)  # nested arrays, and anything that is not JSON
+            raise Unsupported(value)  # nested arrays, and anything that is not JSON
         if datatype == XSD_STRING:
             return '"' + lexical + '"'
         return '"' + lexical + '"^^<' + datatype + ">"
@@ -541,8 +340,8 @@ def _dataset(doc: Any) -> _Dataset | None:
         return None
     dataset = _Dataset()
     try:
-        dataset.node(_root(contexts, local), doc, root=True)
-    except (_Unsupported, RecursionError):
+        dataset.node(root(contexts, local), doc, root=True)
+    except (Unsupported, RecursionError):
         return None
     return dataset
 

@@ -21,9 +21,10 @@ from functools import lru_cache
 
 import orjson
 
-from . import canon, keys
-from .canon import CanonicalizationError
-from .keys import VerificationError
+from ..vocab import DATA_INTEGRITY_V2_CONTEXT, VC_CONTEXT
+from . import canon, ed25519
+from .ed25519 import VerificationError
+from .jsonld import CanonicalizationError
 
 __all__ = [
     "PROOF_TYPE",
@@ -39,8 +40,6 @@ __all__ = [
 
 PROOF_TYPE = "DataIntegrityProof"
 CRYPTOSUITE = "eddsa-rdfc-2022"
-VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
-DATA_INTEGRITY_V2_CONTEXT = "https://w3id.org/security/data-integrity/v2"
 _CREATED_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -65,7 +64,7 @@ def _contexts(document: dict) -> list:
 def _with_suite_context(document: dict) -> dict:
     """As jsonld-signatures: append the Data Integrity context unless VC 2.0 (or it) is there."""
     ctx = _contexts(document)
-    if VC_V2_CONTEXT in ctx or DATA_INTEGRITY_V2_CONTEXT in ctx:
+    if VC_CONTEXT in ctx or DATA_INTEGRITY_V2_CONTEXT in ctx:
         return document
     document = dict(document)
     document["@context"] = [*ctx, DATA_INTEGRITY_V2_CONTEXT]
@@ -96,7 +95,7 @@ def hash_data(document: dict, proof_config: dict) -> bytes:
 
 def sign(
     document: dict,
-    key: keys.Ed25519PrivateKey,
+    key: ed25519.Ed25519PrivateKey,
     verification_method: str,
     created: str | dt.datetime,
     purpose: str = "assertionMethod",
@@ -133,9 +132,9 @@ def sign(
         "verificationMethod": verification_method,
         "proofPurpose": purpose,
     }
-    signature = keys.sign(key, hash_data(unsigned, proof_config))
+    signature = ed25519.sign(key, hash_data(unsigned, proof_config))
     signed = dict(unsigned)
-    signed["proof"] = {**proof_config, "proofValue": keys.multibase_encode(signature)}
+    signed["proof"] = {**proof_config, "proofValue": ed25519.multibase_encode(signature)}
     return signed
 
 
@@ -164,7 +163,7 @@ def verification_method(document: dict) -> str:
 
 def verify(
     document: dict,
-    public_key: keys.Ed25519PublicKey | keys.Ed25519PrivateKey | str,
+    public_key: ed25519.Ed25519PublicKey | ed25519.Ed25519PrivateKey | str,
     purpose: str = "assertionMethod",
 ) -> None:
     """Raises VerificationError unless the document's eddsa-rdfc-2022 proof verifies.
@@ -189,15 +188,15 @@ def verify(
             raise VerificationError(f"proof 'created' is not an XSD dateTimeStamp: {created!r}")
     proof_value = proof.get("proofValue")
     try:
-        signature = keys.multibase_decode(proof_value)
+        signature = ed25519.multibase_decode(proof_value)
     except ValueError as e:
         raise VerificationError(f"invalid proofValue: {e}") from None
     if len(signature) != 64:
         raise VerificationError(f"invalid proofValue: {len(signature)} bytes, expected 64")
     if isinstance(public_key, str):
         try:
-            public_key = keys.public_key_from_multibase(public_key)
-        except keys.SigningKeyError as e:
+            public_key = ed25519.public_key_from_multibase(public_key)
+        except ed25519.SigningKeyError as e:
             raise VerificationError(str(e)) from None
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     config = {k: v for k, v in proof.items() if k != "proofValue"}
@@ -206,6 +205,6 @@ def verify(
     except CanonicalizationError as e:
         raise VerificationError(f"the document cannot be canonicalised: {e}") from None
     try:
-        keys.verify_signature(public_key, signature, data)
+        ed25519.verify_signature(public_key, signature, data)
     except VerificationError:
         raise VerificationError("proof does not match document") from None

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import Diagnostics
 from .files import SourceError, read_text, relpath
 from .frontmatter import split
-from .yamlpos import PosDict, YamlError
+from .yaml.positions import PosDict, YamlError
 
 BADGE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 BADGES_DIR = "content/badges"

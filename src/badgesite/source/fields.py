@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterable
 
 from ..errors import Diagnostics, did_you_mean
-from .yamlpos import PosDict, PosList
+from .yaml.positions import PosDict, PosList
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 URL = re.compile(r"^https?://[^\s/?#]+[^\s]*$")

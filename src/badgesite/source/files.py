@@ -73,9 +73,17 @@ def read_text(root: Path, path: Path) -> str:
     return text.replace("\r\n", "\n") if "\r" in text else text  # no copy of a large file without CRs
 
 
-SKIPPED_DIRS = ("output", ".git", "node_modules", ".badgesite-cache")  # and .venv*, and build leftovers .output.*
+CACHE_DIR = ".badgesite-cache"  # what builds remember (incremental/store.py): never content
+SKIPPED_DIRS = ("output", ".git", "node_modules", CACHE_DIR)  # and .venv*, and build leftovers .output.*
 
 
 def skipped_dir(name: str) -> bool:
     """Folders in a site that are not its content: build output, caches, version control."""
     return name in SKIPPED_DIRS or name.startswith(".venv") or name.startswith(".output.")
+
+
+def packaged_themes() -> Path:
+    """The themes shipped with badgesite (in a source checkout: themes/ at its root)."""
+    package = Path(__file__).resolve().parents[1]  # badgesite/
+    packaged = package / "themes"
+    return packaged if packaged.is_dir() else package.parent.parent / "themes"

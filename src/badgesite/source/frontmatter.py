@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ..errors import Diagnostic
-from .yamlpos import YamlError, load
+from .yaml.positions import YamlError
+from .yaml import load
 
 FENCE = "---"
 

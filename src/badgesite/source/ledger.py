@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..errors import Diagnostics
 from .files import SourceError, read_text, relpath
-from .yamlpos import PosList, YamlError, load
+from .yaml.positions import PosList, YamlError
+from .yaml import load
 
 AWARDS_DIR = "content/awards"
 LEDGER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

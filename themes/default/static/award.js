@@ -1,11 +1,11 @@
 // Award page: the live status (valid / expired / revoked), worked out when the page is
 // opened from the published assertion and revocation list, so that a revocation published
 // after this page was built still shows; and the recipient check (nothing is sent anywhere).
-(function () {
-  "use strict";
+import * as OB from "./obcheck.js";
+
+function main() {
   var dataEl = document.getElementById("award-data");
-  var OB = window.OBCheck;
-  if (!dataEl || !OB) return;
+  if (!dataEl) return;
   var award = JSON.parse(dataEl.textContent);
   var texts = award.texts || {};
   var fill = OB.fill;
@@ -109,4 +109,6 @@
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
   }
-})();
+}
+
+main();

@@ -1,0 +1,42 @@
+"""Load a site for a build: the badges in full, the awards per ledger file from the cache.
+
+Always the whole model is loaded and validated; only the parsing and validating of
+ledger entries whose text did not change is skipped (ledgers.py). Whenever anything
+is unusual, the reference path (assemble.load_site) loads everything and reports
+every problem with its position.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..assemble import load_badges, load_site
+from ..errors import BadgesiteError, Diagnostics
+from ..model import Site
+from ..write import read_state
+from .ledgers import LedgerFile, from_site, load_ledgers
+from .memos import recall_decoded, remember_decoded
+from .store import Store
+
+
+def load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
+    """The site without its awards, and its ledger files: entry by entry, from the cache
+    where an entry is known (never in a clean build, which only fills the cache); the
+    reference way whenever there is any problem, which reports it with its position."""
+    diagnostics = Diagnostics()
+    remembered = recall_decoded(store) if trust_cache else set()
+    known = set(remembered)  # PNG badge images decoded in full before (see source/images.inspect)
+    loaded = load_badges(root, diagnostics, known)
+    remember_decoded(store, remembered, known)
+    ledgers = None
+    if loaded is not None and not diagnostics:
+        config, badges, broken = loaded
+        last = (read_state(output).get("live") or {}).get("build") or {} if trust_cache else {}
+        previous = last.get("ledgers") if isinstance(last.get("ledgers"), dict) else {}
+        ledgers = load_ledgers(root, config, badges, broken, store if trust_cache else store.untrusted(), previous)
+    if ledgers is None:
+        full, diagnostics = load_site(root)
+        if full is None:
+            raise BadgesiteError(diagnostics.sorted())
+        config, badges = full.config, full.badges
+        ledgers = from_site(full, store, set())
+    return Site(str(root), config, badges, {}), ledgers, diagnostics

@@ -1,0 +1,87 @@
+// Reading what a badge image carries: the text of an Open Badges baking (PNG chunk or
+// SVG element). Nothing here fetches or decides; verify.js and claims.js use it.
+
+const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
+// OB 2.0 Baking's namespace, the one earlier badgesite versions wrote, and OB 3.0's
+const OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0",
+                       "https://purl.imsglobal.org/ob/v3p0"];
+
+// Something the verifier was given that cannot be read: `key` names the text that says so.
+export function Problem(key, values) { this.key = key; this.values = values || {}; }
+
+export function utf8(bytes) { return new TextDecoder("utf-8").decode(bytes); }
+function latin1(bytes) {
+  var s = "";
+  for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+function indexOfZero(bytes, from) {
+  for (var i = from; i < bytes.length; i++) if (bytes[i] === 0) return i;
+  return -1;
+}
+function inflate(bytes) {
+  if (typeof DecompressionStream !== "function") return Promise.reject(new Problem("read_compressed"));
+  var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+  return new Response(stream).arrayBuffer().then(function (buffer) { return new Uint8Array(buffer); });
+}
+
+export function isPng(bytes) {
+  if (bytes.length < 8) return false;
+  for (var i = 0; i < 8; i++) if (bytes[i] !== PNG_SIGNATURE[i]) return false;
+  return true;
+}
+
+// Open Badges baking, PNG: a tEXt, zTXt or iTXt chunk with the keyword "openbadges"
+// (OB 3.0: "openbadgecredential").
+export function readPng(bytes) {
+  var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  var offset = 8;
+  while (offset + 12 <= bytes.length) {
+    var length = view.getUint32(offset);
+    var type = latin1(bytes.subarray(offset + 4, offset + 8));
+    if (offset + 12 + length > bytes.length) break;
+    var chunk = bytes.subarray(offset + 8, offset + 8 + length);
+    if (type === "iTXt" || type === "tEXt" || type === "zTXt") {
+      var end = indexOfZero(chunk, 0);
+      var keyword = end > 0 ? latin1(chunk.subarray(0, end)) : "";
+      if (keyword === "openbadges" || keyword === "openbadgecredential") {
+        return textOfChunk(type, chunk, end).then(function (text) {
+          return { text: text, credential: keyword === "openbadgecredential" };
+        });
+      }
+    }
+    if (type === "IEND") break;
+    offset += 12 + length;
+  }
+  return Promise.resolve(null);
+}
+
+function textOfChunk(type, chunk, end) {
+  if (type === "tEXt") return Promise.resolve(latin1(chunk.subarray(end + 1)));
+  if (type === "zTXt") return inflate(chunk.subarray(end + 2)).then(latin1);
+  var compressed = chunk[end + 1] === 1;
+  var langEnd = indexOfZero(chunk, end + 3);
+  var transEnd = langEnd < 0 ? -1 : indexOfZero(chunk, langEnd + 1);
+  if (transEnd < 0) return Promise.reject(new Problem("read_broken"));
+  var body = chunk.subarray(transEnd + 1);
+  return compressed ? inflate(body).then(utf8) : Promise.resolve(utf8(body));
+}
+
+// Open Badges baking, SVG: <openbadges:assertion verify="URL"><![CDATA[ JSON ]]></openbadges:assertion>
+export function readSvg(text) {
+  var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+  if (doc.getElementsByTagName("parsererror").length || !doc.documentElement ||
+      doc.documentElement.localName !== "svg") {
+    throw new Problem("read_not_svg");
+  }
+  var all = doc.getElementsByTagName("*");
+  for (var i = 0; i < all.length; i++) {
+    var el = all[i];
+    var ours = el.prefix === "openbadges" || OB_NAMESPACES.indexOf(el.namespaceURI) >= 0;
+    if (ours && (el.localName === "assertion" || el.localName === "credential")) {
+      return { text: (el.textContent || "").trim() || el.getAttribute("verify") || "",
+               verify: el.getAttribute("verify"), credential: el.localName === "credential" };
+    }
+  }
+  return null;
+}
