@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .assemble import AWARD_KEYS, BADGE_KEYS
 from .cli import make_parser
-from .config import CONFIG_KEYS, ISSUER_KEYS
+from .config import CONFIG_KEYS, ISSUER_KEYS, MAIL_KEYS, SMTP_KEYS
 from .model import KINDS
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
@@ -35,6 +35,19 @@ CONFIG = {
     "stats": "`private` (default): statistics only through `badgesite stats`. `public`: an aggregate page at `stats/`, with every count from 1 to 4 shown as \"fewer than 5\" ([evaluation](../evaluation.md)).",
     "size_limit": "The most a build may publish (default `1 GB`, GitHub Pages' limit; units kB, MB, GB or KiB, MiB, GiB): over it the build fails and keeps `output/`, from 80 % it warns. `none` for object storage ([publishing](../publishing.md#object-storage)).",
     "extra": "Free-form data for themes.",
+    "mail": "How `badgesite notify` e-mails recipients about their award (and a revocation): see *mail* below. Without it nothing is queued.",
+}
+MAIL = {
+    "from": "**Required.** The sender, `Name <address>` or an address, e.g. `Stadslab Academy <badges@stadslab.example>`.",
+    "reply_to": "Where replies go, when not to `from`.",
+    "smtp": "**Required.** The mail server: see *mail.smtp* below.",
+    "per_minute": "At most this many messages a minute (default: no limit), as the mail provider allows.",
+}
+SMTP = {
+    "host": "**Required.** The SMTP server, e.g. `smtp.example.org`.",
+    "port": "Its port (default 587 for `starttls`, 465 for `ssl`, 25 for `none`).",
+    "security": "`starttls` (default), `ssl` (TLS from the start) or `none` (a relay on your own network).",
+    "username": "The login; the password comes from the environment variable `BADGESITE_SMTP_PASSWORD`, never from the file.",
 }
 ISSUER = {
     "name": "**Required.** The organisation's name.",
@@ -103,6 +116,8 @@ def fields_md() -> str:
             "The user guide explains them with examples: [content.md](../content.md).\n\n"
             "## badgesite.yaml\n\n" + _table(CONFIG_KEYS, CONFIG, "config")
             + "\n### issuer\n\n" + _table(ISSUER_KEYS, ISSUER, "issuer")
+            + "\n### mail\n\n" + _table(MAIL_KEYS, MAIL, "mail")
+            + "\n### mail.smtp\n\n" + _table(SMTP_KEYS, SMTP, "mail.smtp")
             + "\n## A badge: the front-matter of content/badges/&lt;id&gt;.md\n\n" + _table(BADGE_KEYS, BADGE, "badge")
             + f"\n`kind` is one of: {', '.join(f'`{k}`' for k in KINDS)}.\n"
             + "\n## An award: an entry of content/awards/*.yaml\n\n" + _table(AWARD_KEYS, AWARD, "award"))

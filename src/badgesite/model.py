@@ -43,6 +43,24 @@ class SizeLimit:
 
 
 @dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None  # the password comes from the environment, never the file
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The `mail:` section: how `badgesite notify` tells recipients."""
+
+    sender: str  # "Name <address>" or an address: the From header
+    smtp: Smtp
+    per_minute: int | None = None  # at most this many messages a minute; None: no limit
+    reply_to: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     base_url: str  # always ends with "/"
     issuer: Issuer
@@ -57,6 +75,8 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # not in repr: build fingerprints read repr(config), and the limit changes no file
     size_limit: SizeLimit = field(default=SizeLimit(), repr=False, compare=False)
+    # how recipients are told (badgesite notify); nothing a build makes depends on it
+    mail: Mail | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

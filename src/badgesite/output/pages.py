@@ -104,8 +104,14 @@ def render_award(ctx: Context, award: Award) -> bytes:
     if badge.image_type == "svg":
         downloads.append(("SVG", urls.award_baked(award.id, "svg")))
     credential = urls.credential(award.id) if ctx.has_credentials else None
+    wallet_downloads = []  # the badge with the OB 3.0 credential baked in, for the wallet block
+    if credential:
+        wallet_downloads = [("PNG", urls.credential_baked(award.id, "png"))]
+        if badge.image_type == "svg":
+            wallet_downloads.append(("SVG", urls.credential_baked(award.id, "svg")))
     return ctx.renderer.render(
         "award.html", page, language, award=award, **_award_badge_view(ctx, badge, language),
         assertion=urls.award_json(award.id), downloads=downloads, credential=credential,
+        wallet_downloads=wallet_downloads,
         linkedin=linkedin_url(ctx, award, badge), card=urls.badge_card(badge.id),
         revocations=urls.revocations_json, alternates={})

@@ -46,8 +46,10 @@ def _bytecode_cache(site_root: Path):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only site folder builds without the cache
-    # named after what the compiled code calls into (the `cache` tag): a new one never loads old code
-    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{TEMPLATE_CODE}.cache")
+    # named after what the compiled code calls into (the `cache` tag, by its module path): a new
+    # one, or the tag moved to another module, never loads old code
+    code = f"{TEMPLATE_CODE}.{FragmentCache.__module__}"
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{code}.cache")
 
 
 CACHE_FRAGMENTS = True

@@ -109,6 +109,21 @@ function main() {
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
   }
+
+  // The wallet block's copy button: copies the credential's address (the field stays
+  // selectable by hand where the clipboard is not available).
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) return;
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied") || label;
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
 }
 
 main();
