@@ -6,7 +6,8 @@ import email.policy
 import re
 from pathlib import Path
 
-from .errors import Diagnostics
+from .countries import COUNTRIES
+from .errors import Diagnostics, did_you_mean
 from .model import Config, Issuer, Mail, SizeLimit, Smtp
 from .source.fields import EMAIL, Fields
 from .source.files import SourceError, read_text
@@ -18,7 +19,8 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 
-ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color")
+ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color", "country",
+               "legal_identifier")
 # the mail: section, how `badgesite notify` tells recipients
 MAIL_KEYS = ("from", "reply_to", "smtp", "per_minute")
 SMTP_KEYS = ("host", "port", "security", "username")
@@ -73,10 +75,16 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         if color is not None and not COLOR.match(color):
             fi.error("color", f"'color' must be written #rrggbb, not {color!r}")
             color = None
+        country = fi.text("country")
+        if country is not None and country.upper() not in COUNTRIES:
+            fi.error("country", f"'country' must be an ISO 3166-1 alpha-2 country code such as NL or BE, not {country!r}",
+                     did_you_mean(country.upper(), COUNTRIES))
+            country = None
         if name and url:
             issuer = Issuer(name=name, url=url, email=fi.email("email"), description=fi.text("description"),
                             image=fi.text("image"), linkedin_organization_id=str(org) if org is not None else None,
-                            color=color)
+                            color=color, country=country.upper() if country else None,
+                            legal_identifier=fi.text("legal_identifier", max_len=200))
 
     awarders = f.email_list("awarders")
 

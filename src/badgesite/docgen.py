@@ -57,6 +57,8 @@ ISSUER = {
     "image": "The logo, PNG or SVG, as a path from the site folder (e.g. `content/logo.png`).",
     "linkedin_organization_id": "The number of the organisation's LinkedIn page: \"Add to profile\" then shows its logo.",
     "color": "The theme's accent colour, `#rrggbb`: drawn as it is in the band atop every page (`check` requires 3:1 against white), and darkened where needed for links and buttons.",
+    "country": "The issuer's country, an ISO 3166-1 alpha-2 code such as `NL` (an EU micro-credential element; required by `kind: microcredential`).",
+    "legal_identifier": "The organisation's registered identifier (e.g. its Chamber of Commerce or VAT number), needed by `badgesite export edc`.",
 }
 BADGE = {
     "name": "**Required.** The badge's name.",
@@ -78,6 +80,10 @@ BADGE = {
     "awarders": "E-mail addresses of who may award this badge (default: the site's `awarders`).",
     "retired": "A date: the badge stays published, but no awards are possible after it.",
     "extra": "Free-form data for themes.",
+    "participation": "EU micro-credential element, the form of participation: `online`, `onsite` or `blended`.",
+    "quality_assurance": "EU micro-credential element, the type of quality assurance: a text, or `{text, url}` when a page describes it.",
+    "qf_ehea_cycle": "The QF-EHEA cycle (1-3) of higher-education learning, beside `eqf`.",
+    "id_verification": "How identity was checked during assessment: `none`, `online-unsupervised`, `online-supervised` or `onsite-supervised`.",
 }
 AWARD = {
     "id": "**Required.** Permanent and unique, 1-64 letters, digits, `-` or `_`. Its URLs are named by it. `badgesite award` makes one that cannot be guessed.",
@@ -91,6 +97,7 @@ AWARD = {
     "narrative": "Markdown about this award.",
     "expires": "When it expires; default: `issued` + the badge's `valid_for` (no expiry without it).",
     "revoked": "`{date, reason}`: the award stays published, marked revoked with the reason (`badgesite revoke`).",
+    "grade": "The grade achieved, as text (`\"8.5\"`, `Pass`): an optional EU micro-credential element.",
 }
 
 

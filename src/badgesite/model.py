@@ -28,6 +28,8 @@ class Issuer:
     image: str | None = None  # path relative to the site folder
     linkedin_organization_id: str | None = None
     color: str | None = None  # theme accent colour, "#rrggbb"
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case (EU micro-credential element)
+    legal_identifier: str | None = None  # the organisation's registered identifier (EDC)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,14 @@ class StudyLoad:
 
 
 @dataclass(frozen=True)
+class QualityAssurance:
+    """EU micro-credential element: the type of quality assurance, and where it is described."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
 class Duration:
     """An ISO 8601 duration of whole days, weeks, months and years (P2Y, P1Y6M, P90D)."""
 
@@ -142,6 +152,11 @@ class Badge:
     retired: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     source: Where = Where("")
+    # EU micro-credential elements (Council Recommendation 2022/C 243/02, Annex I)
+    participation: str | None = None  # online | onsite | blended
+    quality_assurance: QualityAssurance | None = None
+    qf_ehea_cycle: int | None = None  # 1-3 (short cycle is not a cycle here)
+    id_verification: str | None = None  # none | online-unsupervised | online-supervised | onsite-supervised
 
     @property
     def name(self) -> str:
@@ -188,6 +203,7 @@ class Award:
     narrative: str | None = None
     expires: dt.date | None = None  # effective: the award's own or issued + badge.valid_for
     revoked: Revocation | None = None
+    grade: str | None = None  # EU micro-credential element: the grade achieved, as text
     ledger: str = ""  # ledger file stem, e.g. "2026"
     position: int = 0  # 0-based position in its ledger file (stable: awards are never deleted)
     source: Where = Where("")

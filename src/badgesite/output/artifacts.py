@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from .. import microcredentials
 from ..documents import ob2
 from ..documents.json import compact_json, dump_json
 from ..model import Award
@@ -90,6 +91,7 @@ def _ob2_documents(ctx: Context) -> Iterator[Artifact]:
     for name in EXTENSIONS:
         yield urls.extension_context(name), dump_json(ob2.extension_context(name, urls))
         yield urls.extension_schema(name), dump_json(ob2.extension_schema(name, urls))
+    yield urls.microcredential_context, dump_json({"@context": microcredentials.context(urls)})
 
 
 def _badge_images(ctx: Context) -> Iterator[Artifact]:

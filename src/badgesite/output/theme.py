@@ -21,6 +21,7 @@ import markupsafe
 import yaml
 from markupsafe import Markup
 
+from ..countries import COUNTRIES
 from ..errors import BadgesiteError, Diagnostic
 from ..source.files import packaged_themes
 from ..urls import Urls, linker
@@ -198,6 +199,7 @@ class Renderer:
         self.env.filters["markdown"] = self.markdown.markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["language_name"] = lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code.upper())
+        self.env.globals["country_name"] = lambda code: COUNTRIES[code][1] if code in COUNTRIES else code
         self.env.globals.update(globals_)
         config = globals_.get("config")
         issuer = getattr(config, "issuer", None)
