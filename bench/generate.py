@@ -40,6 +40,7 @@ def generate(out: Path, awards: int, badges: int = 50, seed: int = 1, per_file: 
     (out / "badgesite.yaml").write_text(
         "base_url: https://bench.example.org/badges/\n"
         "issuer:\n  name: Benchmark University\n  url: https://bench.example.org\n  email: badges@bench.example.org\n"
+        "  country: NL\n"
         "awarders: [admin@bench.example.org]\n"
         "size_limit: none\n", encoding="utf-8")  # published to object storage: 100k awards are 4-6 GB
     for b in range(badges):
@@ -51,7 +52,9 @@ def generate(out: Path, awards: int, badges: int = 50, seed: int = 1, per_file: 
             f"image_alt: A coloured disc with a scatter of small squares, the badge of module {b}\n"
             f"criteria:\n  - Passes the written exam of module {b}.\n  - Delivers the module project.\n"
             f"tags: [module, year-{b % 4 + 1}]\nkind: microcredential\nlevel: year {b % 4 + 1}\n{requires}"
-            f"study_load: {{ects: 5}}\neqf: 6\nlearning_outcomes: [Applies the theory of module {b}.]\n---\n"
+            f"study_load: {{ects: 5}}\neqf: 6\nlearning_outcomes: [Applies the theory of module {b}.]\n"
+            f"assessment: Written exam and project\nparticipation: onsite\n"
+            f"quality_assurance: Accredited programme\n---\n"
             f"Module {b} is assessed by an exam and a project.\n", encoding="utf-8")
     per_file = per_file or awards
     for start in range(0, awards, per_file):

@@ -14,7 +14,7 @@ import yaml
 from badgesite.output import bake
 from badgesite.build import build
 from badgesite.vocab import OB2_NAMESPACE
-from conftest import AWARDS, BADGE, REPO, SVG, make_site, run_cli, svg_root
+from conftest import AWARDS, BADGE, CONFIG, REPO, SVG, make_site, run_cli, svg_root
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -119,8 +119,10 @@ def test_baked_png_and_svg_carry_the_assertion(tmp_path: Path):
 
 def test_edubadge_extensions_are_published_with_their_contexts(tmp_path: Path):
     badge = BADGE.replace("criteria:", "kind: microcredential\nstudy_load: {ects: 2.5}\neqf: 5\n"
-                          "learning_outcomes: [Can write functions.]\nextra: {programme_code: HBO-ICT-2.3}\ncriteria:")
-    root = make_site(tmp_path / "site", {"content/badges/python-basics.md": badge})
+                          "learning_outcomes: [Can write functions.]\nextra: {programme_code: HBO-ICT-2.3}\n"
+                          "assessment: Oral exam\nparticipation: online\nquality_assurance: Reviewed yearly\ncriteria:")
+    config = CONFIG.replace("  email: badges@example.org\n", "  email: badges@example.org\n  country: NL\n") + "recipients: plain\n"
+    root = make_site(tmp_path / "site", {"content/badges/python-basics.md": badge, "badgesite.yaml": config})
     out = tmp_path / "out"
     build(root, out)
     doc = json.loads((out / "badges/python-basics.json").read_text())
@@ -133,6 +135,10 @@ def test_edubadge_extensions_are_published_with_their_contexts(tmp_path: Path):
     context = json.loads((out / "extensions/ECTSExtension/context.json").read_text())
     assert context["obi:validation"][0]["obi:validationSchema"] == "https://example.org/badges/extensions/ECTSExtension/schema.json"
     assert (out / "extensions/ECTSExtension/schema.json").exists()
+    assert doc["extensions:ParticipationExtension"]["Participation"] == "online"
+    assert doc["extensions:QualityAssuranceExtension"]["QualityAssuranceDescription"] == "Reviewed yearly"
+    schema = json.loads((out / "extensions/ParticipationExtension/schema.json").read_text())
+    assert schema["properties"]["Participation"]["enum"] == ["online", "onsite", "blended"]
 
 
 def test_github_pages_details(tmp_path: Path):

@@ -18,6 +18,7 @@ from badgesite.deploy import MANIFEST, STATE, is_permanent
 TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json; charset=utf-8", ".png": "image/png",
          ".svg": "image/svg+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".js": "text/javascript; charset=utf-8", ".xml": "application/xml; charset=utf-8",
+         ".txt": "text/plain; charset=utf-8",  # the licences beside the verification bundle
          "": "application/octet-stream"}
 
 

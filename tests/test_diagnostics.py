@@ -191,12 +191,13 @@ def test_warnings_fail_only_with_strict(tmp_path: Path):
     assert code == 1
 
 
-def test_bake_in_browser_is_accepted_but_says_it_does_nothing_yet(tmp_path: Path):
+def test_bake_in_browser_is_a_setting_like_the_others(tmp_path: Path):
     site = make_site(tmp_path / "site", {"badgesite.yaml": CONFIG + "recipients: plain\nbake_in_browser: true\n"})
-    code, out, err = run_cli("check", "-s", str(site))
-    assert code == 0 and "badgesite.yaml:" in err and "'bake_in_browser' is not yet implemented" in err
-    code, _, err = run_cli("check", "--strict", "-s", str(site))
-    assert code == 1
+    code, _, err = run_cli("check", "-s", str(site))
+    assert code == 0 and "bake_in_browser" not in err
+    make_site(site, {"badgesite.yaml": CONFIG + "recipients: plain\nbake_in_browser: sometimes\n"})
+    code, _, err = run_cli("check", "-s", str(site))
+    assert code == 1 and "badgesite.yaml:" in err and "bake_in_browser" in err
 
 
 def test_github_annotations(tmp_path: Path, monkeypatch):

@@ -20,11 +20,13 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from badgesite import microcredentials
 from badgesite.documents import ob3
 from badgesite.assemble import load_site
 from badgesite.build import build
 from badgesite.output.context import make_context
-from badgesite.model import Alignment, Award, Badge, BadgeText, Config, Evidence, Issuer, Recipient, Revocation, Site, StudyLoad
+from badgesite.model import (Alignment, Award, Badge, BadgeText, Config, Evidence, Issuer, QualityAssurance,
+                             Recipient, Revocation, Site, StudyLoad)
 from badgesite.sign import canon, fastcanon, proof
 from badgesite.sign import ed25519
 from badgesite.sign.jsonld import CanonicalizationError
@@ -196,12 +198,19 @@ badges = st.builds(
     kind=st.sampled_from(["badge", "edubadge", "microcredential", "extracurricular", "other"]),
     study_load=st.one_of(st.none(), st.builds(StudyLoad, ects=ECTS)),
     eqf=st.one_of(st.none(), st.integers(1, 8)), nlqf=st.one_of(st.none(), st.integers(1, 8)),
-    alignment=st.lists(alignments, max_size=4).map(tuple))
+    alignment=st.lists(alignments, max_size=4).map(tuple),
+    # the EU micro-credential elements: terms of an inline context (fastcanon handles it)
+    participation=st.one_of(st.none(), st.sampled_from(microcredentials.PARTICIPATION)),
+    quality_assurance=st.one_of(st.none(), st.builds(QualityAssurance, text=SOME_TEXT,
+                                                     url=st.one_of(st.none(), GOOD_URL, URL))),
+    qf_ehea_cycle=st.one_of(st.none(), st.integers(1, 3)),
+    id_verification=st.one_of(st.none(), st.sampled_from(microcredentials.ID_VERIFICATION)))
 evidence = st.builds(Evidence, url=st.one_of(st.none(), *[GOOD_URL] * 6, URL), name=OPTIONAL, narrative=OPTIONAL,
                      description=OPTIONAL)
 configs = st.builds(
     Config, base_url=BASE_URLS, language=LANGUAGES,
-    issuer=st.builds(Issuer, name=SOME_TEXT, url=URL, email=OPTIONAL, description=OPTIONAL))
+    issuer=st.builds(Issuer, name=SOME_TEXT, url=URL, email=OPTIONAL, description=OPTIONAL,
+                     country=st.one_of(st.none(), st.sampled_from(["NL", "BE", "DE"])), legal_identifier=OPTIONAL))
 
 
 @st.composite
@@ -211,7 +220,7 @@ def awards(draw, badge_id: str):
         id=draw(SLUG), badge=badge_id, recipient=Recipient(identity="sha256$" + draw(HEX), salt=draw(HEX)),
         issued=issued, awarded_by="admin@example.org", name=draw(OPTIONAL),
         evidence=tuple(draw(st.lists(evidence, max_size=4))), narrative=draw(OPTIONAL),
-        expires=draw(st.one_of(st.none(), DATES)),
+        expires=draw(st.one_of(st.none(), DATES)), grade=draw(OPTIONAL),
         revoked=draw(st.one_of(st.none(), st.builds(Revocation, date=DATES, reason=SOME_TEXT))),
         ledger=draw(SLUG), position=draw(st.integers(0, 400_000)))
 

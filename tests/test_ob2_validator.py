@@ -88,16 +88,21 @@ def test_unseen_kind_of_site_passes(tmp_path: Path):
     recipients, revocations, expiry, edubadge extensions and images in subfolders."""
     hashed = {"identity": "sha256$" + "ab" * 32, "salt": "deadbeef"}
     config = ("base_url: http://example.net/org/programme/badges\n"
-              "issuer: {name: Hogeschool Voorbeeld, url: 'https://hs.example', email: badges@hs.example}\n"
+              "issuer: {name: Hogeschool Voorbeeld, url: 'https://hs.example', email: badges@hs.example, country: be,\n"
+              "         legal_identifier: BE0123456789}\n"
               "awarders: [docent@hs.example]\nlanguage: nl\nlanguages: [nl, en]\nrecipients: plain\n")
     micro = BADGE.replace("criteria:", "kind: microcredential\nstudy_load: {ects: 3}\neqf: 6\n"
                           "learning_outcomes: [Kan functies schrijven.]\nvalid_for: P1Y\n"
+                          "assessment: Mondeling examen\nparticipation: blended\nqf_ehea_cycle: 1\n"
+                          "id_verification: online-supervised\n"
+                          "quality_assurance: {text: Geaccrediteerd door de NVAO, url: 'https://www.nvao.net/'}\n"
                           "alignment:\n  - {name: ESCO Python, url: 'http://data.europa.eu/esco/skill/ccd0a1d9', framework: ESCO}\ncriteria:")
     vector = (BADGE.replace("python-basics.png", "img/vector.svg").replace("Python Basics", "Vector")
               .replace("criteria:", "kind: extracurricular\nstudy_load: {hours: 12}\nrequires: [python-basics]\ncriteria:"))
     ledger = (AWARDS.replace("admin@example.org", "docent@hs.example")
               + AWARDS.replace("a-0001", "a-0002").replace("admin@example.org", "docent@hs.example")
               .replace("recipient: leah@example.org", f"recipient: {{identity: '{hashed['identity']}', salt: {hashed['salt']}}}")
+              + "  grade: '7,5'\n"
               + AWARDS.replace("a-0001", "a-0003").replace("python-basics", "vector").replace("admin@example.org", "docent@hs.example")
               + "  revoked: {date: 2026-02-01, reason: 'Toegekend door een fout'}\n"
               + AWARDS.replace("a-0001", "a-0004").replace("2026-01-10", "2024-01-10").replace("admin@example.org", "docent@hs.example")
@@ -114,3 +119,11 @@ def test_unseen_kind_of_site_passes(tmp_path: Path):
     out = tmp_path / "out"
     assert b"leah@example.org" not in b"".join(p.read_bytes() for p in out.rglob("*") if p.is_file())
     assert (out / "en/badges/python-basics/index.html").exists()
+    # the EU micro-credential elements are extensions the validator checked against their schemas
+    badge_class = json.loads((out / "badges/python-basics.json").read_text("utf-8"))
+    assert badge_class["extensions:ParticipationExtension"]["Participation"] == "blended"
+    assert badge_class["extensions:QFEHEAExtension"]["QFEHEA"] == 1
+    assert badge_class["extensions:IdentityVerificationExtension"]["IdentityVerification"] == "online-supervised"
+    assert badge_class["extensions:QualityAssuranceExtension"]["QualityAssuranceURL"] == "https://www.nvao.net/"
+    assertion = json.loads((out / "awards/a-0002.json").read_text("utf-8"))
+    assert assertion["extensions:GradeExtension"]["Grade"] == "7,5"

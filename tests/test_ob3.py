@@ -349,3 +349,37 @@ def test_an_unsignable_award_is_a_diagnostic_naming_its_file(tmp_path):
         list(signed_files(make_context(site), ed25519.generate()))
     message = str(info.value)
     assert "content/awards/2026.yaml:1" in message and "award 'a-0001'" in message and "a b" in message
+
+
+def test_eu_microcredential_elements_in_the_credential(example):
+    """1EdTech's own fields where they exist (the issuer's address and identifier, an
+    alignment for the QF-EHEA cycle, a Result for the grade), the rest as terms of a
+    context embedded in the credential: canonicalised, so covered by the proof, not
+    silently dropped (the Digital Bazaar verifier accepts them: see above)."""
+    from badgesite.sign.canon import canonize
+
+    site, output, _, _ = example
+    urls = Urls(site.config.base_url, site.config.language)
+    award = next(a for a in site.awards.values() if a.grade)
+    badge = site.badges[award.badge]
+    assert badge.kind == "microcredential" and badge.participation and badge.quality_assurance
+    doc = json.loads(credential_file(output, award.id).read_text("utf-8"))
+    assert doc["issuer"]["address"] == {"type": ["Address"], "addressCountryCode": "NL"}
+    assert doc["issuer"]["otherIdentifier"][0]["identifier"] == site.config.issuer.legal_identifier
+    assert doc["credentialSubject"]["result"] == [{"type": ["Result"], "value": award.grade}]
+    achievement = doc["credentialSubject"]["achievement"]
+    assert achievement["participation"] == badge.participation
+    assert achievement["qualityAssurance"] == badge.quality_assurance.text
+    assert achievement["idVerification"] == badge.id_verification
+    embedded = doc["@context"][-1]
+    published = json.loads((output / "contexts/microcredential.json").read_text("utf-8"))
+    assert embedded == published["@context"]
+    nquads = canonize({k: v for k, v in doc.items() if k != "proof"}, fast=False)
+    vocab = urls.url("contexts/microcredential.json#")
+    for term in ("participation", "qualityAssurance", "qualityAssuranceUrl", "idVerification"):
+        assert f"<{vocab}{term}>" in nquads, term
+    assert f'"{award.grade}"' in nquads
+    # a plain badge's credential carries none of it
+    plain = next(a for a in site.awards.values() if site.badges[a.badge].kind == "badge")
+    doc = json.loads(credential_file(output, plain.id).read_text("utf-8"))
+    assert all(isinstance(c, str) for c in doc["@context"]) and "result" not in doc["credentialSubject"]

@@ -6,6 +6,7 @@ languages, the 404 page, theme overrides and the issuer colour.
 """
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -172,6 +173,26 @@ def test_badge_page_shows_every_field(example_out: Path):
     assert "Python basis" in nl and "2,5 EC" in nl and "Leerresultaten" in nl
     retired = " ".join(page(example_out, "badges/vinyl-cutting/index.html").text)
     assert "No longer awarded since 30 June 2025" in retired
+
+
+def test_eu_microcredential_elements_on_the_pages(example_out: Path):
+    text = " ".join(page(example_out, "badges/python-basics/index.html").text)
+    for expected in ("Form of participation", "On site", "Identity checked during assessment", "On site, supervised",
+                     "Quality assurance", "accredited programme (NVAO)", "(Netherlands)"):
+        assert expected in text, expected
+    links = [a["href"] for a in page(example_out, "badges/python-basics/index.html").find("a")]
+    assert "https://www.nvao.net/" in links
+    nl = " ".join(page(example_out, "nl/badges/python-basics/index.html").text)
+    assert "Vorm van deelname" in nl and "Op locatie" in nl and "Kwaliteitsborging" in nl
+    award = " ".join(page(example_out, "awards/ls-2026-6gadkygf/index.html").text)
+    assert "Grade 8.5" in award
+    plain = " ".join(page(example_out, "badges/workshop-safety/index.html").text)
+    assert "Form of participation" not in plain and "Grade" not in plain
+    catalogue = json.loads((example_out / "catalogue.json").read_text("utf-8"))
+    assert catalogue["issuer_country"] == "NL" and catalogue["issuer_legal_identifier"] == "NL.KVK.12345678"
+    entry = next(b for b in catalogue["badges"] if b["id"] == "python-basics")
+    assert entry["participation"] == "onsite" and entry["id_verification"] == "onsite-supervised"
+    assert entry["quality_assurance"]["url"] == "https://www.nvao.net/"
 
 
 def test_languages_switcher_and_hreflang(example_out: Path):

@@ -30,11 +30,15 @@ def ledger_site(root: Path, extra_config: str = "") -> Path:
     expired by their own date or by the badge's validity, revoked, and expiring soon."""
     files = {
         "badgesite.yaml": CONFIG.replace("awarders: [admin@example.org]", "awarders: [admin@example.org, other@example.org]")
+        .replace("  email: badges@example.org\n", "  email: badges@example.org\n  country: NL\n")
         + "recipients: plain\n" + extra_config,
         "content/badges/python-basics.md": BADGE,
         "content/badges/python-basics.png": png_bytes(300, (29, 78, 137, 255)),
         "content/badges/first-aid.md": BADGE.replace("name: Python Basics", "name: First Aid")
-        .replace("python-basics.png", "first-aid.png").replace("criteria:", "valid_for: P1Y\nkind: microcredential\ncriteria:"),
+        .replace("python-basics.png", "first-aid.png").replace("criteria:", "valid_for: P1Y\nkind: microcredential\n"
+                                                                "study_load: {hours: 8}\neqf: 2\nlearning_outcomes: [Gives first aid.]\n"
+                                                                "assessment: Practical test\nparticipation: onsite\n"
+                                                                "quality_assurance: Certified by the Red Cross\ncriteria:"),
         "content/badges/first-aid.png": png_bytes(300, (30, 107, 53, 255)),
         "content/badges/unused.md": BADGE.replace("name: Python Basics", "name: Never Earned")
         .replace("python-basics.png", "unused.png"),

@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import recipients
+from . import microcredentials, recipients
 from .config import load_config
 from .errors import Diagnostics, did_you_mean
 from .source.images import ImageError, inspect
-from .model import KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, Recipient, Revocation, Site, StudyLoad, Where
+from .model import KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, QualityAssurance, Recipient, Revocation, Site, StudyLoad, Where
 from .source.badges import BadgeFile, read_badges
-from .source.fields import EMAIL, Fields
+from .source.fields import EMAIL, Fields, type_name
 from .source.files import SourceError, relpath, resolve_inside
 from .source.leaks import site_key_problems
 from .source.ledger import LedgerEntry, read_ledger
@@ -26,9 +26,10 @@ DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
 TEXT_KEYS = ("name", "description", "criteria", "image_alt", "learning_outcomes", "assessment")
 BADGE_KEYS = TEXT_KEYS + ("image", "tags", "kind", "level", "requires", "study_load", "eqf", "nlqf",
-                          "alignment", "valid_for", "awarders", "retired", "extra")
+                          "alignment", "valid_for", "awarders", "retired", "extra",
+                          "participation", "quality_assurance", "qf_ehea_cycle", "id_verification")
 AWARD_KEYS = ("id", "badge", "recipient", "name", "issued", "awarded_by", "criteria_met", "evidence",
-              "narrative", "expires", "revoked")
+              "narrative", "expires", "revoked", "grade")
 
 
 def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
@@ -95,6 +96,23 @@ def _duration(f: Fields, key: str) -> Duration | None:
     return Duration(text.upper(), years, months, weeks * 7 + days)
 
 
+def _quality_assurance(f: Fields) -> QualityAssurance | None:
+    """`quality_assurance: text`, or `{text: ..., url: ...}` when it is described on a page."""
+    value = f.map.get("quality_assurance")
+    if isinstance(value, dict):
+        fq = f.sub("quality_assurance")
+        fq.known(("text", "url"))
+        text, url = fq.text("text", required=True, max_len=2000), fq.url("url")
+        f.ok = f.ok and fq.ok
+        return QualityAssurance(text, url) if text and fq.ok else None
+    if isinstance(value, (list, bool)):
+        f.error("quality_assurance",
+                f"'quality_assurance' must be a text or {{text: ..., url: ...}}, not {type_name(value)}")
+        return None
+    text = f.text("quality_assurance", max_len=2000)
+    return QualityAssurance(text) if text else None
+
+
 def _text(f: Fields, file: BadgeFile, name_fallback: str | None = None) -> BadgeText | None:
     name = f.text("name", required=True, max_len=200)
     description = f.text("description", required=True, max_len=2000)
@@ -159,7 +177,11 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
         badge_values = dict(
             tags=f.text_list("tags"), level=f.text("level", max_len=100),
             eqf=f.number("eqf", 1, 8, integer=True), nlqf=f.number("nlqf", 1, 8, integer=True),
-            valid_for=_duration(f, "valid_for"), retired=f.date("retired"))
+            valid_for=_duration(f, "valid_for"), retired=f.date("retired"),
+            participation=f.choice("participation", microcredentials.PARTICIPATION),
+            quality_assurance=_quality_assurance(f),
+            qf_ehea_cycle=f.number("qf_ehea_cycle", 1, 3, integer=True),
+            id_verification=f.choice("id_verification", microcredentials.ID_VERIFICATION))
         if text is None or not image_type or not f.ok or not fields_ok:
             continue
         badges[badge_id] = Badge(
@@ -167,6 +189,8 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
             requires=(), study_load=study_load, alignment=tuple(alignments),
             awarders=tuple(awarders) or config.awarders, extra=dict(extra),
             source=Where(file.path, 1, 1), **badge_values)
+        for element, hint in microcredentials.missing_elements(badges[badge_id], config):
+            f.error("kind", f"a microcredential must state the '{element}' ({microcredentials.RECOMMENDATION})", hint)
 
     known_ids = set(by_id) | unreadable
     for badge_id, (f, requires) in pending_requires.items():
@@ -334,6 +358,7 @@ def validate_award(f: Fields, award_id: str | None, entry: LedgerEntry, config: 
 
     name = f.text("name", max_len=200)
     narrative = f.text("narrative")
+    grade = f.text("grade", max_len=200)
     if issued and expires and expires < issued:
         f.error("expires", f"expires on {expires}, before it was issued on {issued}")
     if badge and issued and badge.retired and issued > badge.retired:
@@ -348,5 +373,5 @@ def validate_award(f: Fields, award_id: str | None, entry: LedgerEntry, config: 
     line, col = entry.line, entry.col
     return Award(id=award_id, badge=badge.id, recipient=recipient, issued=issued, awarded_by=awarded_by,
                  name=name, criteria_met=tuple(criteria_met), evidence=tuple(evidence), narrative=narrative,
-                 expires=expires, revoked=revoked, ledger=entry.ledger, position=entry.position,
+                 expires=expires, revoked=revoked, grade=grade, ledger=entry.ledger, position=entry.position,
                  source=Where(entry.path, line, col))

@@ -1,12 +1,15 @@
 """badgesite.yaml -> Config. Unknown keys are errors; a config error stops the load."""
 from __future__ import annotations
 
+import email.errors
+import email.policy
 import re
 from pathlib import Path
 
-from .errors import Diagnostics
-from .model import Config, Issuer, SizeLimit
-from .source.fields import Fields
+from .countries import COUNTRIES
+from .errors import Diagnostics, did_you_mean
+from .model import Config, Issuer, Mail, SizeLimit, Smtp
+from .source.fields import EMAIL, Fields
 from .source.files import SourceError, read_text
 from .source.yaml.positions import PosDict, YamlError
 from .source.yaml import load
@@ -16,9 +19,16 @@ LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 BASE_URL = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d+)?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$")
 
-ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color")
+ISSUER_KEYS = ("name", "url", "email", "description", "image", "linkedin_organization_id", "color", "country",
+               "legal_identifier")
+# the mail: section, how `badgesite notify` tells recipients
+MAIL_KEYS = ("from", "reply_to", "smtp", "per_minute")
+SMTP_KEYS = ("host", "port", "security", "username")
+SECURITY = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+HOST = r"^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^\[[0-9A-Fa-f:.]+\]$"
 CONFIG_KEYS = ("base_url", "title", "issuer", "awarders", "language", "languages", "recipients",
-               "theme", "bake_in_browser", "stats", "size_limit", "extra")
+               "theme", "bake_in_browser", "stats", "size_limit", "extra", "mail")
 
 SIZE_UNITS = {"b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12,
               "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
@@ -65,10 +75,16 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         if color is not None and not COLOR.match(color):
             fi.error("color", f"'color' must be written #rrggbb, not {color!r}")
             color = None
+        country = fi.text("country")
+        if country is not None and country.upper() not in COUNTRIES:
+            fi.error("country", f"'country' must be an ISO 3166-1 alpha-2 country code such as NL or BE, not {country!r}",
+                     did_you_mean(country.upper(), COUNTRIES))
+            country = None
         if name and url:
             issuer = Issuer(name=name, url=url, email=fi.email("email"), description=fi.text("description"),
                             image=fi.text("image"), linkedin_organization_id=str(org) if org is not None else None,
-                            color=color)
+                            color=color, country=country.upper() if country else None,
+                            legal_identifier=fi.text("legal_identifier", max_len=200))
 
     awarders = f.email_list("awarders")
 
@@ -91,17 +107,16 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
         f.error("theme", f"no theme '{theme}': there is no folder themes/{theme}/ in the site",
                 hint="create it, or remove 'theme' to use the default theme")
     bake_in_browser = f.boolean("bake_in_browser")
-    if bake_in_browser:  # accepted so that sites can opt in early; it changes nothing yet
-        f.warning("bake_in_browser", "'bake_in_browser' is not yet implemented: award images are baked at build time")
     stats = f.choice("stats", ("private", "public"), "private")
     size_limit = _size_limit(f)
     extra = f.mapping("extra") or {}
+    mail = read_mail(f)  # how `badgesite notify` tells recipients
     if not f.ok or issuer is None or base_url is None:
         return None
     return Config(base_url=base_url, issuer=issuer, awarders=tuple(awarders), language=language,
                   languages=tuple(dict.fromkeys(languages)), recipients=recipients, theme=theme,
                   title=f.text("title"), bake_in_browser=bake_in_browser, stats=stats, extra=dict(extra),
-                  size_limit=size_limit)
+                  size_limit=size_limit, mail=mail)
 
 
 def _size_limit(f: Fields) -> SizeLimit:
@@ -132,3 +147,54 @@ def parse_size(value) -> int | None:
     if size <= 0:
         raise ValueError(f"'size_limit' must be more than 0 bytes (write none for no limit), not {text!r}")
     return size
+
+
+def sender(text: str) -> str | None:
+    """`Name <address>` or `address`, as a From header carries it; None when it is not
+    exactly one valid address (a line break, which would start a new header, is not)."""
+    if "\r" in text or "\n" in text:
+        return None
+    try:
+        header = email.policy.default.header_factory("From", text)
+        addresses = header.addresses
+    except (ValueError, IndexError, email.errors.HeaderParseError):
+        return None
+    if len(addresses) != 1 or header.defects or not EMAIL.match(addresses[0].addr_spec):
+        return None
+    return str(addresses[0])
+
+
+def read_mail(f: Fields) -> Mail | None:
+    """The `mail:` section of a configuration, or None (with errors added to `f`)."""
+    fm = f.sub("mail")
+    if fm is None:
+        return None
+    fm.known(MAIL_KEYS)
+    from_text = fm.text("from", required=True, max_len=500)
+    from_ = sender(from_text) if from_text else None
+    if from_text and from_ is None:
+        fm.error("from", f"'from' must be an address, or a name and an address such as "
+                         f"Stadslab Academy <badges@stadslab.example>, not {from_text!r}")
+    reply_text = fm.text("reply_to", max_len=500)
+    reply_to = sender(reply_text) if reply_text else None
+    if reply_text and reply_to is None:
+        fm.error("reply_to", f"'reply_to' must be one e-mail address, not {reply_text!r}")
+    per_minute = fm.number("per_minute", 1, 100_000, integer=True)
+    smtp, smtp_ok = None, True
+    fs = fm.sub("smtp", required=True)
+    if fs is not None:
+        fs.known(SMTP_KEYS)
+        host = fs.text("host", required=True, max_len=253)
+        if host and not re.match(HOST, host):
+            fs.error("host", f"'host' must be a server name such as smtp.example.org, not {host!r}")
+            host = None
+        security = fs.choice("security", SECURITY, "starttls")
+        port = fs.number("port", 1, 65535, integer=True) or DEFAULT_PORTS[security]
+        username = fs.text("username", max_len=500)
+        if host:
+            smtp = Smtp(host=host, port=int(port), security=security, username=username or None)
+        smtp_ok = fs.ok
+    if not (fm.ok and smtp_ok) or smtp is None or from_ is None:
+        f.ok = False  # a wrong mail section stops the load like any other config error
+        return None
+    return Mail(sender=from_, smtp=smtp, per_minute=int(per_minute) if per_minute else None, reply_to=reply_to)

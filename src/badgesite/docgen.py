@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .assemble import AWARD_KEYS, BADGE_KEYS
 from .cli import make_parser
-from .config import CONFIG_KEYS, ISSUER_KEYS
+from .config import CONFIG_KEYS, ISSUER_KEYS, MAIL_KEYS, SMTP_KEYS
 from .model import KINDS
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
@@ -31,10 +31,23 @@ CONFIG = {
     "languages": "The languages the site is published in, e.g. `[en, nl]`; translations are `<id>.<lang>.md` files.",
     "recipients": "`hashed` (default): the ledger holds only salted hashes of e-mail addresses and `check` refuses a plain one. `plain`: a private repository may keep e-mail addresses.",
     "theme": "The theme folder under `themes/` (default `default`, which ships inside badgesite).",
-    "bake_in_browser": "Not yet implemented: accepted (with a warning when `true`), and award images are still baked at build time.",
+    "bake_in_browser": "`true`: the build writes no baked image per award; the award page's download makes it in the browser from the badge image and the published assertion or credential, byte for byte the same (needs JavaScript). Default `false`.",
     "stats": "`private` (default): statistics only through `badgesite stats`. `public`: an aggregate page at `stats/`, with every count from 1 to 4 shown as \"fewer than 5\" ([evaluation](../evaluation.md)).",
     "size_limit": "The most a build may publish (default `1 GB`, GitHub Pages' limit; units kB, MB, GB or KiB, MiB, GiB): over it the build fails and keeps `output/`, from 80 % it warns. `none` for object storage ([publishing](../publishing.md#object-storage)).",
     "extra": "Free-form data for themes.",
+    "mail": "How `badgesite notify` e-mails recipients about their award (and a revocation): see *mail* below. Without it nothing is queued.",
+}
+MAIL = {
+    "from": "**Required.** The sender, `Name <address>` or an address, e.g. `Stadslab Academy <badges@stadslab.example>`.",
+    "reply_to": "Where replies go, when not to `from`.",
+    "smtp": "**Required.** The mail server: see *mail.smtp* below.",
+    "per_minute": "At most this many messages a minute (default: no limit), as the mail provider allows.",
+}
+SMTP = {
+    "host": "**Required.** The SMTP server, e.g. `smtp.example.org`.",
+    "port": "Its port (default 587 for `starttls`, 465 for `ssl`, 25 for `none`).",
+    "security": "`starttls` (default), `ssl` (TLS from the start) or `none` (a relay on your own network).",
+    "username": "The login; the password comes from the environment variable `BADGESITE_SMTP_PASSWORD`, never from the file.",
 }
 ISSUER = {
     "name": "**Required.** The organisation's name.",
@@ -44,6 +57,8 @@ ISSUER = {
     "image": "The logo, PNG or SVG, as a path from the site folder (e.g. `content/logo.png`).",
     "linkedin_organization_id": "The number of the organisation's LinkedIn page: \"Add to profile\" then shows its logo.",
     "color": "The theme's accent colour, `#rrggbb`: drawn as it is in the band atop every page (`check` requires 3:1 against white), and darkened where needed for links and buttons.",
+    "country": "The issuer's country, an ISO 3166-1 alpha-2 code such as `NL` (an EU micro-credential element; required by `kind: microcredential`).",
+    "legal_identifier": "The organisation's registered identifier (e.g. its Chamber of Commerce or VAT number), needed by `badgesite export edc`.",
 }
 BADGE = {
     "name": "**Required.** The badge's name.",
@@ -65,6 +80,10 @@ BADGE = {
     "awarders": "E-mail addresses of who may award this badge (default: the site's `awarders`).",
     "retired": "A date: the badge stays published, but no awards are possible after it.",
     "extra": "Free-form data for themes.",
+    "participation": "EU micro-credential element, the form of participation: `online`, `onsite` or `blended`.",
+    "quality_assurance": "EU micro-credential element, the type of quality assurance: a text, or `{text, url}` when a page describes it.",
+    "qf_ehea_cycle": "The QF-EHEA cycle (1-3) of higher-education learning, beside `eqf`.",
+    "id_verification": "How identity was checked during assessment: `none`, `online-unsupervised`, `online-supervised` or `onsite-supervised`.",
 }
 AWARD = {
     "id": "**Required.** Permanent and unique, 1-64 letters, digits, `-` or `_`. Its URLs are named by it. `badgesite award` makes one that cannot be guessed.",
@@ -78,6 +97,7 @@ AWARD = {
     "narrative": "Markdown about this award.",
     "expires": "When it expires; default: `issued` + the badge's `valid_for` (no expiry without it).",
     "revoked": "`{date, reason}`: the award stays published, marked revoked with the reason (`badgesite revoke`).",
+    "grade": "The grade achieved, as text (`\"8.5\"`, `Pass`): an optional EU micro-credential element.",
 }
 
 
@@ -96,6 +116,8 @@ def fields_md() -> str:
             "The user guide explains them with examples: [content.md](../content.md).\n\n"
             "## badgesite.yaml\n\n" + _table(CONFIG_KEYS, CONFIG, "config")
             + "\n### issuer\n\n" + _table(ISSUER_KEYS, ISSUER, "issuer")
+            + "\n### mail\n\n" + _table(MAIL_KEYS, MAIL, "mail")
+            + "\n### mail.smtp\n\n" + _table(SMTP_KEYS, SMTP, "mail.smtp")
             + "\n## A badge: the front-matter of content/badges/&lt;id&gt;.md\n\n" + _table(BADGE_KEYS, BADGE, "badge")
             + f"\n`kind` is one of: {', '.join(f'`{k}`' for k in KINDS)}.\n"
             + "\n## An award: an entry of content/awards/*.yaml\n\n" + _table(AWARD_KEYS, AWARD, "award"))

@@ -28,6 +28,8 @@ class Issuer:
     image: str | None = None  # path relative to the site folder
     linkedin_organization_id: str | None = None
     color: str | None = None  # theme accent colour, "#rrggbb"
+    country: str | None = None  # ISO 3166-1 alpha-2, upper case (EU micro-credential element)
+    legal_identifier: str | None = None  # the organisation's registered identifier (EDC)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,24 @@ class SizeLimit:
     text: str = "1 GB"
     path: str = "badgesite.yaml"
     line: int = 0  # of `size_limit` in badgesite.yaml; 0 for the default
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | ssl | none
+    username: str | None = None  # the password comes from the environment, never the file
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The `mail:` section: how `badgesite notify` tells recipients."""
+
+    sender: str  # "Name <address>" or an address: the From header
+    smtp: Smtp
+    per_minute: int | None = None  # at most this many messages a minute; None: no limit
+    reply_to: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +75,8 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     # not in repr: build fingerprints read repr(config), and the limit changes no file
     size_limit: SizeLimit = field(default=SizeLimit(), repr=False, compare=False)
+    # how recipients are told (badgesite notify); nothing a build makes depends on it
+    mail: Mail | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -70,6 +92,14 @@ class Alignment:
 class StudyLoad:
     hours: float | None = None
     ects: float | None = None
+
+
+@dataclass(frozen=True)
+class QualityAssurance:
+    """EU micro-credential element: the type of quality assurance, and where it is described."""
+
+    text: str
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +152,11 @@ class Badge:
     retired: dt.date | None = None
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
     source: Where = Where("")
+    # EU micro-credential elements (Council Recommendation 2022/C 243/02, Annex I)
+    participation: str | None = None  # online | onsite | blended
+    quality_assurance: QualityAssurance | None = None
+    qf_ehea_cycle: int | None = None  # 1-3 (short cycle is not a cycle here)
+    id_verification: str | None = None  # none | online-unsupervised | online-supervised | onsite-supervised
 
     @property
     def name(self) -> str:
@@ -168,6 +203,7 @@ class Award:
     narrative: str | None = None
     expires: dt.date | None = None  # effective: the award's own or issued + badge.valid_for
     revoked: Revocation | None = None
+    grade: str | None = None  # EU micro-credential element: the grade achieved, as text
     ledger: str = ""  # ledger file stem, e.g. "2026"
     position: int = 0  # 0-based position in its ledger file (stable: awards are never deleted)
     source: Where = Where("")

@@ -27,6 +27,7 @@ WARN_AT = 0.8  # warn from this share of the limit
 
 # the files of one award, by kind, and the rest
 AWARD_KINDS = ("award pages", "assertions", "baked images", "credentials", "baked credentials")
+BAKED_KINDS = ("baked images", "baked credentials")  # what bake_in_browser leaves out
 KINDS = AWARD_KINDS + ("status lists", "site")
 
 _urls = Urls("https://example.org/", "en")  # only to learn the folders urls.py decides
@@ -158,13 +159,17 @@ def measure_changes(before: SiteSize, live: str, staging: str, changed, awards: 
     return size
 
 
-def project(last: SiteSize, awards: int, limit: SizeLimit) -> SiteSize:
-    """The size of the site with `awards` awards, from the last build's averages per kind."""
+def project(last: SiteSize, awards: int, limit: SizeLimit, bake_in_browser: bool = False) -> SiteSize:
+    """The size of the site with `awards` awards, from the last build's averages per kind
+    (without baked images when the site now bakes in the browser)."""
     size = SiteSize(awards, {kind: list(counts) for kind, counts in last.kinds.items()}, limit, projected=True)
     if last.awards:
         for kind in AWARD_KINDS:
             files, total = last.kinds[kind]
             size.kinds[kind] = [round(files * awards / last.awards), round(total * awards / last.awards)]
+    if bake_in_browser:
+        for kind in BAKED_KINDS:
+            size.kinds[kind] = [0, 0]
     return size
 
 
@@ -172,7 +177,8 @@ def projection(output: Path, site) -> SiteSize | None:
     """What a build of `site` (a model.Site with its awards) would publish into `output`,
     projected from the last build there; None when there is none that counted its size."""
     last = SiteSize.from_record(((read_state(output).get("live") or {}).get("build") or {}).get("size"))
-    return None if last is None else project(last, len(site.awards), site.config.size_limit)
+    config = site.config
+    return None if last is None else project(last, len(site.awards), config.size_limit, config.bake_in_browser)
 
 
 def judge(size: SiteSize, bake_in_browser: bool = False) -> Diagnostic | None:
@@ -184,8 +190,13 @@ def judge(size: SiteSize, bake_in_browser: bool = False) -> Diagnostic | None:
     counted = f"{format_size(size.bytes)} in {size.files:,} files"
     remedies = ("publish to object storage instead, with `badgesite deploy s3://BUCKET` and `size_limit: none`: "
                 "see docs/publishing.md")
-    if not bake_in_browser:
-        remedies += "; a planned `bake_in_browser: true` will leave the baked images out of the site"
+    baked = sum(size.kinds[kind][1] for kind in BAKED_KINDS)
+    if not bake_in_browser and baked:
+        left = size.bytes - baked
+        fits = "within" if left <= limit.bytes * WARN_AT else "close to" if left <= limit.bytes else "still over"
+        remedies = (f"set `bake_in_browser: true`, and the build leaves out the baked images, {format_size(baked)} or "
+                    f"{format_size(baked / max(size.awards, 1))} per award, for about {format_size(left)} in all, "
+                    f"{fits} the limit: the award pages make them in the browser (docs/content.md); or " + remedies)
     if size.bytes > limit.bytes:
         return Diagnostic(limit.path, limit.line, 0, f"the site {what} {counted}, over its size_limit of "
                           f"{limit.text}, which the host would refuse", "error", remedies)

@@ -12,7 +12,10 @@ from urllib.parse import urlsplit
 
 SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 EXTENSIONS = ("ECTSExtension", "StudyLoadExtension", "EQFExtension", "LearningOutcomeExtension",
-              "LanguageExtension", "EducationProgramIdentifierExtension")
+              "LanguageExtension", "EducationProgramIdentifierExtension",
+              # the EU micro-credential elements (microcredentials.py)
+              "ParticipationExtension", "QualityAssuranceExtension", "QFEHEAExtension",
+              "IdentityVerificationExtension", "GradeExtension")
 
 
 class UnsafePath(ValueError):
@@ -61,6 +64,9 @@ class Urls:
 
     def extension_schema(self, name: str) -> str:
         return f"extensions/{name}/schema.json"
+
+    # the JSON-LD terms of the EU micro-credential elements that OB 3.0 lacks
+    microcredential_context = "contexts/microcredential.json"
 
     # -- OB 3.0 ---------------------------------------------------------------
     def credential(self, award_id: str) -> str:

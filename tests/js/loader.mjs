@@ -9,7 +9,8 @@
 //       did:web:...#key-1              -> that verification method of the DID document
 //                                         (matched by absolute id), with the DID
 //                                         document's @context
-//  3. any https URL under a mapped base URL (e.g. a status list credential), read
+//  3. did:key:z6Mk… (Ed25519) DIDs, decoded from the DID itself (no lookup);
+//  4. any https URL under a mapped base URL (e.g. a status list credential), read
 //     from the mapped directory.
 // A mapping is "BASE_URL=DIR", e.g. "https://example.org/badges/=/tmp/site/output".
 import fs from 'node:fs';
@@ -59,6 +60,31 @@ export function didWebUrl(did) {
     return `https://${host}/.well-known/did.json`;
   }
   return `https://${host}/${segments.join('/')}/did.json`;
+}
+
+/** did:key:z6Mk… (Ed25519) is its own DID document: W3C did:key, Multikey form.
+ * The DID gives the document, DID#fingerprint its verification method. */
+export function didKeyDocument(url) {
+  const [did, fragment] = url.split('#');
+  const fingerprint = did.slice('did:key:'.length);
+  if(!fingerprint.startsWith('z6Mk')) {
+    throw new Error(`only Ed25519 did:key DIDs (z6Mk…) are supported, got "${did}"`);
+  }
+  const vm = {
+    id: `${did}#${fingerprint}`, type: 'Multikey', controller: did,
+    publicKeyMultibase: fingerprint
+  };
+  const contexts = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+  if(fragment === undefined) {
+    return {
+      '@context': contexts, id: did, verificationMethod: [vm],
+      assertionMethod: [vm.id], authentication: [vm.id]
+    };
+  }
+  if(fragment !== fingerprint) {
+    throw new Error(`verification method "${url}" not found in ${did}`);
+  }
+  return {'@context': contexts, ...vm};
 }
 
 export function createLoader({mappings = [], log = null} = {}) {
@@ -118,6 +144,9 @@ export function createLoader({mappings = [], log = null} = {}) {
         documentUrl: url,
         document: {'@context': didDoc['@context'], ...vm}
       };
+    }
+    if(url.startsWith('did:key:')) {
+      return {contextUrl: null, documentUrl: url, document: didKeyDocument(url)};
     }
     if(url.startsWith('https://') || url.startsWith('http://')) {
       const doc = readMapped(url);

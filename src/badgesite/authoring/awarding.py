@@ -57,6 +57,7 @@ class Request:
     evidence_name: str | None = None
     narrative: str | None = None
     where: tuple[str, int] = ("award", 0)  # the file and row (or the command line) it came from
+    language: str | None = None  # of the message telling the recipient; the site's when None
 
 
 @dataclass
@@ -69,6 +70,7 @@ class NewAward:
     text: str  # the ledger entry, as appended
     url: str  # the award's page
     data: dict | None = None  # the entry as parsed when it was checked
+    language: str | None = None  # of the message telling the recipient (mail/queue.py)
 
 
 @dataclass
@@ -144,7 +146,7 @@ def plan(root: Path, site: Site, requests: list[Request], *, today: dt.date | No
             text = ledger_edit.entry_text(_fields(site, request, award_id, email, issued, awarded_by))
             candidates.append(NewAward(award_id, request.badge, email, request.name,
                                        ledger_path(root, issued.year, ledger), text,
-                                       urls.page_url(urls.award_page(award_id))))
+                                       urls.page_url(urls.award_page(award_id)), language=request.language))
             origins.append(request.where)
         if progress:
             progress(number)

@@ -29,10 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .awarding import Request
+from ..config import LANGUAGE
 from ..errors import BadgesiteError, Diagnostic, Diagnostics, did_you_mean
 
 REQUIRED = ("badge", "email")
-OPTIONAL = ("name", "issued", "evidence_url", "evidence_name", "narrative")
+OPTIONAL = ("name", "issued", "evidence_url", "evidence_name", "narrative", "language")
 COLUMNS = REQUIRED + OPTIONAL
 DELIMITERS = (",", ";", "\t")
 SAVE_AS = "in your spreadsheet, save the file as 'CSV UTF-8 (comma delimited)'"
@@ -199,8 +200,13 @@ def _request(header: _Header, cells: list[str], where: tuple[str, int], problems
         if message:
             problems.error(display, row, 0, message, hint)
         issued = date.isoformat() if date else None
+    language = values.get("language")
+    if language and not LANGUAGE.match(language.lower()):
+        problems.error(display, row, 0, f"language {language!r} is not a language code such as en or nl")
+        return None
     return Request(values["badge"] or "", values["email"] or "", values.get("name"), issued, None,
-                   values.get("evidence_url"), values.get("evidence_name"), values.get("narrative"), where)
+                   values.get("evidence_url"), values.get("evidence_name"), values.get("narrative"), where,
+                   language.lower() if language else None)
 
 
 def _lines(cell: str) -> str:

@@ -14,13 +14,13 @@ import traceback
 
 from .. import __version__
 from ..errors import BadgesiteError, UsageError
-from . import authoring, build, deploy, keys, serve, stats, verify
+from . import authoring, build, deploy, export, keys, notify, serve, stats, verify
 from .report import Reporter, counted
 
 log = logging.getLogger("badgesite")
 REPORT_URL = "https://github.com/badgesite/badgesite/issues"
 UNCHANGED = {"keys": "no key was created or changed"}  # what a failed command left as it was (default: output/)
-GROUPS = (build, authoring, serve, stats, keys, verify, deploy)  # in the order `badgesite --help` lists them
+GROUPS = (build, authoring, notify, serve, stats, keys, verify, deploy, export)  # in the order `badgesite --help` lists them
 
 
 def make_parser() -> argparse.ArgumentParser:

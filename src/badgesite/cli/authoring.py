@@ -7,13 +7,14 @@ from pathlib import Path
 
 from ..errors import BadgesiteError, Diagnostic, Diagnostics, UsageError
 from ..source.ledger import AWARDS_DIR
+from .notify import Telling
 from .report import Progress, date_argument, load, load_or_say, show, site_folder
 
 
 # -- new ----------------------------------------------------------------------------
 
 def cmd_new(args, reporter) -> int:
-    from ..authoring import scaffold  # lazy: for this command only
+    scaffold = _authoring().scaffold
 
     folder = Path(args.dir)
     found = None if args.package else scaffold.installed_origin()
@@ -81,34 +82,34 @@ def register_new(command) -> None:
 
 # -- award ----------------------------------------------------------------------------
 
-def _awarding():
-    """authoring/awarding.py, for `award` and `revoke`."""
-    from ..authoring import awarding  # lazy: the ledger writer (and the validator), for these commands only
+def _authoring():
+    """The authoring library: `new`'s scaffold, the ledger writer of `award` and `revoke`
+    (with the validator), the spreadsheet reader of --csv."""
+    from .. import authoring  # lazy: the ledger writer and the validator, for these commands only
 
-    return awarding
+    return authoring
 
 
-def _requests(args, awarding):
+def _requests(args, awarding, spreadsheet):
     """The awards asked for, and the problems found reading them."""
 
     if args.csv:
         single = {"BADGE": args.badge, "EMAIL": args.email, "--name": args.name, "--issued": args.issued,
-                  "--evidence": args.evidence, "--evidence-name": args.evidence_name, "--narrative": args.narrative}
+                  "--evidence": args.evidence, "--evidence-name": args.evidence_name, "--narrative": args.narrative,
+                  "--language": args.language}
         given = [k for k, v in single.items() if v]
         if given:
             raise UsageError(f"with --csv, {', '.join(given)} come from the file's columns, not the command line")
         if not Path(args.csv).is_file():
             raise UsageError(f"no such file: {args.csv}")
-        from ..authoring.spreadsheet import read_csv  # lazy: spreadsheets, only with --csv
-
-        requests, problems = read_csv(Path(args.csv), args.csv)
+        requests, problems = spreadsheet.read_csv(Path(args.csv), args.csv)
         for request in requests:
             request.by = args.by
         return requests, problems
     if not args.badge or not args.email:
         raise UsageError("say which badge to award to whom: badgesite award BADGE EMAIL (or --csv FILE)")
     return [awarding.Request(args.badge, args.email, args.name, args.issued.isoformat() if args.issued else None, args.by,
-                    args.evidence, args.evidence_name, args.narrative, ("award", 0))], Diagnostics()
+                    args.evidence, args.evidence_name, args.narrative, ("award", 0), args.language)], Diagnostics()
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -124,7 +125,8 @@ def _write_links(path: Path, plan) -> None:
 
 
 def cmd_award(args, reporter) -> int:
-    awarding = _awarding()
+    authoring = _authoring()
+    awarding, spreadsheet = authoring.awarding, authoring.spreadsheet
     root = site_folder(args)
     if args.csv and (args.badge or args.email):
         raise UsageError("give either BADGE EMAIL or --csv FILE, not both")
@@ -139,8 +141,13 @@ def cmd_award(args, reporter) -> int:
     site = load_or_say(root, reporter, "award")
     if site is None:
         return 1
+    telling = None
+    if site.config.mail and not args.no_notify and not args.dry_run:  # tell each recipient
+        telling = Telling(root, site, "award")
     try:
-        requests, problems = _requests(args, awarding)
+        requests, problems = _requests(args, awarding, spreadsheet)
+        if telling:
+            problems.extend(telling.check_requests(requests))
         progress = Progress("checking", len(requests), reporter)
         plan = awarding.plan(root, site, requests, ledger=ledger, again=args.again, progress=progress,
                              problems=problems)
@@ -162,6 +169,8 @@ def cmd_award(args, reporter) -> int:
         if links:
             links.unlink(missing_ok=True)
         raise BadgesiteError([Diagnostic("award", 0, 0, str(exc))]) from None
+    if telling and not telling.queue_awards(plan.awards):
+        return 1
     if len(plan.awards) == 1:
         print(plan.awards[0].url)
     elif args.verbose:
@@ -171,6 +180,8 @@ def cmd_award(args, reporter) -> int:
         reporter.info(f"added {count} award{'s' * (count != 1)} to {path.relative_to(root)}")
     if links:
         reporter.info(f"wrote the award links to {links} (it holds e-mail addresses: keep it out of git)")
+    if telling:
+        reporter.info(telling.said)
     return 0
 
 
@@ -195,17 +206,26 @@ def register_award(command) -> None:
     p.add_argument("--links", metavar="FILE", help="also write a CSV of e-mail, award id and page URL, for a mail merge")
     p.add_argument("--again", action="store_true", help="award it even to someone who already holds a valid one")
     p.add_argument("--dry-run", action="store_true", help="check and show the new entries without writing them")
+    p.add_argument("--no-notify", action="store_true",
+                   help="queue no message to the recipients (when badgesite.yaml has a mail: section)")
+    p.add_argument("--language", metavar="LANG",
+                   help="the language of the message to the recipient (default: the site's; CSV: a language column)")
 
 
 # -- revoke ---------------------------------------------------------------------------
 
 def cmd_revoke(args, reporter) -> int:
-    awarding = _awarding()
+    awarding = _authoring().awarding
     root = site_folder(args)
     site = load_or_say(root, reporter, "revoke")
     if site is None:
         return 1
+    telling = None
+    if args.notify:  # tell the recipient, checked against the award's hashed address
+        telling = Telling(root, site, "revoke")
     try:
+        if telling:
+            telling.check_revocation(args.id, args.notify)
         path = awarding.revoke(root, site, args.id, args.reason, args.date)
     except BadgesiteError as exc:
         show(reporter, "revoke", exc.diagnostics)
@@ -215,6 +235,10 @@ def cmd_revoke(args, reporter) -> int:
         raise BadgesiteError([Diagnostic(str(site.awards[args.id].source.path), 0, 0, str(exc))]) from None
     reporter.info(f"revoked {args.id} in {path.relative_to(root)}; after the next build its page, JSON and the "
                   "revocation list say so")
+    if telling:
+        if not telling.queue_revocation(args.id, args.notify):
+            return 1
+        reporter.info(telling.said)
     return 0
 
 
@@ -224,3 +248,5 @@ def register_revoke(command) -> None:
     p.add_argument("id", metavar="ID", help="the award id")
     p.add_argument("--reason", metavar="TEXT", required=True, help="why (published with the revocation)")
     p.add_argument("--date", metavar="DATE", type=date_argument, help="the revocation date, YYYY-MM-DD (default: today)")
+    p.add_argument("--notify", metavar="EMAIL",
+                   help="queue a notice with the reason to the recipient (checked against the award's hashed address)")

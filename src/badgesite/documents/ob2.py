@@ -5,6 +5,7 @@ comes from `urls`.
 """
 from __future__ import annotations
 
+from .. import microcredentials
 from ..model import Award, Badge, Config
 from ..urls import Urls
 from ..vocab import OB2_CONTEXT, ob2_date
@@ -87,6 +88,8 @@ def badge_class(badge: Badge, config: Config, urls: Urls) -> dict:
     if isinstance(code, (str, int)):
         doc["extensions:EducationProgramIdentifierExtension"] = _extension(
             "EducationProgramIdentifierExtension", urls, EducationProgramIdentifier=str(code))
+    for name, values in microcredentials.badge_extensions(badge):
+        doc[f"extensions:{name}"] = _extension(name, urls, **values)
     return doc
 
 
@@ -117,6 +120,8 @@ def assertion(award: Award, urls: Urls) -> dict:
             doc["evidence"].append(item)
     if award.narrative:
         doc["narrative"] = award.narrative
+    if award.grade:  # EU micro-credential element: the grade achieved
+        doc["extensions:GradeExtension"] = _extension("GradeExtension", urls, Grade=award.grade)
     if award.revoked:
         doc["revoked"] = True
         doc["revocationReason"] = award.revoked.reason
@@ -146,16 +151,23 @@ EXTENSION_PROPERTIES = {
     "LearningOutcomeExtension": ("LearningOutcome", {"type": "string"}),
     "LanguageExtension": ("Language", {"type": "string"}),
     "EducationProgramIdentifierExtension": ("EducationProgramIdentifier", {"type": ["string", "integer"]}),
+    **microcredentials.EXTENSION_PROPERTIES,
 }
 
 
+def _properties(name: str) -> dict[str, dict]:
+    """{property: JSON schema} of an extension; the first property is required."""
+    spec = EXTENSION_PROPERTIES[name]
+    return {spec[0]: spec[1]} if isinstance(spec, tuple) else spec
+
+
 def extension_context(name: str, urls: Urls) -> dict:
-    prop, _ = EXTENSION_PROPERTIES[name]
+    context_url = urls.url(urls.extension_context(name))
     return {
         "@context": {
             "obi": "https://w3id.org/openbadges#",
             "extensions": "https://w3id.org/openbadges/extensions#",
-            prop: f"{urls.url(urls.extension_context(name))}#{prop}",
+            **{prop: f"{context_url}#{prop}" for prop in _properties(name)},
         },
         "obi:validation": [{
             "obi:validatesType": f"extensions:{name}",
@@ -165,12 +177,13 @@ def extension_context(name: str, urls: Urls) -> dict:
 
 
 def extension_schema(name: str, urls: Urls) -> dict:
-    prop, schema = EXTENSION_PROPERTIES[name]
+    properties = _properties(name)
+    first = next(iter(properties))
     return {
         "$schema": "http://json-schema.org/draft-04/schema#",
         "title": name,
-        "description": f"edubadges {name}: {prop}",
+        "description": f"edubadges {name}: {', '.join(properties)}",
         "type": "object",
-        "properties": {prop: schema},
-        "required": [prop],
+        "properties": properties,
+        "required": [first],
     }

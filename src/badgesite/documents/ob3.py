@@ -4,9 +4,10 @@ Pure functions: model in, dict out. output/credentials.py signs them with
 eddsa-rdfc-2022 (sign/proof.py) and bakes them: same input, same bytes, because
 Ed25519 is deterministic and every date comes from the ledger.
 
-Every property used here is defined by the VC 2.0 or OB 3.0.3 context (safe mode in
-sign/canon.py refuses anything else), and the credential validates against 1EdTech's
-OB 3.0 JSON schema.
+Every property used here is defined by the VC 2.0 or OB 3.0.3 context, or (the EU
+micro-credential elements OB 3.0 lacks) by the context microcredentials.context()
+embedded in the credential; safe mode in sign/canon.py refuses anything else. The
+credential validates against 1EdTech's OB 3.0 JSON schema.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime as dt
 import re
 from typing import Iterable, NamedTuple
 
+from .. import microcredentials
 from ..model import Award, Badge, Config, Site, Where
 from ..urls import Urls
 from ..vocab import DID_CONTEXTS, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT, OB3_SCHEMA, VC_CONTEXT, ob3_date
@@ -24,6 +26,7 @@ ACHIEVEMENT_TYPES = {"badge": "Badge", "edubadge": "Badge", "microcredential": "
                      "extracurricular": "CoCurricular"}
 EQF_URL = "https://europass.europa.eu/en/description-eight-eqf-levels"
 NLQF_URL = "https://www.nlqf.nl/"
+QF_EHEA_URL = "https://www.ehea.info/page-qualification-frameworks"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LANGUAGE = re.compile(r"^[a-z]{2,4}(-[A-Z][a-z]{3})?(-([A-Z]{2}|[0-9]{3}))?$")
 
@@ -67,6 +70,11 @@ def issuer_profile(config: Config, urls: Urls, image_path: str | None = None) ->
         profile["description"] = config.issuer.description
     if image_path:
         profile["image"] = {"id": urls.url(image_path), "type": "Image"}
+    if config.issuer.country:  # EU micro-credential element: the country of the issuer
+        profile["address"] = {"type": ["Address"], "addressCountryCode": config.issuer.country}
+    if config.issuer.legal_identifier:
+        profile["otherIdentifier"] = [{"type": "IdentifierEntry", "identifier": config.issuer.legal_identifier,
+                                       "identifierType": "identifier"}]
     return profile
 
 
@@ -117,6 +125,10 @@ def achievement(badge: Badge, config: Config, urls: Urls) -> dict:
     if badge.nlqf:
         alignments.append(_alignment(f"NLQF level {badge.nlqf}", NLQF_URL, None,
                                      "Dutch Qualifications Framework (NLQF)", str(badge.nlqf)))
+    if badge.qf_ehea_cycle:
+        alignments.append(_alignment(f"QF-EHEA cycle {badge.qf_ehea_cycle}", QF_EHEA_URL, None,
+                                     "Qualifications Framework of the European Higher Education Area (QF-EHEA)",
+                                     str(badge.qf_ehea_cycle)))
     if alignments:
         doc["alignment"] = alignments
     if text.learning_outcomes:
@@ -126,6 +138,7 @@ def achievement(badge: Badge, config: Config, urls: Urls) -> dict:
             {"id": f"{page}#learning-outcome-{i}", "type": ["ResultDescription"], "name": outcome,
              "resultType": "ext:LearningOutcome"}
             for i, outcome in enumerate(text.learning_outcomes, 1)]
+    doc.update(microcredentials.achievement_terms(badge))  # defined by microcredentials.context()
     return doc
 
 
@@ -215,8 +228,13 @@ def credential_from(award: Award, name: str, profile: dict, achievement_doc: dic
         subject["name"] = clean(award.name)
     if award.narrative:
         subject["narrative"] = clean(award.narrative)
+    if award.grade:  # EU micro-credential element: the grade achieved, as an OB 3.0 Result
+        subject["result"] = [{"type": ["Result"], "value": clean(award.grade)}]
+    contexts = [VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT]
+    if any(term in achievement_doc for term in microcredentials.TERMS):
+        contexts.append(microcredentials.context(urls))
     doc = {
-        "@context": [VC_CONTEXT, OB3_CONTEXT, OB3_EXTENSIONS_CONTEXT],
+        "@context": contexts,
         "id": urls.url(urls.credential(award.id)),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "name": clean(name),

@@ -61,6 +61,7 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
     (everything, when `last` is None) and delete what is gone; return the rest to make."""
     urls, badges = ctx.urls, ctx.site.badges
     credentials = signing_key is not None
+    baked = not ctx.site.config.bake_in_browser  # else the award pages bake in the browser
     image_types = {b.id: b.image_type for b in badges.values()}
     record = {"base": base, "credentials": credentials, "image_types": image_types, "awards": ctx.tally.total,
               "badges": len(badges), "ledgers": {l.path: l.key for l in ledgers}, "site": {}, "status": {},
@@ -90,7 +91,7 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
     gone |= set(before["cards"]) - set(record["cards"])
 
     def paths_of(award_id: str, entry: Entry) -> list[str]:
-        return award_paths(urls, award_id, image_types.get(entry.badge, "png"), credentials)
+        return award_paths(urls, award_id, image_types.get(entry.badge, "png"), credentials, baked)
 
     # per ledger file: its awards' files and its status lists, where anything changed
     for number, ledger in enumerate(ledgers):
@@ -126,7 +127,7 @@ def changes(ctx: Context, ledgers: list[LedgerFile], staging: Staging, base: str
 
     files = len(record["site"]) + len(record["cards"]) + sum(len(s) for s in record["status"].values())
     for badge_id, count in ctx.tally.counts.items():
-        files += count * len(award_paths(urls, "x", image_types[badge_id], credentials))
+        files += count * len(award_paths(urls, "x", image_types[badge_id], credentials, baked))
     record["files"] = files
     staging.delete(sorted(gone))  # first: an award that moved to another ledger file is made again
     made = {ledgers[number].item(position).award_id for number, position in work.awards}

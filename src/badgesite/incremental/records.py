@@ -22,7 +22,7 @@ def to_record(a: Award) -> list:
     return [a.id, a.badge, a.recipient.identity, a.recipient.salt, a.issued.isoformat(), a.awarded_by, a.name,
             list(a.criteria_met), [[e.url, e.name, e.narrative, e.description] for e in a.evidence], a.narrative,
             a.expires.isoformat() if a.expires else None,
-            [a.revoked.date.isoformat(), a.revoked.reason] if a.revoked else None]
+            [a.revoked.date.isoformat(), a.revoked.reason] if a.revoked else None, a.grade]
 
 
 def from_record(r: list, path: str, ledger: str, position: int, line: int, col: int) -> Award:
@@ -30,7 +30,7 @@ def from_record(r: list, path: str, ledger: str, position: int, line: int, col: 
     return Award(id=r[0], badge=r[1], recipient=Recipient(r[2], r[3]), issued=date(r[4]), awarded_by=r[5],
                  name=r[6], criteria_met=tuple(r[7]), evidence=tuple(Evidence(*e) for e in r[8]), narrative=r[9],
                  expires=date(r[10]) if r[10] else None,
-                 revoked=Revocation(date(r[11][0]), r[11][1]) if r[11] else None,
+                 revoked=Revocation(date(r[11][0]), r[11][1]) if r[11] else None, grade=r[12],
                  ledger=ledger, position=position, source=Where(path, line, col))
 
 

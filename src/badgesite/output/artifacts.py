@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
+from .. import microcredentials
 from ..documents import ob2
 from ..documents.json import compact_json, dump_json
 from ..model import Award
@@ -52,18 +53,22 @@ def status_files(ctx: Context, signing_key, lists) -> Iterator[Artifact]:
     yield from _credentials().status_artifacts(ctx, signing_key, lists)
 
 
-def award_paths(urls: Urls, award_id: str, image_type: str, credentials: bool) -> list[str]:
-    """The files award_files() makes, named without making them."""
-    paths = [urls.award_json(award_id), urls.award_baked(award_id, "png"), urls.award_page(award_id)]
-    if image_type == "svg":
-        paths.append(urls.award_baked(award_id, "svg"))
+def award_paths(urls: Urls, award_id: str, image_type: str, credentials: bool, baked: bool = True) -> list[str]:
+    """The files award_files() makes, named without making them (`baked`: False when
+    the site bakes in the browser, bake_in_browser)."""
+    paths = [urls.award_json(award_id), urls.award_page(award_id)]
+    if baked:
+        paths.append(urls.award_baked(award_id, "png"))
+        if image_type == "svg":
+            paths.append(urls.award_baked(award_id, "svg"))
     if credentials:
-        paths += _credentials().award_paths(urls, award_id, image_type)
+        paths += _credentials().award_paths(urls, award_id, image_type, baked)
     return paths
 
 
 def award_files(ctx: Context, award: Award, signing_key) -> Iterator[Artifact]:
-    """Every file of one award: hosted assertion, baked images, page (and OB 3.0 credential)."""
+    """Every file of one award: hosted assertion, baked images, page (and OB 3.0 credential).
+    With bake_in_browser, no baked image: the award page makes them from the badge image."""
     yield from _ob2_award(ctx, award)
     if signing_key is not None:
         yield from _credentials().award_artifacts(ctx, award, signing_key)
@@ -86,6 +91,7 @@ def _ob2_documents(ctx: Context) -> Iterator[Artifact]:
     for name in EXTENSIONS:
         yield urls.extension_context(name), dump_json(ob2.extension_context(name, urls))
         yield urls.extension_schema(name), dump_json(ob2.extension_schema(name, urls))
+    yield urls.microcredential_context, dump_json({"@context": microcredentials.context(urls)})
 
 
 def _badge_images(ctx: Context) -> Iterator[Artifact]:
@@ -96,11 +102,14 @@ def _badge_images(ctx: Context) -> Iterator[Artifact]:
 
 
 def _ob2_award(ctx: Context, award: Award) -> Iterator[Artifact]:
-    """The hosted OB 2.0 assertion, and the badge image with it baked in."""
+    """The hosted OB 2.0 assertion, and the badge image with it baked in (unless the
+    browser bakes it: themes/default/static/bake.js makes the same bytes)."""
     urls = ctx.urls
     badge = ctx.site.badges[award.badge]
     doc = ob2.assertion(award, urls)
     yield urls.award_json(award.id), dump_json(doc)
+    if ctx.site.config.bake_in_browser:
+        return
     compact = compact_json(doc)
     yield urls.award_baked(award.id, "png"), bake_png(ctx.images[badge.id], compact)
     if badge.image_type == "svg":

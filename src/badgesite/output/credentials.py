@@ -41,17 +41,20 @@ def status_artifacts(ctx: Context, signing_key, lists: Iterable[StatusList]) -> 
         yield urls.status_list(status.ledger, status.number), dump_json(signed)
 
 
-def award_paths(urls: Urls, award_id: str, image_type: str) -> list[str]:
+def award_paths(urls: Urls, award_id: str, image_type: str, baked: bool = True) -> list[str]:
     """The files award_artifacts() makes, named without making them."""
-    paths = [urls.credential(award_id), urls.credential_baked(award_id, "png")]
-    if image_type == "svg":
-        paths.append(urls.credential_baked(award_id, "svg"))
+    paths = [urls.credential(award_id)]
+    if baked:
+        paths.append(urls.credential_baked(award_id, "png"))
+        if image_type == "svg":
+            paths.append(urls.credential_baked(award_id, "svg"))
     return paths
 
 
 def award_artifacts(ctx: Context, award: Award, signing_key) -> Iterator[tuple[str, bytes]]:
     """The award's signed credential, and the badge image with it baked in (PNG, and SVG
-    for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>)."""
+    for SVG badges: OB 3.0 baking, `openbadgecredential` / <openbadges:credential>),
+    unless the site bakes in the browser (bake_in_browser)."""
     site, urls = ctx.site, ctx.urls
     badge = site.badges[award.badge]
     parts = ctx.credential_parts.get(badge.id)  # what every credential of the badge shares
@@ -65,6 +68,8 @@ def award_artifacts(ctx: Context, award: Award, signing_key) -> Iterator[tuple[s
     doc = credential_from(award, badge.name, profile, achievement_doc, urls)
     signed = _sign(doc, ring, urls, ob3_date(award.issued), award.source, f"award '{award.id}'")
     yield urls.credential(award.id), dump_json(signed)
+    if site.config.bake_in_browser:  # the award page bakes it (themes/default/static/bake.js)
+        return
     compact = compact_json(signed)
     yield urls.credential_baked(award.id, "png"), bake_png(ctx.images[badge.id], compact, OB3_KEYWORD)
     if badge.image_type == "svg":

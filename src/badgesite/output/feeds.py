@@ -63,5 +63,11 @@ def catalogue(ctx: Context) -> bytes:
             "image": urls.url(urls.badge_image(badge.id, badge.image_type)),
             "ects": badge.study_load.ects if badge.study_load else None,
             "hours": badge.study_load.hours if badge.study_load else None, "eqf": badge.eqf,
+            "nlqf": badge.nlqf, "qf_ehea_cycle": badge.qf_ehea_cycle, "participation": badge.participation,
+            "quality_assurance": ({"text": badge.quality_assurance.text, "url": badge.quality_assurance.url}
+                                  if badge.quality_assurance else None),
+            "id_verification": badge.id_verification,
         })
-    return dump_json({"issuer": urls.url(urls.issuer_json), "badges": items})
+    issuer = site.config.issuer
+    return dump_json({"issuer": urls.url(urls.issuer_json), "issuer_country": issuer.country,
+                      "issuer_legal_identifier": issuer.legal_identifier, "badges": items})

@@ -5,6 +5,7 @@ Catalogue pages exist in every language of the site; award pages are unlisted
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterator
 
 from ..model import Award, Badge
@@ -100,12 +101,42 @@ def render_award(ctx: Context, award: Award) -> bytes:
     badge = site.badges[award.badge]
     language = site.config.language
     page = urls.award_page(award.id)
-    downloads = [("PNG", urls.award_baked(award.id, "png"))]
-    if badge.image_type == "svg":
-        downloads.append(("SVG", urls.award_baked(award.id, "svg")))
     credential = urls.credential(award.id) if ctx.has_credentials else None
+    baked = downloads(ctx, award, badge)
     return ctx.renderer.render(
         "award.html", page, language, award=award, **_award_badge_view(ctx, badge, language),
-        assertion=urls.award_json(award.id), downloads=downloads, credential=credential,
+        assertion=urls.award_json(award.id), downloads=baked, credential=credential,
+        wallet_downloads=[d for d in baked if d.credential],  # the OB 3.0 ones, for the wallet block
+        bake_in_browser=site.config.bake_in_browser,
         linkedin=linkedin_url(ctx, award, badge), card=urls.badge_card(badge.id),
         revocations=urls.revocations_json, alternates={})
+
+
+@dataclass(frozen=True)
+class Download:
+    """One download of the badge with the award baked in, on the award page."""
+
+    kind: str  # its data-download: png, svg, credential-png, credential-svg
+    label: str  # PNG, SVG
+    credential: bool  # OB 3.0 (the credential), else OB 2.0 (the assertion)
+    target: str  # the baked file the build writes
+    image: str  # what the browser bakes it from (bake_in_browser): the badge image,
+    document: str  # the published assertion or credential,
+    verify: str | None  # and for an OB 2.0 SVG, the hosted assertion's URL (output/bake.py, bake_svg)
+    filename: str
+
+    def __iter__(self):  # themes written before kind and the rest: {% for label, target in downloads %}
+        return iter((self.label, self.target))
+
+
+def downloads(ctx: Context, award: Award, badge: Badge) -> list[Download]:
+    """The award page's downloads of the badge with the award baked in."""
+    urls = ctx.urls
+    formats = ["png", "svg"] if badge.image_type == "svg" else ["png"]
+    made = [("", urls.award_baked, urls.award_json(award.id), "")]
+    if ctx.has_credentials:
+        made.append(("credential-", urls.credential_baked, urls.credential(award.id), "-credential"))
+    return [Download(prefix + ext, ext.upper(), bool(prefix), baked(award.id, ext), urls.badge_image(badge.id, ext),
+                     document, urls.url(document) if ext == "svg" and not prefix else None,
+                     f"{award.id}{suffix}.{ext}")
+            for prefix, baked, document, suffix in made for ext in formats]

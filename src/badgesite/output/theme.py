@@ -21,6 +21,7 @@ import markupsafe
 import yaml
 from markupsafe import Markup
 
+from ..countries import COUNTRIES
 from ..errors import BadgesiteError, Diagnostic
 from ..source.files import packaged_themes
 from ..urls import Urls, linker
@@ -45,8 +46,10 @@ def _bytecode_cache(site_root: Path):
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None  # a read-only site folder builds without the cache
-    # named after what the compiled code calls into (the `cache` tag): a new one never loads old code
-    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{TEMPLATE_CODE}.cache")
+    # named after what the compiled code calls into (the `cache` tag, by its module path): a new
+    # one, or the tag moved to another module, never loads old code
+    code = f"{TEMPLATE_CODE}.{FragmentCache.__module__}"
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{code}.cache")
 
 
 CACHE_FRAGMENTS = True
@@ -196,6 +199,7 @@ class Renderer:
         self.env.filters["markdown"] = self.markdown.markdown
         self.env.filters["json_script"] = json_script
         self.env.globals["language_name"] = lambda code: LANGUAGE_NAMES.get(code.split("-")[0], code.upper())
+        self.env.globals["country_name"] = lambda code: COUNTRIES[code][1] if code in COUNTRIES else code
         self.env.globals.update(globals_)
         config = globals_.get("config")
         issuer = getattr(config, "issuer", None)

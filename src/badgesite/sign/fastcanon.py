@@ -19,7 +19,8 @@ How it stays equal to pyld without re-implementing JSON-LD:
   it, through pyld), a keyword key, a value object, @list/@graph/@language/@index
   containers, reverse or @json terms, language-tagged strings, blank node
   identifiers in the input, relative or odd IRIs, control characters, integers
-  beyond 2**53, a @context list not in SUPPORTED_CONTEXTS.
+  beyond 2**53, a @context list not in SUPPORTED_CONTEXTS (optionally followed by one
+  inline context, which pyld's context processing compiles like the others).
 - The quads of a large node object with an id (the issuer, the achievement: the same in
   every credential of a badge) are remembered per exact content and reused; those of an
   object its owner declared unchanging (freeze()) by the object's identity.
@@ -30,6 +31,7 @@ How it stays equal to pyld without re-implementing JSON-LD:
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
 import math
 import re
@@ -316,18 +318,29 @@ def _dataset(doc: Any) -> _Dataset | None:
     """The document's quads (JSON-LD -> RDF), or None if the fast path does not handle it."""
     if not isinstance(doc, dict):
         return None
-    contexts = doc.get("@context")
+    contexts, local = doc.get("@context"), None
     if isinstance(contexts, str):
         contexts = (contexts,)
     elif isinstance(contexts, list) and all(isinstance(c, str) for c in contexts):
         contexts = tuple(contexts)
+    elif (isinstance(contexts, list) and len(contexts) > 1 and isinstance(contexts[-1], dict)
+          and all(isinstance(c, str) for c in contexts[:-1])):
+        # a supported list and one inline context after it (the terms of the EU
+        # micro-credential elements: microcredentials.context), processed by pyld as well
+        if tuple(contexts[:-1]) not in SUPPORTED_CONTEXTS:
+            return None
+        try:
+            inline = json.dumps(contexts[-1], sort_keys=True)
+        except (TypeError, ValueError):
+            return None
+        local, contexts = contexts, (*contexts[:-1], inline)
     else:
-        return None  # no @context, or an inline one
-    if contexts not in SUPPORTED_CONTEXTS:
+        return None  # no @context, or another form
+    if local is None and contexts not in SUPPORTED_CONTEXTS:
         return None
     dataset = _Dataset()
     try:
-        dataset.node(root(contexts), doc, root=True)
+        dataset.node(root(contexts, local), doc, root=True)
     except (Unsupported, RecursionError):
         return None
     return dataset

@@ -204,9 +204,13 @@ _OPTIONS = {**pyld_options(None), "isFrame": False, "keepFreeFloatingNodes": Fal
 _ROOTS: dict[tuple, Base] = {}
 
 
-def root(contexts: tuple) -> Base:
+def root(contexts: tuple, local: list | None = None) -> Base:
+    """The root context of `contexts` (its key); `local`: the @context list itself when
+    it ends with an inline context (then `contexts` names it by its JSON)."""
     base = _ROOTS.get(contexts)
     if base is None:
+        if len(_ROOTS) > 64:
+            _ROOTS.clear()
         initial = _PROC.initial_context(_OPTIONS)
-        base = _ROOTS[contexts] = Base(_process(initial, list(contexts)), root=True)
+        base = _ROOTS[contexts] = Base(_process(initial, local or list(contexts)), root=True)
     return base

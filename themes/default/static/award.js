@@ -1,7 +1,9 @@
 // Award page: the live status (valid / expired / revoked), worked out when the page is
 // opened from the published assertion and revocation list, so that a revocation published
-// after this page was built still shows; and the recipient check (nothing is sent anywhere).
+// after this page was built still shows; the recipient check (nothing is sent anywhere);
+// and, on a site that bakes in the browser, the baked badge downloads (bake.js).
 import * as OB from "./obcheck.js";
+import { bakeDownload } from "./bake.js";
 
 function main() {
   var dataEl = document.getElementById("award-data");
@@ -104,11 +106,61 @@ function main() {
     });
   }
 
+  wireDownloads(texts);
+
   var printButton = document.querySelector("[data-print]");
   if (printButton) {
     printButton.hidden = false;
     printButton.addEventListener("click", function () { window.print(); });
   }
+
+  // The wallet block's copy button: copies the credential's address (the field stays
+  // selectable by hand where the clipboard is not available).
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) return;
+    var label = button.textContent;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied") || label;
+        setTimeout(function () { button.textContent = label; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
+}
+
+// bake_in_browser: each download button fetches the badge image and the award's published
+// JSON from this site and hands over the baked file the build would have written.
+function wireDownloads(texts) {
+  var problem = document.querySelector("[data-download-problem]");
+  document.querySelectorAll("button[data-download]").forEach(function (control) {
+    control.hidden = false;
+    control.addEventListener("click", function () {
+      var data = control.dataset;
+      control.disabled = true;
+      if (problem) problem.hidden = true;
+      Promise.all([OB.fetchBytes(data.image), OB.fetchBytes(data.document)]).then(function (files) {
+        save(bakeDownload(data.download, files[0], files[1], data.verify), data.filename);
+      }).catch(function (error) {
+        if (!problem) return;
+        problem.textContent = OB.fill(texts.download_failed, { reason: (error && (error.reason || error.message)) || String(error) });
+        problem.hidden = false;
+      }).finally(function () { control.disabled = false; });
+    });
+  });
+}
+
+function save(blob, filename) {
+  var url = URL.createObjectURL(blob);
+  var link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
 }
 
 main();

@@ -46,9 +46,6 @@ export function checker(site, texts) {
     var claimed = claim.doc;
     var result = { checks: checks, facts: facts };
     var claimedTypes = types(claimed);
-    if (claimedTypes.indexOf("VerifiableCredential") >= 0 || claimedTypes.indexOf("OpenBadgeCredential") >= 0) {
-      throw new Problem("read_ob3");
-    }
     var readDetail = texts["read_ok_" + claim.kind] || texts.read_ok_json;
     if (!claimed || typeof claimed !== "object" || (claimedTypes.length && claimedTypes.indexOf("Assertion") < 0) ||
         !isHttp(claimed.id)) {

@@ -24,7 +24,6 @@ export function claimReader(site) {
 
   function embedded(found, kind) {
     if (!found || !found.text) throw new Problem(kind === "png" ? "read_no_png" : "read_no_svg");
-    if (found.credential) throw new Problem("read_ob3");
     return claimFromText(found.text, kind).then(function (claim) {
       claim.verifyAttr = found.verify || null;
       return claim;

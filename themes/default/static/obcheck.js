@@ -20,20 +20,37 @@ function FetchError(url, reason) {
 }
 FetchError.prototype = Object.create(Error.prototype);
 
-function fetchText(url) {
+// GET `url`; `read(response)` reads a response that answered 2xx.
+function fetchWith(url, read) {
   var controller = typeof AbortController === "function" ? new AbortController() : null;
   var timer = controller ? setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
   var options = { cache: "no-store", credentials: "omit", redirect: "follow" };
   if (controller) options.signal = controller.signal;
   return fetch(url, options).then(function (response) {
     if (!response.ok) throw new FetchError(url, "HTTP " + response.status);
+    return read(response);
+  }, function (error) {
+    throw new FetchError(url, error && error.name === "AbortError" ? "timeout" : "network");
+  }).finally(function () { if (timer) clearTimeout(timer); });
+}
+
+function fetchText(url) {
+  return fetchWith(url, function (response) {
     return response.text().then(function (text) {
       if (text.length > MAX_BYTES) throw new FetchError(url, "too large");
       return { text: text, url: response.url || url, type: response.headers.get("content-type") || "" };
     });
-  }, function (error) {
-    throw new FetchError(url, error && error.name === "AbortError" ? "timeout" : "network");
-  }).finally(function () { if (timer) clearTimeout(timer); });
+  });
+}
+
+// The bytes of a published file (a badge image, a JSON document as published), as a Uint8Array.
+function fetchBytes(url) {
+  return fetchWith(url, function (response) {
+    return response.arrayBuffer().then(function (buffer) {
+      if (buffer.byteLength > MAX_BYTES) throw new FetchError(url, "too large");
+      return new Uint8Array(buffer);
+    });
+  });
 }
 
 function fetchJson(url) {
@@ -161,5 +178,5 @@ function recipientMatches(recipient, email) {
 }
 
 export {
-  fill, fetchText, fetchJson, FetchError, today, day, formatDay, findRevocation, sha256Hex, recipientMatches
+  fill, fetchText, fetchBytes, fetchJson, FetchError, today, day, formatDay, findRevocation, sha256Hex, recipientMatches
 };

@@ -31,16 +31,36 @@ export function isPng(bytes) {
   return true;
 }
 
-// Open Badges baking, PNG: a tEXt, zTXt or iTXt chunk with the keyword "openbadges"
-// (OB 3.0: "openbadgecredential").
-export function readPng(bytes) {
+// The chunks of a PNG after its signature, up to IEND: {type, data, start, end} (bytes
+// start..end hold the whole chunk). A truncated chunk ends the list; bake.js uses it too.
+export function pngChunks(bytes) {
   var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  var chunks = [];
   var offset = 8;
   while (offset + 12 <= bytes.length) {
     var length = view.getUint32(offset);
+    var end = offset + 12 + length;
+    if (end > bytes.length) break;
     var type = latin1(bytes.subarray(offset + 4, offset + 8));
-    if (offset + 12 + length > bytes.length) break;
-    var chunk = bytes.subarray(offset + 8, offset + 8 + length);
+    chunks.push({ type: type, data: bytes.subarray(offset + 8, offset + 8 + length), start: offset, end: end });
+    if (type === "IEND") break;
+    offset = end;
+  }
+  return chunks;
+}
+
+// The keyword of a text chunk (tEXt, zTXt, iTXt): its bytes up to the first NUL, as Latin-1.
+export function textKeyword(data) {
+  var end = indexOfZero(data, 0);
+  return latin1(end < 0 ? data : data.subarray(0, end));
+}
+
+// Open Badges baking, PNG: a tEXt, zTXt or iTXt chunk with the keyword "openbadges"
+// (OB 3.0: "openbadgecredential").
+export function readPng(bytes) {
+  var chunks = pngChunks(bytes);
+  for (var i = 0; i < chunks.length; i++) {
+    var type = chunks[i].type, chunk = chunks[i].data;
     if (type === "iTXt" || type === "tEXt" || type === "zTXt") {
       var end = indexOfZero(chunk, 0);
       var keyword = end > 0 ? latin1(chunk.subarray(0, end)) : "";
@@ -50,8 +70,6 @@ export function readPng(bytes) {
         });
       }
     }
-    if (type === "IEND") break;
-    offset += 12 + length;
   }
   return Promise.resolve(null);
 }

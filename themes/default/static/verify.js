@@ -2,11 +2,12 @@
 // file, pasted JSON or a link; fetch the published (hosted) assertion, its BadgeClass and
 // Issuer; check them and explain every check in plain words. Nothing is uploaded: the
 // browser only fetches the published documents. Reading is in unbake.js and claims.js,
-// the checks in checks.js; this module is the page.
+// the checks in checks.js; an Open Badges 3.0 credential read the same way is checked by
+// ob3/check.js (loaded only then); this module is the page.
 import * as OB from "./obcheck.js";
 import { checker } from "./checks.js";
 import { claimReader } from "./claims.js";
-import { isHttp, refId, siteDocuments } from "./site.js";
+import { isHttp, refId, siteDocuments, types } from "./site.js";
 import { Problem } from "./unbake.js";
 
 function main() {
@@ -23,6 +24,15 @@ function main() {
   var checks = checker(site, texts);
   var verify = checks.verify, outcomeOf = checks.outcomeOf;
   function date(iso) { return OB.formatDay(iso, texts); }
+
+  // An Open Badges 3.0 credential goes to ob3/check.js; its result carries its own outcome.
+  function verifyClaim(claim, email) {
+    var kinds = types(claim.doc);
+    if (kinds.indexOf("VerifiableCredential") < 0 && kinds.indexOf("OpenBadgeCredential") < 0) return verify(claim, email);
+    return import("./ob3/check.js").then(function (ob3) {
+      return ob3.verifyCredential(claim, email, { texts: texts, fill: fill, getJson: site.getJson, date: date });
+    });
+  }
 
   var fileInput = form.querySelector("#verify-file");
   var textInput = form.querySelector("#verify-input");
@@ -50,7 +60,7 @@ function main() {
   }
 
   function showResult(result) {
-    var outcome = outcomeOf(result);
+    var outcome = result.outcome || outcomeOf(result);
     setOutcome(outcome[0], texts[outcome[1]]);
     showFacts(result);
     clear(checksEl);
@@ -113,7 +123,7 @@ function main() {
     checksEl.hidden = true;
     factsEl.hidden = true;
     var email = emailInput.value;
-    getClaim().then(function (claim) { return verify(claim, email); }).then(function (result) {
+    getClaim().then(function (claim) { return verifyClaim(claim, email); }).then(function (result) {
       if (mine === run) showResult(result);
     }).catch(function (problem) {
       if (mine === run) showProblem(problem);

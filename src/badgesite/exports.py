@@ -1,0 +1,100 @@
+"""The awards as European Digital Credentials, for sealing (`badgesite export edc DIR`).
+
+Every chosen award is made and checked first; only when all of them can be made is
+anything written (each file atomically, `<award id>.jsonld`), so DIR never holds a
+set of which some are not valid. What the site lacks is reported once, at
+badgesite.yaml; what a badge lacks, at each award of it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from .assemble import load_site  # noqa: F401 - the site to export, for the command
+from .config import CONFIG_FILE
+from .documents import edc
+from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
+from .model import Site
+from .output.bake import rasterise
+from .source.images import inspect
+from .source.yaml import load
+from .source.yaml.positions import PosDict
+from .urls import Urls
+
+FORMATS = ("edc",)
+
+
+def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, bytes]:
+    """{file name: bytes} of the EDC of each award (every award that is not revoked when
+    `award_ids` is None); BadgesiteError with every problem when any cannot be made."""
+    problems = Diagnostics()
+    if award_ids:
+        for award_id in award_ids:
+            if award_id not in site.awards:
+                hint = did_you_mean(award_id, site.awards)
+                raise UsageError(f"no award '{award_id}'" + (f" ({hint})" if hint else ""))
+        awards = [site.awards[i] for i in dict.fromkeys(award_ids)]
+        for award in awards:
+            if award.revoked:
+                problems.error(award.source.path, award.source.line, award.source.col,
+                               f"award '{award.id}' was revoked on {award.revoked.date}: it cannot be exported "
+                               "to be sealed")
+    else:
+        awards = [a for a in site.awards.values() if not a.revoked]
+    for missing in edc.site_lacks(site):
+        problems.error("badgesite.yaml", *_issuer_line(site), f"a European Digital Credential needs {missing}")
+    for award in awards:
+        for missing in edc.lacks(site, award):
+            problems.error(award.source.path, award.source.line, award.source.col,
+                           f"award '{award.id}': a European Digital Credential of badge '{award.badge}' needs "
+                           f"{missing}", f"see {site.badges[award.badge].source.path}")
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    urls = Urls(site.config.base_url, site.config.language)
+    images = _images(site, {a.badge for a in awards}, problems)
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    return {f"{award.id}.jsonld": _dump(edc.credential(site, award, urls, images[award.badge])) for award in awards}
+
+
+def _issuer_line(site: Site) -> tuple[int, int]:
+    """Where `issuer:` is in badgesite.yaml (the config keeps values, not positions)."""
+    data = load((Path(site.root) / CONFIG_FILE).read_text("utf-8"), CONFIG_FILE)
+    return data.kpos("issuer") if isinstance(data, PosDict) and "issuer" in data else (0, 0)
+
+
+def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str, bytes]:
+    """The PNG of each badge (an SVG badge drawn as PNG, as the build does)."""
+    found = {}
+    for badge_id in sorted(badge_ids):
+        badge = site.badges[badge_id]
+        data = (Path(site.root) / badge.image).read_bytes()
+        if badge.image_type == "svg":
+            info = inspect(data, badge.image)
+            try:
+                data = rasterise(data.decode("utf-8"), info.width, info.height)
+            except ValueError as exc:
+                problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
+                continue
+        found[badge_id] = data
+    return found
+
+
+def _dump(doc: dict) -> bytes:
+    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Each file written atomically: a reader sees the old file or the new one."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in sorted(files.items()):
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, folder / name)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
