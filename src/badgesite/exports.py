@@ -12,7 +12,6 @@ import os
 import tempfile
 from pathlib import Path
 
-from .assemble import load_site  # noqa: F401 - the site to export, for the command
 from .config import CONFIG_FILE
 from .documents import edc
 from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean

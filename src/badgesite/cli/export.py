@@ -6,16 +6,13 @@ from pathlib import Path
 
 from .. import exports
 from ..errors import BadgesiteError, UsageError
-from .report import site_folder
+from .report import load_or_say, site_folder
 
 
 def cmd_export(args, reporter) -> int:
     root = site_folder(args)
-    site, diagnostics = exports.load_site(root)
+    site = load_or_say(root, reporter, "export")
     if site is None:
-        reporter.diagnostics(diagnostics.sorted())
-        print("badgesite export: the site has errors; fix them first (see 'badgesite check'). Nothing was written.",
-              file=sys.stderr)
         return 1
     folder = Path(args.dir)
     if folder.exists() and not folder.is_dir():

@@ -11,13 +11,19 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from ..mail import queue
-from ..mail.outbox import OutboxError, repository
 from .report import load_or_say, site_folder
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _mail():
+    """The mail library: the queue and the outbox of award and revoke --notify, and
+    notify's sending (Jinja, smtplib, the HTTP client)."""
+    from .. import mail  # lazy: the outbox, the templates and the SMTP client, for these commands only
+
+    return mail
 
 
 class Telling:
@@ -27,10 +33,12 @@ class Telling:
     def __init__(self, root: Path, site, command: str):
         if site.config.mail is None:
             raise UsageError("--notify needs a mail: section in badgesite.yaml (from, smtp)")
-        self.root, self.site, self.command, self.queue, self.said = root, site, command, queue, ""
+        mail = _mail()
+        self.root, self.site, self.command, self.said = root, site, command, ""
+        self.queue, self.outbox_error = mail.queue, mail.outbox.OutboxError
         try:
-            self.outbox = queue.outbox_for(root, site)
-        except OutboxError as exc:
+            self.outbox = self.queue.outbox_for(root, site)
+        except self.outbox_error as exc:
             raise UsageError(str(exc)) from None
 
     def check_requests(self, requests):
@@ -58,17 +66,16 @@ class Telling:
     def _put(self, put, done: str):
         try:
             return put()
-        except OutboxError as exc:
+        except self.outbox_error as exc:
             print(f"badgesite {self.command}: {done}, but the message could not be queued: {exc}", file=sys.stderr)
             return None
 
 
 def cmd_notify(args, reporter) -> int:
-    from ..mail import deliver  # lazy: Jinja, smtplib and the HTTP client, for this command only
-
+    mail = _mail()
     root = site_folder(args)
     dry_run = Path(args.dry_run).resolve() if args.dry_run else None
-    if dry_run is not None and dry_run.is_relative_to(repository(root)):
+    if dry_run is not None and dry_run.is_relative_to(mail.outbox.repository(root)):
         raise UsageError(f"--dry-run {args.dry_run}: the messages hold e-mail addresses; "
                          "write them outside the site's repository")
     site = load_or_say(root, reporter, "notify")
@@ -77,11 +84,11 @@ def cmd_notify(args, reporter) -> int:
     if site.config.mail is None:
         raise UsageError("badgesite.yaml has no mail: section (from, smtp); see docs/commands.md")
     try:
-        outbox = queue.outbox_for(root, site)
+        outbox = mail.queue.outbox_for(root, site)
         with outbox.sending():  # one run at a time: two would send the same messages
-            result = deliver.deliver(site, outbox, live_check=not args.no_live_check, dry_run=dry_run,
-                                     password=os.environ.get(deliver.PASSWORD_ENV))
-    except (OutboxError, deliver.ComposeError) as exc:
+            result = mail.deliver.deliver(site, outbox, live_check=not args.no_live_check, dry_run=dry_run,
+                                          password=os.environ.get(mail.deliver.PASSWORD_ENV))
+    except (mail.outbox.OutboxError, mail.deliver.ComposeError) as exc:
         print(f"badgesite notify: error: {exc}; what was not sent stays queued", file=sys.stderr)
         return 1
     return _report(reporter, result, outbox, dry_run)

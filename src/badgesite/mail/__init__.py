@@ -9,3 +9,5 @@ templates) and sending them over SMTP. (config.py reads the `mail:` settings.)
 
 The command line is cli/notify.py (with the hooks of award and revoke).
 """
+
+from . import deliver, outbox, queue  # what the commands use (cli/notify.py)
