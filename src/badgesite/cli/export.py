@@ -4,12 +4,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .. import exports
 from ..errors import BadgesiteError, UsageError
 from .report import load_or_say, site_folder
 
 
 def cmd_export(args, reporter) -> int:
+    from .. import exports  # lazy: the EDC documents, baking and images, for this command only
+
     root = site_folder(args)
     site = load_or_say(root, reporter, "export")
     if site is None:
