@@ -110,3 +110,19 @@ def svg_root(data: bytes):
         elif event == "start" and root is None:
             root = item
     return root, declared
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's), started once for the whole run and shared by the page
+    tests; each test opens its own context. Skips when Chromium or Playwright is missing."""
+    from support.browser import chromium_path, launch
+
+    if chromium_path() is None:
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    playwright = sync_api.sync_playwright().start()
+    chromium = launch(playwright)
+    yield chromium
+    chromium.close()
+    playwright.stop()

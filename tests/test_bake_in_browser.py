@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import AWARDS, BADGE, CONFIG, make_site, png_bytes, run_cli
-from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.browser import AXE, StaticSite, run_axe
 from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 from badgesite.sitesize import SiteSize, format_size
@@ -145,17 +145,6 @@ def test_over_its_size_limit_a_site_is_told_to_bake_in_the_browser(tmp_path):
     assert code == 0 and "size_limit" not in err, out + err
     code, out, err = run_cli("build", "-s", str(root))
     assert code == 0 and not list(output.glob("awards/*.png")), out + err
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
-    playwright = sync_api.sync_playwright().start()
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.browser import AXE, StaticSite, chromium_path, run_axe
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -55,15 +55,6 @@ def server(example):
     site, output = example
     with StaticSite(output, urlsplit(site.config.base_url).path) as static:
         yield static
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_api.sync_playwright().start()
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture

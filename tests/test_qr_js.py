@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support.browser import StaticSite, chromium_path, launch
+from support.browser import StaticSite, chromium_path
 
 zxingcpp = pytest.importorskip("zxingcpp")
 segno = pytest.importorskip("segno")
@@ -59,7 +59,7 @@ def attr(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory):
+def page(tmp_path_factory, browser):
     root = tmp_path_factory.mktemp("qrsite")
     shutil.copyfile(QR_JS, root / "qr.js")
     items = "\n".join(
@@ -69,15 +69,14 @@ def page(tmp_path_factory):
     (root / "index.html").write_text(
         PAGE.replace("{items}", items).replace("{too_long}", "y" * (MAX_BYTES + 1)), "utf-8")
     errors: list[str] = []
-    with StaticSite(root) as site, sync_api.sync_playwright() as p:
-        browser = launch(p)
+    with StaticSite(root) as site:
         pg = browser.new_page(viewport={"width": 1200, "height": 900})
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
         pg.goto(site.base + "index.html")
         pg.wait_for_load_state("load")
         pg.errors = errors
         yield pg
-        browser.close()
+        pg.close()
 
 
 def decode(png: bytes) -> list:

@@ -147,38 +147,31 @@ def test_award_from_the_cli_while_serving(preview):
 
 # -- a real browser ---------------------------------------------------------------
 
-def test_an_open_page_reloads_by_itself(preview):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from support.browser import chromium_path, launch
-
-    if not chromium_path():
-        pytest.skip("needs Chromium (apt-get install chromium)")
+def test_an_open_page_reloads_by_itself(preview, browser):
     badge = preview.root / "content/badges/python-basics.md"
-    with playwright_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = browser.new_page()
-            page.goto(preview.url + "badges/python-basics/")
-            assert "Python Basics" in page.locator("h1").inner_text()
-            page.evaluate("window.__notReloaded = true")
+    page = browser.new_page()
+    try:
+        page.goto(preview.url + "badges/python-basics/")
+        assert "Python Basics" in page.locator("h1").inner_text()
+        page.evaluate("window.__notReloaded = true")
 
-            start = time.monotonic()
-            edit(badge, "name: Python Basics", "name: Python Live")
-            page.wait_for_function("document.querySelector('h1') && "
-                                   "document.querySelector('h1').textContent.includes('Python Live')", timeout=20_000)
-            print(f"\nedit -> reloaded page: {time.monotonic() - start:.2f} s")
-            assert page.evaluate("window.__notReloaded === undefined"), "the page was reloaded, not patched"
+        start = time.monotonic()
+        edit(badge, "name: Python Basics", "name: Python Live")
+        page.wait_for_function("document.querySelector('h1') && "
+                               "document.querySelector('h1').textContent.includes('Python Live')", timeout=20_000)
+        print(f"\nedit -> reloaded page: {time.monotonic() - start:.2f} s")
+        assert page.evaluate("window.__notReloaded === undefined"), "the page was reloaded, not patched"
 
-            edit(badge, "criteria:", "criterias:")
-            overlay = page.locator("#badgesite-error")
-            overlay.wait_for(state="visible", timeout=20_000)
-            assert "unknown key 'criterias'" in overlay.inner_text()
-            assert "Python Live" in page.locator("h1").inner_text(), "the last good page stays below"
+        edit(badge, "criteria:", "criterias:")
+        overlay = page.locator("#badgesite-error")
+        overlay.wait_for(state="visible", timeout=20_000)
+        assert "unknown key 'criterias'" in overlay.inner_text()
+        assert "Python Live" in page.locator("h1").inner_text(), "the last good page stays below"
 
-            edit(badge, "criterias:", "criteria:")
-            page.wait_for_function("!document.getElementById('badgesite-error')", timeout=20_000)
-        finally:
-            browser.close()
+        edit(badge, "criterias:", "criteria:")
+        page.wait_for_function("!document.getElementById('badgesite-error')", timeout=20_000)
+    finally:
+        page.close()
 
 
 # -- the command itself -------------------------------------------------------------

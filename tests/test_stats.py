@@ -162,33 +162,29 @@ def test_html_report_is_self_contained_with_charts_and_tables(tmp_path: Path):
     assert (again / "index.html").read_bytes() == (report / "index.html").read_bytes()  # same input, same bytes
 
 
-def _browser():
-    from support.browser import AXE, chromium_path
+def _needs_axe():
+    from support.browser import AXE
 
-    if chromium_path() is None or not AXE.is_file():
-        pytest.skip("needs Chromium and axe-core (./scripts/test installs both)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    return sync_api
+    if not AXE.is_file():
+        pytest.skip("needs axe-core (./scripts/test installs it)")
 
 
-def test_html_report_has_no_axe_violations(tmp_path: Path):
-    from support.browser import launch, run_axe
+def test_html_report_has_no_axe_violations(tmp_path: Path, browser):
+    from support.browser import run_axe
 
-    sync_api = _browser()
+    _needs_axe()
     root = ledger_site(tmp_path / "site")
     report = tmp_path / "report"
     assert run_cli("stats", "--html", str(report), "--today", TODAY, "-s", str(root))[0] == 0
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
-        try:
-            page = chromium.new_page(viewport={"width": 1280, "height": 900})
-            page.goto((report / "index.html").as_uri())
-            assert page.locator("figure svg").count() == 3
-            assert run_axe(page) == []
-            page.set_viewport_size({"width": 390, "height": 800})  # a phone
-            assert run_axe(page) == []
-        finally:
-            chromium.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto((report / "index.html").as_uri())
+        assert page.locator("figure svg").count() == 3
+        assert run_axe(page) == []
+        page.set_viewport_size({"width": 390, "height": 800})  # a phone
+        assert run_axe(page) == []
+    finally:
+        page.close()
 
 
 # -- the public page ----------------------------------------------------------------------
@@ -228,25 +224,23 @@ def test_private_is_the_default_and_publishes_nothing(tmp_path: Path):
     assert not any("stats" in p.parts for p in output.rglob("*"))
 
 
-def test_public_page_has_no_axe_violations(tmp_path: Path):
+def test_public_page_has_no_axe_violations(tmp_path: Path, browser):
     from badgesite.build import build
-    from support.browser import StaticSite, launch, run_axe
+    from support.browser import StaticSite, run_axe
 
-    sync_api = _browser()
+    _needs_axe()
     root = ledger_site(tmp_path / "site", "stats: public\nlanguages: [en, nl]\n")
     output = tmp_path / "out"
     build(root, output)
-    with StaticSite(output, urlsplit("https://example.org/badges/").path) as static, \
-            sync_api.sync_playwright() as playwright:
-        chromium = launch(playwright)
+    with StaticSite(output, urlsplit("https://example.org/badges/").path) as static:
+        page = browser.new_page()
         try:
-            page = chromium.new_page()
             for path in ("stats/", "nl/stats/"):
                 page.goto(static.base + path)
                 assert page.locator("h1").inner_text() in ("Statistics", "Statistieken")
                 assert run_axe(page) == [], path
         finally:
-            chromium.close()
+            page.close()
     assert "minder dan 5" in _page_text(output / "nl" / "stats" / "index.html")
 
 

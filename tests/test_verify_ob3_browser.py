@@ -33,7 +33,7 @@ from badgesite.build import build
 from badgesite.documents import bitstring
 from badgesite.sign import ed25519, multibase, proof
 
-from support.browser import AXE, StaticSite, chromium_path, launch, run_axe
+from support.browser import AXE, StaticSite, chromium_path, run_axe
 from support.vcharness import harness_problem, verify_credentials
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -202,15 +202,6 @@ def test_the_ledger_and_digital_bazaar_agree(world, harness):
 
 
 # -- the browser ----------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_api.sync_playwright().start()
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
-    playwright.stop()
-
 
 @pytest.fixture
 def page(browser, world):

@@ -21,7 +21,7 @@ from conftest import REPO, make_site
 
 sync_api = pytest.importorskip("playwright.sync_api")
 zxingcpp = pytest.importorskip("zxingcpp")
-from support.browser import AXE, StaticSite, chromium_path, launch, run_axe  # noqa: E402
+from support.browser import AXE, StaticSite, chromium_path, run_axe  # noqa: E402
 
 if not chromium_path():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -49,15 +49,6 @@ def server(example):
     site, output = example
     with StaticSite(output, urlsplit(site.config.base_url).path) as static:
         yield static
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = sync_api.sync_playwright().start()
-    chromium = launch(playwright)
-    yield chromium
-    chromium.close()
-    playwright.stop()
 
 
 @pytest.fixture
