@@ -20,7 +20,7 @@ import jinja2
 import yaml
 
 from ..model import Site
-from ..output.context import linkedin_url, make_context  # the award pages' "Add to LinkedIn" link
+from ..output.context import Context, linkedin_url  # the award pages' "Add to LinkedIn" link
 from ..output.markup import format_date, readable_accent
 from ..output.theme import theme_dirs
 from ..urls import Urls
@@ -51,8 +51,10 @@ class Composer:
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.domain = self.mail.sender.rsplit("@", 1)[-1].rstrip(">").strip() or None
         self._texts: dict[str, dict] = {}
-        # LinkedIn's add-to-profile link, made by the same function as on award pages
-        self._pages = make_context(site)
+        # LinkedIn's add-to-profile link, made by the same function as on award pages; it
+        # reads only the site, urls and its memos, so no renderer and no badge images
+        # (make_context would build a Jinja renderer and rasterise every SVG badge)
+        self._pages = Context(site, self.urls, None)
 
     def texts(self, language: str) -> dict:
         """The theme's texts in `language`, English for anything it lacks."""
