@@ -7,13 +7,13 @@ badgesite.yaml; what a badge lacks, at each award of it.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
 from .config import setting_position
 from .documents import edc
+from .documents.json import dump_json
 from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
 from .model import Site
 from .output.bake import rasterise
@@ -56,7 +56,7 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
     images = _images(site, {a.badge for a in awards}, problems)
     if problems:
         raise BadgesiteError(problems.sorted())
-    return {f"{award.id}.jsonld": _dump(edc.credential(site, award, urls, images[award.badge])) for award in awards}
+    return {f"{award.id}.jsonld": dump_json(edc.credential(site, award, urls, images[award.badge])) for award in awards}
 
 
 def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str, bytes]:
@@ -74,10 +74,6 @@ def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str,
                 continue
         found[badge_id] = data
     return found
-
-
-def _dump(doc: dict) -> bytes:
-    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
