@@ -16,16 +16,15 @@ def check(root: Path, base: str | None = None) -> tuple[Site | None, list[Diagno
     """(the site or None, every problem sorted, the review's summary or None, the size a
     build would publish, projected from the last build; None before the first)."""
     site, diagnostics = load_site(root)
-    if site is not None:
-        diagnostics.extend(check_design(site).items)
+    if site is None:
+        return None, diagnostics.sorted(), None, None
+    diagnostics.extend(check_design(site).items)
     problems = diagnostics.sorted()
     summary = None
-    if site is not None and base:
+    if base:
         summary, found = review(root, site, base)
         problems += found
-    size = None
-    if site is not None:
-        size = projection(root / "output", site)
-        verdict = size and judge(size, site.config.bake_in_browser)
-        problems += [verdict] if verdict else []
+    size = projection(root / "output", site)
+    verdict = size and judge(size, site.config.bake_in_browser)
+    problems += [verdict] if verdict else []
     return site, problems, summary, size

@@ -119,6 +119,21 @@ def load_config(root: Path, diagnostics: Diagnostics) -> Config | None:
                   size_limit=size_limit, mail=mail)
 
 
+def setting_position(root: Path, keys: tuple[str, ...], value: bool = True) -> tuple[int, int] | None:
+    """(line, col) in badgesite.yaml of a setting such as ("issuer", "color"): of its
+    value, or of its key when `value` is False; None when it cannot be found (the
+    Config keeps values, not positions)."""
+    try:
+        data = load(read_text(root, Path(root) / CONFIG_FILE), CONFIG_FILE)
+    except (SourceError, YamlError):
+        return None
+    for key in keys[:-1]:
+        data = data.get(key) if isinstance(data, PosDict) else None
+    if not isinstance(data, PosDict) or keys[-1] not in data:
+        return None
+    return data.vpos(keys[-1]) if value else data.kpos(keys[-1])
+
+
 def _size_limit(f: Fields) -> SizeLimit:
     if not f.has("size_limit"):
         return SizeLimit()

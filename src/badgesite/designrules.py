@@ -20,12 +20,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import setting_position
 from .errors import Diagnostics
 from .model import Site
 from .source.badges import BADGES_DIR, read_badges
-from .source.files import SourceError, read_text, relpath
+from .source.files import relpath
 from .source.images import ImageError, inspect
-from .source.yaml import PosDict, YamlError, load
+from .source.yaml import PosDict
 from .output.bake import rasterise
 from .output.markup import contrast
 from .output.themecolours import GRAPHIC_CONTRAST, TEXT_CONTRAST, TEXT_PAIRS, site_css, variables
@@ -196,13 +197,7 @@ def _image_alt(meta: dict[str, list], diagnostics: Diagnostics) -> None:
 
 def _config_line(root: Path, keys: tuple[str, ...]) -> int:
     """The line of a setting in badgesite.yaml (1 when it cannot be found)."""
-    try:
-        data = load(read_text(root, root / "badgesite.yaml"), "badgesite.yaml")
-    except (SourceError, YamlError):
-        return 1
-    for key in keys[:-1]:
-        data = data.get(key) if isinstance(data, PosDict) else None
-    return data.vpos(keys[-1])[0] if isinstance(data, PosDict) and keys[-1] in data else 1
+    return (setting_position(root, keys) or (1, 0))[0]
 
 
 def _contrast(root: Path, site: Site, diagnostics: Diagnostics) -> None:

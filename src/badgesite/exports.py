@@ -7,19 +7,17 @@ badgesite.yaml; what a badge lacks, at each award of it.
 """
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
 
-from .config import CONFIG_FILE
+from .config import setting_position
 from .documents import edc
+from .documents.json import dump_json
 from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
 from .model import Site
 from .output.bake import rasterise
 from .source.images import inspect
-from .source.yaml import load
-from .source.yaml.positions import PosDict
 from .urls import Urls
 
 FORMATS = ("edc",)
@@ -42,8 +40,11 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
                                "to be sealed")
     else:
         awards = [a for a in site.awards.values() if not a.revoked]
-    for missing in edc.site_lacks(site):
-        problems.error("badgesite.yaml", *_issuer_line(site), f"a European Digital Credential needs {missing}")
+    site_lacks = edc.site_lacks(site)
+    if site_lacks:
+        issuer = setting_position(Path(site.root), ("issuer",), value=False) or (0, 0)
+    for missing in site_lacks:
+        problems.error("badgesite.yaml", *issuer, f"a European Digital Credential needs {missing}")
     for award in awards:
         for missing in edc.lacks(site, award):
             problems.error(award.source.path, award.source.line, award.source.col,
@@ -55,13 +56,7 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
     images = _images(site, {a.badge for a in awards}, problems)
     if problems:
         raise BadgesiteError(problems.sorted())
-    return {f"{award.id}.jsonld": _dump(edc.credential(site, award, urls, images[award.badge])) for award in awards}
-
-
-def _issuer_line(site: Site) -> tuple[int, int]:
-    """Where `issuer:` is in badgesite.yaml (the config keeps values, not positions)."""
-    data = load((Path(site.root) / CONFIG_FILE).read_text("utf-8"), CONFIG_FILE)
-    return data.kpos("issuer") if isinstance(data, PosDict) and "issuer" in data else (0, 0)
+    return {f"{award.id}.jsonld": dump_json(edc.credential(site, award, urls, images[award.badge])) for award in awards}
 
 
 def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str, bytes]:
@@ -79,10 +74,6 @@ def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str,
                 continue
         found[badge_id] = data
     return found
-
-
-def _dump(doc: dict) -> bytes:
-    return (json.dumps(doc, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
