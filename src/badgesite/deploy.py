@@ -37,6 +37,7 @@ from .config import LANGUAGE
 from .objectstore import Bucket, StoreError, parse_target  # noqa: F401 (the command's whole API is here)
 from .outputindex import current as output_index  # noqa: F401
 from .outputindex import size_of
+from .source.files import replace_file
 from .urls import Urls
 
 STATE = ".badgesite-deploy/"
@@ -157,10 +158,7 @@ def _cached(cache: Path | None) -> tuple[bytes | None, str | None]:
 
 def _remember(cache: Path, data: bytes, etag: str | None) -> None:
     if etag and "\n" not in etag:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_name(cache.name + ".tmp")
-        tmp.write_bytes(etag.encode() + b"\n" + data)
-        os.replace(tmp, cache)
+        replace_file(cache, etag.encode() + b"\n" + data, sync=False)  # a cache: fetched again if lost
 
 
 def make_plan(local: dict[str, str], remote: Remote, delete: bool = False) -> Plan:

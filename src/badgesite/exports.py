@@ -7,8 +7,6 @@ badgesite.yaml; what a badge lacks, at each award of it.
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from .config import setting_position
@@ -17,6 +15,7 @@ from .documents.json import dump_json
 from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
 from .model import Site
 from .output.bake import rasterise
+from .source.files import replace_file
 from .source.images import inspect
 from .urls import Urls
 
@@ -78,13 +77,5 @@ def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str,
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:
     """Each file written atomically: a reader sees the old file or the new one."""
-    folder.mkdir(parents=True, exist_ok=True)
     for name, data in sorted(files.items()):
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, folder / name)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_file(folder / name, data)

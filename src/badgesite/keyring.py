@@ -23,6 +23,7 @@ from pathlib import Path
 
 from .config import load_config
 from .errors import BadgesiteError, Diagnostic, Diagnostics
+from .source.files import replace_file
 from .source.keyfile import KEY_ID, KEYS_FILE, PublicKey, read_history
 from .urls import Urls
 
@@ -106,9 +107,7 @@ def write_history(root: Path, history: list[PublicKey], did: str) -> Path:
         if key.added:
             lines.append(f"    added: {key.added}")
     path = Path(root) / KEYS_FILE
-    tmp = path.with_name(f".{KEYS_FILE}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    replace_file(path, "\n".join(lines) + "\n")
     return path
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import orjson
 
+from .source.files import replace_file
 from .write import read_state
 
 INDEX_VERSION = 2
@@ -122,10 +123,7 @@ def _load(path: Path) -> dict | None:
 
 
 def _save(path: Path, data: dict) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(orjson.dumps({"version": INDEX_VERSION, **data}))
-    os.replace(tmp, path)
+    replace_file(path, orjson.dumps({"version": INDEX_VERSION, **data}), sync=False)  # a cache: remade if lost
 
 
 def entry(digest: str, size: int) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+
+from ..source.files import replace_file
 
 
 try:
@@ -131,24 +132,7 @@ class _Text:
     def save(self, text: str) -> None:
         if self.crlf:
             text = text.replace("\n", "\r\n")
-        atomic_write(self.path, ("\ufeff" if self.bom else "") + text)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(temp, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+        replace_file(self.path, ("\ufeff" if self.bom else "") + text)
 
 
 def _compose(text: str, path: Path):

@@ -87,3 +87,24 @@ def packaged_themes() -> Path:
     package = Path(__file__).resolve().parents[1]  # badgesite/
     packaged = package / "themes"
     return packaged if packaged.is_dir() else package.parent.parent / "themes"
+
+
+def replace_file(path: Path, data: bytes | str, sync: bool = True) -> None:
+    """Write `data` (text as UTF-8, line ends kept) to `path` through a temporary file in the
+    same folder, then rename it into place: a reader sees the old file or the new one, never
+    half of one. The file keeps its permissions; `sync` flushes it to disk first (user
+    files: a ledger, keys.yaml, an export), which caches the next build remakes can skip."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(temp, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
