@@ -111,6 +111,12 @@ def read_state(output: Path) -> dict:
     return state
 
 
+def live_build(state: dict) -> dict:
+    """The live build's record in a state record (read_state), {} when there is none."""
+    last = (state.get("live") or {}).get("build")
+    return last if isinstance(last, dict) else {}
+
+
 def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
     path = _beside(output, "state.json")
     tmp = path.with_name(path.name + ".tmp")

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..assemble import load_badges, load_site
 from ..errors import BadgesiteError, Diagnostics
 from ..model import Site
-from ..write import read_state
+from ..write import live_build, read_state
 from .ledgers import LedgerFile, from_site, load_ledgers
 from .memos import recall_decoded, remember_decoded
 from .store import Store
@@ -30,7 +30,7 @@ def load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Sit
     ledgers = None
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded
-        last = (read_state(output).get("live") or {}).get("build") or {} if trust_cache else {}
+        last = live_build(read_state(output)) if trust_cache else {}
         previous = last.get("ledgers") if isinstance(last.get("ledgers"), dict) else {}
         ledgers = load_ledgers(root, config, badges, broken, store if trust_cache else store.untrusted(), previous)
     if ledgers is None:
