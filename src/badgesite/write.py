@@ -265,7 +265,7 @@ class Staging:
             self.incremental = True
         else:
             # the live site's record stays (without its spare) until commit: a build that
-            # fails still knows what the live site published (see build._keep_credentials)
+            # fails still knows what the live site published (see incremental/permanent.keep_credentials)
             previous = read_state(output).get("live") if fresh else None
             if previous is not None:
                 _write_state(output, previous, None)

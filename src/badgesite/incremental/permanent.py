@@ -24,9 +24,10 @@ def published_credentials(output: Path) -> bool:
     return bool(live_build(read_state(output)).get("credentials"))
 
 
-def keep_credentials(output: Path) -> None:
-    """Refuse to build without a signing key over a build that published credentials."""
-    if published_credentials(output):
+def keep_credentials(output: Path, state: dict) -> None:
+    """Refuse to build without a signing key over a build that published credentials
+    (`state`: the state record of `output`, write.read_state)."""
+    if live_build(state).get("credentials"):
         raise BadgesiteError([Diagnostic(
             str(output), 0, 0, "the last build published Open Badges 3.0 credentials and no signing key was "
             "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
