@@ -59,9 +59,10 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         if unchanged is not None and not clean:
             return unchanged
     store = Store(root / CACHE_DIR / "ledgers")
-    site, ledgers, diagnostics = load(root, store, output, trust_cache=not clean)
+    live = read_state(output)
+    site, ledgers, diagnostics = load(root, store, live, trust_cache=not clean)
     if signing_key is None and not unsigned:
-        keep_credentials(output)
+        keep_credentials(output, live)
     markdown = recall_markdown(store)
     context = make_context(site, markdown)
     context.has_credentials = signing_key is not None
@@ -69,7 +70,6 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     context.award_facts = lambda: [entry.fact() for ledger in ledgers for entry in ledger.items()]
     base = base_fingerprint(context, signing_key_id(context, signing_key))
     content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
-    live = read_state(output)
     gone_badges(live, site.badges, context.urls, diagnostics)
     last = None if clean else reusable(live, base, ledgers, store)
     staging = Staging(output, fresh=last is None)

@@ -111,6 +111,12 @@ def read_state(output: Path) -> dict:
     return state
 
 
+def live_build(state: dict) -> dict:
+    """The live build's record in a state record (read_state), {} when there is none."""
+    last = (state.get("live") or {}).get("build")
+    return last if isinstance(last, dict) else {}
+
+
 def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
     path = _beside(output, "state.json")
     tmp = path.with_name(path.name + ".tmp")
@@ -259,7 +265,7 @@ class Staging:
             self.incremental = True
         else:
             # the live site's record stays (without its spare) until commit: a build that
-            # fails still knows what the live site published (see build._keep_credentials)
+            # fails still knows what the live site published (see incremental/permanent.keep_credentials)
             previous = read_state(output).get("live") if fresh else None
             if previous is not None:
                 _write_state(output, previous, None)

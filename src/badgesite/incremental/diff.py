@@ -17,7 +17,7 @@ from ..model import Badge
 from ..output.artifacts import award_paths, site_files, status_files
 from ..output.context import Context
 from ..output.theme import Deferred
-from ..write import Staging
+from ..write import Staging, live_build
 from .fingerprints import page_fingerprint
 from .blocks import read_entries
 from .ledgers import LedgerFile
@@ -38,8 +38,8 @@ def reusable(state: dict, base: str, ledgers: list[LedgerFile], store: Store) ->
     the same base, and the records of every ledger file that changed are still known.
     Otherwise (a badge, the config, a template or the key changed; the cache is gone)
     every award is made again, into an empty folder."""
-    last = (state.get("live") or {}).get("build")
-    if not isinstance(last, dict) or last.get("base") != base:
+    last = live_build(state)
+    if not last or last.get("base") != base:
         return None
     now = {ledger.path: ledger for ledger in ledgers}
     for path, key in last["ledgers"].items():

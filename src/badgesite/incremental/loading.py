@@ -12,16 +12,17 @@ from pathlib import Path
 from ..assemble import load_badges, load_site
 from ..errors import BadgesiteError, Diagnostics
 from ..model import Site
-from ..write import read_state
+from ..write import live_build
 from .ledgers import LedgerFile, from_site, load_ledgers
 from .memos import recall_decoded, remember_decoded
 from .store import Store
 
 
-def load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
+def load(root: Path, store: Store, state: dict, trust_cache: bool) -> tuple[Site, list[LedgerFile], Diagnostics]:
     """The site without its awards, and its ledger files: entry by entry, from the cache
     where an entry is known (never in a clean build, which only fills the cache); the
-    reference way whenever there is any problem, which reports it with its position."""
+    reference way whenever there is any problem, which reports it with its position.
+    `state`: the output's state record (write.read_state)."""
     diagnostics = Diagnostics()
     remembered = recall_decoded(store) if trust_cache else set()
     known = set(remembered)  # PNG badge images decoded in full before (see source/images.inspect)
@@ -30,7 +31,7 @@ def load(root: Path, store: Store, output: Path, trust_cache: bool) -> tuple[Sit
     ledgers = None
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded
-        last = (read_state(output).get("live") or {}).get("build") or {} if trust_cache else {}
+        last = live_build(state) if trust_cache else {}
         previous = last.get("ledgers") if isinstance(last.get("ledgers"), dict) else {}
         ledgers = load_ledgers(root, config, badges, broken, store if trust_cache else store.untrusted(), previous)
     if ledgers is None:

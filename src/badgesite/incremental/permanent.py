@@ -16,22 +16,18 @@ from ..errors import BadgesiteError, Diagnostic, Diagnostics
 from ..urls import Urls
 from ..source.files import CACHE_DIR
 from ..source.keyfile import read_history
-from ..write import read_state
-
-
-def _live_record(state: dict) -> dict:
-    last = (state.get("live") or {}).get("build")
-    return last if isinstance(last, dict) else {}
+from ..write import live_build, read_state
 
 
 def published_credentials(output: Path) -> bool:
     """The live build in `output` published Open Badges 3.0 credentials."""
-    return bool(_live_record(read_state(output)).get("credentials"))
+    return bool(live_build(read_state(output)).get("credentials"))
 
 
-def keep_credentials(output: Path) -> None:
-    """Refuse to build without a signing key over a build that published credentials."""
-    if published_credentials(output):
+def keep_credentials(output: Path, state: dict) -> None:
+    """Refuse to build without a signing key over a build that published credentials
+    (`state`: the state record of `output`, write.read_state)."""
+    if live_build(state).get("credentials"):
         raise BadgesiteError([Diagnostic(
             str(output), 0, 0, "the last build published Open Badges 3.0 credentials and no signing key was "
             "found (BADGESITE_SIGNING_KEY is not set, and there is no key file), so this build would delete them",
@@ -53,7 +49,7 @@ def preview_folder(root: Path, signing_key, note: str | None) -> tuple[Path, str
 
 def gone_badges(state: dict, badges: dict, urls: Urls, diagnostics: Diagnostics) -> None:
     """A warning for every badge the live build published that this one does not."""
-    published = _live_record(state).get("image_types")  # badge id -> image type
+    published = live_build(state).get("image_types")  # badge id -> image type
     for badge_id in sorted(set(published if isinstance(published, dict) else {}) - set(badges)):
         diagnostics.warning(f"content/badges/{badge_id}.md", 0, 0,
                             f"badge '{badge_id}' was published by the last build and is gone: "
@@ -77,8 +73,9 @@ def gone_pages(state: dict, made: dict, badges: dict, urls: Urls, diagnostics: D
     """One warning for the pages (HTML) the live build published that this build does
     not make (`made`: its site-wide files), besides those of a badge that is gone
     (gone_badges names it)."""
-    published = _live_record(state).get("site")
-    gone_badges_ = set(_live_record(state).get("image_types") or {}) - set(badges)
+    last = live_build(state)
+    published = last.get("site")
+    gone_badges_ = set(last.get("image_types") or {}) - set(badges)
     pages = sorted(rel for rel in (published if isinstance(published, dict) else {})
                    if rel.endswith(".html") and rel not in made and rel != urls.not_found
                    and not gone_badges_ & set(rel.split("/")))

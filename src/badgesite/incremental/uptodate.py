@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, Diagnostics
-from ..write import read_state
+from ..write import live_build, read_state
 from .fingerprints import input_digest
 
 
@@ -28,8 +28,8 @@ class BuildResult:
 def current_build(root: Path, output: Path, signing_key) -> tuple[str, BuildResult | None]:
     """(input digest, the result of the last build when nothing changed since, else None)."""
     inputs = input_digest(root, output, signing_key)
-    last = (read_state(output).get("live") or {}).get("build")
-    if not isinstance(last, dict) or last.get("inputs") != inputs:
+    last = live_build(read_state(output))
+    if not last or last.get("inputs") != inputs:
         return inputs, None
     diagnostics = Diagnostics([Diagnostic(*d) for d in last.get("warnings", [])])
     return inputs, BuildResult(output, last["files"], last["awards"], last["badges"], diagnostics=diagnostics,
