@@ -38,11 +38,16 @@ sys.path.insert(0, str(HERE))
 
 from generate import add_award, edit_award, generate, revoke_award  # noqa: E402
 
+from badgesite.folders import wait_for_spare  # noqa: E402
+
 
 def settle(site: Path | None = None) -> None:
-    """Before every measurement (not timed): wait until the low-priority process that
-    deletes a replaced output folder is done, and flush written files to disk, so that
+    """Before every measurement (not timed): wait until the low-priority processes that
+    a build leaves behind are done (the one that links a clean build's spare folder, the
+    one that deletes a replaced output folder), and flush written files to disk, so that
     no run pays for the one before it."""
+    if site is not None:
+        wait_for_spare(site / "output")
     deadline = time.monotonic() + 600
     while site is not None and any(site.glob(".output.trash*")) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -28,7 +28,7 @@ LAYERS = [
     ["badgesite.documents"],  # OB 2.0 and OB 3.0 documents: pure functions of the model
     ["badgesite.keyring"],  # the signing key's custody
     ["badgesite.output"],  # every output file as (path, bytes): pages, cards, baked images, credentials
-    ["badgesite.write", "badgesite.outputindex", "badgesite.sitesize"],  # the staging folder, the swap, its size
+    ["badgesite.folders", "badgesite.write", "badgesite.outputindex", "badgesite.sitesize"],  # the staging folder, the swap, its size
     ["badgesite.incremental"],  # what changed since the last build: the one seam
     ["badgesite.build"],  # the pipeline
     ["badgesite.review", "badgesite.designrules", "badgesite.verify", "badgesite.authoring", "badgesite.serve",

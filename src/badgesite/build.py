@@ -123,7 +123,7 @@ def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key
     todo: list[tuple[int, int] | Badge] = [*work.cards, *work.awards]
     if not todo:
         return
-    shared = (ctx, ledgers, staging.path, staging.twin, signing_key)
+    shared = (ctx, ledgers, staging.path, not staging.incremental, signing_key)
     processes = workers.jobs(jobs) if len(todo) >= PARALLEL_FROM else 1
     if processes == 1:
         staging.written_by_worker(_make_chunk(shared, todo))
@@ -139,7 +139,7 @@ def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key
 def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
     """Make the files of a part of the work; the paths written (only their number in a
     fresh folder, where nobody needs the list)."""
-    ctx, ledgers, folder, twin, signing_key = shared
+    ctx, ledgers, folder, fresh, signing_key = shared
     written, made = [], set()
     for item in chunk:
         if isinstance(item, Badge):  # its share card
@@ -150,6 +150,6 @@ def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str
             award = ledger.item(position).award(ledger.path, ledger.stem, position)
             files = award_files(ctx, award, signing_key)
         for rel, data in files:
-            put(folder, twin, rel, data, made)
+            put(folder, fresh, rel, data, made)
             written.append(rel)
-    return written if twin is None else len(written)
+    return len(written) if fresh else written

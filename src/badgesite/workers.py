@@ -6,6 +6,7 @@ results travel. Where the platform cannot fork, the caller does the work itself.
 """
 from __future__ import annotations
 
+import gc
 import os
 from typing import Callable, Iterable, Iterator
 
@@ -29,11 +30,15 @@ def fork_map(function: Callable, shared, tasks: Iterable, processes: int, ordere
     import multiprocessing
 
     _WORK = (function, shared)
+    # what exists now is never collected in a worker: the collector would touch every
+    # object, and so copy every page the worker shares with this process
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             yield from (pool.imap if ordered else pool.imap_unordered)(_run, tasks)
     finally:
         _WORK = None
+        gc.unfreeze()
 
 
 def _run(task):

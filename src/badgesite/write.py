@@ -17,26 +17,26 @@ the size of the site. Beside output/ lie:
 A build brings the spare folder up to date with the live site by re-linking only
 the paths that the live generation changed, writes and deletes only what it
 changes itself, and swaps. A build that starts from nothing (the first, or
-`--clean`) links every file it writes into a twin folder, which becomes the spare:
-the next build is incremental at once. Before the swap the record is marked as
-pending and the spare as being changed; only after it are they described anew. So
-an interrupted build can never make a stale folder look current: without a
+`--clean`) writes every file once; once it is swapped in, a detached process at low
+priority links the new site into a spare folder, so that the next build is
+incremental at once (where that process cannot be started, the build links it
+itself). Builds and that process take turns on the lock file `.output.lock`: a build
+that starts while the spare is being made waits for it. Before the swap the record is
+marked as pending and the spare as being changed; only after it are they described
+anew. So an interrupted build can never make a stale folder look current: without a
 trustworthy record, a build starts over.
 """
 from __future__ import annotations
 
-import ctypes
-import errno
 import json
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
+from .folders import Trash, beside, clone, exchange, recover, take_turn
+
 STATE_VERSION = 2
 
 
@@ -44,59 +44,11 @@ class WriteError(Exception):
     pass
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths; False when the platform cannot."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
-    if result == 0:
-        return True
-    err = ctypes.get_errno()
-    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-        return False
-    raise OSError(err, os.strerror(err), str(a))
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _beside(output: Path, name: str) -> Path:
-    return output.parent / f".{output.name}.{name}"
-
-
-def recover(output: Path) -> None:
-    """Repair what an interrupted build left beside output/."""
-    parent, name = output.parent, output.name
-    if not parent.is_dir():
-        return
-    for leftover in sorted(parent.glob(f".{name}.*")):
-        kind, _, pid = leftover.name[len(name) + 2:].partition("-")
-        if kind not in ("staging", "old", "twin", "trash") or not pid.isdigit():
-            continue
-        if int(pid) != os.getpid() and _pid_alive(int(pid)):
-            continue  # another build is running
-        if kind == "old" and not output.exists():
-            os.rename(leftover, output)  # killed between the two renames: put the old site back
-        else:
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
 def read_state(output: Path) -> dict:
     """The state record, {} when there is none to trust (none, or a swap was interrupted);
     `spare` is None when there is no spare folder to trust."""
     try:
-        state = json.loads(_beside(output, "state.json").read_text("utf-8"))
+        state = json.loads(beside(output, "state.json").read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
@@ -106,7 +58,7 @@ def read_state(output: Path) -> dict:
             or not output.is_dir():
         return {}
     if not isinstance(spare, dict) or not isinstance(spare.get("generation"), int) \
-            or not _beside(output, "spare").is_dir():
+            or not beside(output, "spare").is_dir():
         state["spare"] = None
     return state
 
@@ -118,65 +70,26 @@ def live_build(state: dict) -> dict:
 
 
 def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
-    path = _beside(output, "state.json")
+    path = beside(output, "state.json")
     tmp = path.with_name(path.name + ".tmp")
     state = {"version": STATE_VERSION, "pending": pending, "live": live, "spare": spare}
     tmp.write_text(json.dumps(state, separators=(",", ":")), "utf-8")
     os.replace(tmp, path)
 
 
-class _Trash:
-    """Old site folders to delete. Freeing a few hundred thousand files takes longer than
-    building them, and nothing waits for it: once the build is done, a detached process
-    at low priority deletes them (recover() finishes the job if it is interrupted)."""
-
-    def __init__(self, output: Path):
-        self.bin = _beside(output, f"trash-{os.getpid()}")
-        self.count = 0
-
-    def add(self, folder: Path) -> None:
-        if not folder.exists():
-            return
-        self.bin.mkdir(exist_ok=True)
-        os.rename(folder, self.bin / str(self.count))
-        self.count += 1
-
-    def empty(self) -> None:
-        if not self.count:
-            return
-        self.count = 0
-        # The deleter first renames the folder after itself, so that recover() in a later
-        # build sees a live owner and leaves it alone.
-        code = ("import os, shutil, sys; os.nice(10); mine = sys.argv[2] + str(os.getpid()); "
-                "os.rename(sys.argv[1], mine); shutil.rmtree(mine, ignore_errors=True)")
-        prefix = str(self.bin)[: -len(str(os.getpid()))]  # ".output.trash-"
-        try:
-            subprocess.Popen([sys.executable, "-c", code, str(self.bin), prefix], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError:
-            shutil.rmtree(self.bin, ignore_errors=True)
-            return
-        deadline = time.monotonic() + 5
-        while self.bin.exists() and time.monotonic() < deadline:  # until the deleter owns it
-            time.sleep(0.005)
-
-
-def put(folder: Path | str, twin: Path | str | None, rel: str, data: bytes, made: set) -> None:
-    """Write one file. A folder that shares its files with the live site (incremental:
-    there is no twin) gets it by rename, never written in place; a fresh folder gets it
-    directly (it cannot be there yet), and the file is linked into the twin folder.
-    Plain strings, not Path objects: this runs for every file of the site."""
+def put(folder: Path | str, fresh: bool, rel: str, data: bytes, made: set) -> None:
+    """Write one file. A folder that shares its files with the live site (incremental)
+    gets it by rename, never written in place; a fresh folder gets it directly (it
+    cannot be there yet). Plain strings, not Path objects: this runs for every file of
+    the site."""
     target = f"{folder}/{rel}"
     _folder_of(target, made)
-    if twin is None:
-        tmp = target + ".~tmp"
-        _write_new(tmp, data, os.O_TRUNC)
-        os.replace(tmp, target)
+    if fresh:
+        _write_new(target, data, os.O_EXCL)
         return
-    _write_new(target, data, os.O_EXCL)
-    copy = f"{twin}/{rel}"
-    _folder_of(copy, made)
-    os.link(target, copy)
+    tmp = target + ".~tmp"
+    _write_new(tmp, data, os.O_TRUNC)
+    os.replace(tmp, target)
 
 
 def _folder_of(path: str, made: set) -> None:
@@ -218,17 +131,48 @@ def _link_into(source: Path, folder: Path, rel: str, made: set) -> None:
     os.replace(tmp, target)
 
 
-def _clone(source: Path, folder: Path) -> int:
-    """A copy of the tree `source` in `folder`, every file hard-linked."""
-    count = 0
-    for current, dirs, files in os.walk(source):
-        rel = os.path.relpath(current, source)
-        into = folder / rel if rel != "." else folder
-        into.mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.link(os.path.join(current, name), into / name)
-            count += 1
-    return count
+def make_spare(output: Path | str, generation: int) -> bool:
+    """Link the live site into the spare folder, if the state record still says that the
+    live site is this generation and that there is no spare (the caller holds the turn).
+    A process killed half-way leaves a twin folder that recover() removes."""
+    output = Path(output)
+    state = read_state(output)
+    live = state.get("live")
+    if not live or live.get("generation") != generation or state.get("spare") is not None:
+        return False
+    twin = beside(output, f"twin-{os.getpid()}")
+    shutil.rmtree(twin, ignore_errors=True)
+    spare_path = beside(output, "spare")
+    try:
+        clone(output, twin)
+        if spare_path.exists():
+            shutil.rmtree(spare_path)
+        os.rename(twin, spare_path)
+    except BaseException:
+        shutil.rmtree(twin, ignore_errors=True)
+        raise
+    _write_state(output, live, {"generation": generation})
+    return True
+
+
+_SPARE_MAKER = ("import os, sys; os.nice(10); sys.path.insert(0, sys.argv[3]); "
+                "from badgesite.write import make_spare; make_spare(sys.argv[1], int(sys.argv[2]))")
+_PACKAGES = str(Path(__file__).resolve().parent.parent)  # where this badgesite is found
+
+
+def _make_spare_later(output: Path, generation: int, turn: int | None) -> None:
+    """Make the spare folder in a detached process at low priority that inherits the turn
+    (so that no build comes between); here, now, where no such process can be started."""
+    if turn is not None:
+        try:
+            os.set_inheritable(turn, True)
+            subprocess.Popen([sys.executable, "-c", _SPARE_MAKER, str(output), str(generation), _PACKAGES],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             pass_fds=(turn,), start_new_session=True)
+            return
+        except OSError:
+            pass
+    make_spare(output, generation)
 
 
 class Staging:
@@ -237,23 +181,33 @@ class Staging:
     Unless `fresh` (or there is no live site to start from), the folder starts as an
     exact copy of the live site (the spare folder brought up to date): the build then
     writes and deletes only what changed. Otherwise it starts empty, the build writes
-    everything, and every file is linked into a twin folder that becomes the spare.
+    everything, and after the swap the new site is linked into the spare folder (see
+    _make_spare_later). From here until commit() or abort() this build has the turn
+    beside output/: another build waits.
     """
 
     def __init__(self, output: Path, fresh: bool = False):
         self.output = output
-        recover(output)
         output.parent.mkdir(parents=True, exist_ok=True)
-        self.path = _beside(output, f"staging-{os.getpid()}")
+        self.turn = take_turn(output)
+        try:
+            self._start(fresh)
+        except BaseException:
+            self._end_turn()
+            raise
+
+    def _start(self, fresh: bool) -> None:
+        output = self.output
+        recover(output)
+        self.path = beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
-        self.trash = _Trash(output)
+        self.trash = Trash(output)
         self.state = {} if fresh else read_state(output)
         self.live: dict | None = self.state.get("live")
-        spare_path = _beside(output, "spare")
+        spare_path = beside(output, "spare")
         spare = self.state.get("spare")
         self.changed: set[str] = set()  # paths written or deleted by this build
         self.written = 0
-        self.twin: Path | None = None
         if self.live is not None:
             _write_state(output, self.live, None)  # from here on the spare folder is being changed
             if spare is not None:
@@ -261,7 +215,7 @@ class Staging:
                 self._bring_up_to_date(spare["generation"])
             else:
                 self.trash.add(spare_path)
-                _clone(output, self.path)
+                clone(output, self.path)
             self.incremental = True
         else:
             # the live site's record stays (without its spare) until commit: a build that
@@ -269,13 +223,10 @@ class Staging:
             previous = read_state(output).get("live") if fresh else None
             if previous is not None:
                 _write_state(output, previous, None)
-            elif _beside(output, "state.json").exists():
-                _beside(output, "state.json").unlink()
+            elif beside(output, "state.json").exists():
+                beside(output, "state.json").unlink()
             self.trash.add(spare_path)
             self.path.mkdir()
-            self.twin = _beside(output, f"twin-{os.getpid()}")
-            shutil.rmtree(self.twin, ignore_errors=True)
-            self.twin.mkdir()
             self.incremental = False
 
     def _bring_up_to_date(self, generation: int) -> None:
@@ -289,19 +240,18 @@ class Staging:
             _remove_empty(self.path, live["changed"])
             return
         shutil.rmtree(self.path)
-        _clone(self.output, self.path)
+        clone(self.output, self.path)
 
     def write(self, rel: str, data: bytes) -> None:
         parts = Path(rel).parts
         if ".." in parts or Path(rel).is_absolute() or not parts:
             raise WriteError(f"output path leaves the output folder: {rel}")
-        put(self.path, self.twin, rel, data, set())
+        put(self.path, not self.incremental, rel, data, set())
         self.changed.add(rel)
         self.written += 1
 
     def written_by_worker(self, paths: list[str] | int) -> None:
-        """Record files that a worker process wrote in this staging folder (and its twin):
-        their paths, or in a fresh folder (where every path is new) their number."""
+        """Record files that a worker process wrote in this staging folder: their paths, or in a fresh folder (where every path is new) their number."""
         if isinstance(paths, int):
             if self.incremental:
                 raise WriteError("an incremental build must know every path it writes")
@@ -327,32 +277,35 @@ class Staging:
         live = {"generation": generation, "changed": sorted(self.changed) if self.incremental else None,
                 "build": record}
         _write_state(output, self.live, None, pending=True)  # until the swap is done, trust nothing
-        spare_path = _beside(output, "spare")
-        if output.exists() and _exchange(self.path, output):
+        spare_path = beside(output, "spare")
+        if output.exists() and exchange(self.path, output):
             old = self.path  # now holds the previous site
         else:
-            old = _beside(output, f"old-{os.getpid()}")
+            old = beside(output, f"old-{os.getpid()}")
             if output.exists():
                 os.rename(output, old)
             os.rename(self.path, output)
         spare = None
-        if self.twin is not None:
-            self.trash.add(old)
-            os.rename(self.twin, spare_path)
-            spare = {"generation": generation}
-        elif old.exists() and self.live is not None:
+        if self.incremental and old.exists():
             os.rename(old, spare_path)
             spare = {"generation": self.live["generation"]}
         else:
             self.trash.add(old)
         _write_state(output, live, spare)
         self.trash.empty()
+        if spare is None:
+            _make_spare_later(output, generation, self.turn)
+        self._end_turn()
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
-        if self.twin is not None:
-            shutil.rmtree(self.twin, ignore_errors=True)
         self.trash.empty()
+        self._end_turn()
+
+    def _end_turn(self) -> None:
+        if self.turn is not None:
+            os.close(self.turn)
+            self.turn = None
 
 
 def _remove_empty(root: Path, paths) -> None:
