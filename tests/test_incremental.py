@@ -73,6 +73,7 @@ def built_example(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "content", base / "content")
     build(base, base / "output")
     build(base, base / "output")  # now there is a spare folder to reuse as well
+    wait_for_spare(base / "output")  # linked in the background: copying the site must not race it
     return base
 
 
