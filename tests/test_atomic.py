@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import random
 import signal
 import subprocess
@@ -54,3 +56,57 @@ def test_kill_at_random_moments_leaves_a_whole_site(example_copy: Path):
     # the next build cleans up whatever the killed ones left beside output/
     assert run_build(site).wait() == 0
     assert not [p for p in site.iterdir() if p.name.startswith((".output.staging", ".output.old"))]
+
+
+def test_a_clean_build_links_its_spare_folder_after_it_in_turn(example_copy: Path):
+    """A clean build writes each file once and hands the turn to a process that links the
+    spare folder; a build that starts meanwhile waits for it, then starts from the spare."""
+    from badgesite.folders import take_turn, wait_for_spare
+
+    site = example_copy
+    assert run_build(site).wait() == 0
+    wait_for_spare(site / "output")
+    live = tree(site / "output")
+    assert tree(site / ".output.spare") == live
+    spare_files = {p.stat().st_ino for p in (site / ".output.spare").rglob("*") if p.is_file()}
+    assert spare_files == {p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}  # linked, not copied
+
+    turn = take_turn(site / "output")  # as if the spare were still being made
+    ledger = site / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text().replace('reason: "', 'reason: "Corrected. ', 1))
+    waiting = run_build(site)
+    time.sleep(3)
+    assert waiting.poll() is None  # it waits for its turn
+    assert tree(site / "output") == live
+    os.close(turn)
+    assert waiting.wait(timeout=120) == 0
+    assert tree(site / "output") != live
+    assert tree(site / ".output.spare") == live  # the previous site became the spare
+
+
+def test_a_spare_maker_killed_half_way_costs_nothing_but_time(example_copy: Path):
+    """The spare folder being linked when its process dies is removed; the next build
+    starts from a copy of the live site and makes the same site as a clean one."""
+    from badgesite.folders import wait_for_spare
+
+    site = example_copy
+    assert subprocess.run([sys.executable, "-m", "badgesite.cli", "build", "-q", "--clean", "--site", str(site)],
+                          cwd=REPO).returncode == 0
+    wait_for_spare(site / "output")
+    # what a spare maker killed with kill -9 leaves: its half-linked folder, and no spare in the record
+    (site / ".output.spare").rename(site / ".output.twin-999999")
+    state_path = site / ".output.state.json"
+    state = json.loads(state_path.read_text())
+    state["spare"] = None
+    state_path.write_text(json.dumps(state))
+    ledger = site / "content/awards/2026.yaml"
+    ledger.write_text(ledger.read_text().replace('reason: "', 'reason: "Corrected. ', 1))
+    assert run_build(site).wait() == 0
+    assert not (site / ".output.twin-999999").exists()
+    incremental = tree(site / "output")
+    assert subprocess.run([sys.executable, "-m", "badgesite.cli", "build", "-q", "--clean", "--site", str(site)],
+                          cwd=REPO).returncode == 0
+    assert tree(site / "output") == incremental
+    wait_for_spare(site / "output")
+    assert not [p for p in site.iterdir() if p.name.startswith((".output.twin", ".output.staging"))]
+    assert os.path.isdir(site / ".output.spare")
