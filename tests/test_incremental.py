@@ -177,11 +177,16 @@ def test_worker_processes_make_the_same_site(tmp_path: Path):
     sys.path.insert(0, str(REPO / "bench"))
     from generate import add_award, generate
 
+    from badgesite.sitesize import SiteSize, measure_folder
+
     site = generate(tmp_path / "site", 240, badges=12)
-    build(site, tmp_path / "pool", clean=True, jobs=2)
-    build(site, tmp_path / "serial", clean=True, jobs=1)
+    pooled = build(site, tmp_path / "pool", clean=True, jobs=2)
+    serial = build(site, tmp_path / "serial", clean=True, jobs=1)
     pool = tree(tmp_path / "pool")
     assert pool == tree(tmp_path / "serial")
+    # the size that the workers counted as they wrote is the folder's, kind by kind
+    for result, folder in ((pooled, "pool"), (serial, "serial")):
+        assert SiteSize.from_record(result.size).kinds == measure_folder(str(tmp_path / folder), 240).kinds
     assert len([p for p in pool if p.endswith(".card.png")]) == 12
     add_award(site, 1)
     added = build(site, tmp_path / "pool", jobs=2)

@@ -35,6 +35,7 @@ from .model import Badge
 from .output.artifacts import award_files, signing_key_id
 from .output.cards import share_card
 from .output.context import Context, make_context
+from .sitesize import SiteSize
 from .source.files import CACHE_DIR
 from .write import Staging, put, read_state
 
@@ -75,11 +76,11 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     staging = Staging(output, fresh=last is None)
     try:
         work = changes(context, ledgers, staging, base, last, store, signing_key)
-        _make(context, ledgers, staging, signing_key, work, jobs)
+        made = _make(context, ledgers, staging, signing_key, work, jobs)
         record = work.record
         gone_awards(work.dropped, context.urls, diagnostics)
         gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
-        record["size"], size_warning = _measure(staging, record["awards"], site.config, diagnostics)
+        record["size"], size_warning = _measure(staging, record["awards"], site.config, diagnostics, made)
         if strict and diagnostics.warnings:
             raise BadgesiteError(diagnostics.sorted())
         # a no-op build says the content's warnings and the size's again (not what was dropped: said once)
@@ -99,10 +100,11 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     return result
 
 
-def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics) -> tuple[dict, list[Diagnostic]]:
+def _measure(staging: Staging, awards: int, config, diagnostics: Diagnostics,
+             made: SiteSize | None) -> tuple[dict, list[Diagnostic]]:
     """The size of the staged site, and its warning (from 80 % of size_limit); stops the
     build (before the swap) over size_limit."""
-    size = sitesize.measure(staging, awards, config.size_limit)
+    size = sitesize.measure(staging, awards, config.size_limit, made)
     verdict = sitesize.judge(size, config.bake_in_browser)
     if verdict is not None and verdict.severity == "error":
         raise BadgesiteError([verdict])
@@ -116,31 +118,39 @@ def _dump_diagnostic(d: Diagnostic) -> list:
 
 
 def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key, work: Changes,
-          jobs: int | None = None) -> None:
+          jobs: int | None = None) -> SiteSize | None:
     """Make the files of these awards ((ledger file, position): the Award is made where
     it is used, never sent between processes) and the share cards of these badges,
-    spread over worker processes when there are many."""
+    spread over worker processes when there are many. In a fresh folder, their size
+    (counted as they are written)."""
     todo: list[tuple[int, int] | Badge] = [*work.cards, *work.awards]
+    fresh = not staging.incremental
+    made = SiteSize(0) if fresh else None
     if not todo:
-        return
-    shared = (ctx, ledgers, staging.path, not staging.incremental, signing_key)
+        return made
+    shared = (ctx, ledgers, staging.path, fresh, signing_key)
     processes = workers.jobs(jobs) if len(todo) >= PARALLEL_FROM else 1
     if processes == 1:
-        staging.written_by_worker(_make_chunk(shared, todo))
-        return
-    cards = len(work.cards)
-    size = max(50, (len(todo) - cards) // (processes * 8))
-    chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
-    chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
-    for written in workers.fork_map(_make_chunk, shared, chunks, processes, ordered=False):
+        results = [_make_chunk(shared, todo)]
+    else:
+        cards = len(work.cards)
+        size = max(50, (len(todo) - cards) // (processes * 8))
+        chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
+        chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
+        results = workers.fork_map(_make_chunk, shared, chunks, processes, ordered=False)
+    for written, kinds in results:
         staging.written_by_worker(written)
+        if made is not None:
+            sitesize.merge(made, kinds)
+    return made
 
 
-def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str] | int:
-    """Make the files of a part of the work; the paths written (only their number in a
-    fresh folder, where nobody needs the list)."""
+def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[list[str] | int, dict | None]:
+    """Make the files of a part of the work; the paths written (in a fresh folder, where
+    nobody needs the list, their number and their size by kind)."""
     ctx, ledgers, folder, fresh, signing_key = shared
     written, made = [], set()
+    size = SiteSize(0) if fresh else None
     for item in chunk:
         if isinstance(item, Badge):  # its share card
             files = [(ctx.urls.badge_card(item.id), share_card(ctx, item))]
@@ -152,4 +162,6 @@ def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> list[str
         for rel, data in files:
             put(folder, fresh, rel, data, made)
             written.append(rel)
-    return len(written) if fresh else written
+            if size is not None:
+                size.add(rel, 1, len(data))
+    return (len(written), size.kinds) if fresh else (written, None)

@@ -121,17 +121,34 @@ class SiteSize:
         return lines
 
 
-def measure(staging, awards: int, limit: SizeLimit) -> SiteSize:
+def measure(staging, awards: int, limit: SizeLimit, made: SiteSize | None = None) -> SiteSize:
     """The size of what a staging folder (write.Staging) is about to publish: from the
-    live site's size and the paths this build changed, when the live build counted it."""
+    live site's size and the paths this build changed, when the live build counted it;
+    in a fresh folder, what the workers counted as they wrote (`made`) and the files the
+    build wrote itself (never walking the whole folder)."""
     live = (staging.live or {}).get("build") or {} if staging.incremental else {}
     before = SiteSize.from_record(live.get("size"))
-    if before is None:
-        size = measure_folder(str(staging.path), awards)
-    else:
+    if before is not None:
         size = measure_changes(before, str(staging.output), str(staging.path), staging.changed, awards)
+    elif made is not None and not staging.incremental:
+        size = SiteSize(awards, {kind: list(counts) for kind, counts in made.kinds.items()})
+        for rel in staging.changed:
+            try:
+                size.add(rel, 1, os.lstat(f"{staging.path}/{rel}").st_size)
+            except FileNotFoundError:  # written, then deleted
+                continue
+    else:
+        size = measure_folder(str(staging.path), awards)
     size.limit = limit
     return size
+
+
+def merge(into: SiteSize, kinds: dict[str, list[int]]) -> None:
+    """Add the counts by kind of another SiteSize (a worker's) to `into`."""
+    for kind, (files, size) in kinds.items():
+        counts = into.kinds[kind]
+        counts[0] += files
+        counts[1] += size
 
 
 def measure_folder(folder: str, awards: int) -> SiteSize:
