@@ -131,48 +131,40 @@ def _link_into(source: Path, folder: Path, rel: str, made: set) -> None:
     os.replace(tmp, target)
 
 
-def make_spare(output: Path | str, generation: int) -> bool:
-    """Link the live site into the spare folder, if the state record still says that the
-    live site is this generation and that there is no spare (the caller holds the turn).
-    A process killed half-way leaves a twin folder that recover() removes."""
+def make_spare(output: Path | str) -> None:
+    """Link the live site into the spare folder that the state record already names
+    (the caller holds the turn). The folder appears whole, by one rename, or not at all:
+    a process killed half-way leaves a twin folder that recover() removes, and without
+    the folder read_state() trusts no spare."""
     output = Path(output)
-    state = read_state(output)
-    live = state.get("live")
-    if not live or live.get("generation") != generation or state.get("spare") is not None:
-        return False
     twin = beside(output, f"twin-{os.getpid()}")
     shutil.rmtree(twin, ignore_errors=True)
-    spare_path = beside(output, "spare")
     try:
         clone(output, twin)
-        if spare_path.exists():
-            shutil.rmtree(spare_path)
-        os.rename(twin, spare_path)
+        os.rename(twin, beside(output, "spare"))
     except BaseException:
         shutil.rmtree(twin, ignore_errors=True)
         raise
-    _write_state(output, live, {"generation": generation})
-    return True
 
 
-_SPARE_MAKER = ("import os, sys; os.nice(10); sys.path.insert(0, sys.argv[3]); "
-                "from badgesite.write import make_spare; make_spare(sys.argv[1], int(sys.argv[2]))")
+_SPARE_MAKER = ("import os, sys; os.nice(10); sys.path.insert(0, sys.argv[2]); "
+                "from badgesite.write import make_spare; make_spare(sys.argv[1])")
 _PACKAGES = str(Path(__file__).resolve().parent.parent)  # where this badgesite is found
 
 
-def _make_spare_later(output: Path, generation: int, turn: int | None) -> None:
+def _make_spare_later(output: Path, turn: int | None) -> None:
     """Make the spare folder in a detached process at low priority that inherits the turn
     (so that no build comes between); here, now, where no such process can be started."""
     if turn is not None:
         try:
             os.set_inheritable(turn, True)
-            subprocess.Popen([sys.executable, "-c", _SPARE_MAKER, str(output), str(generation), _PACKAGES],
+            subprocess.Popen([sys.executable, "-c", _SPARE_MAKER, str(output), _PACKAGES],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              pass_fds=(turn,), start_new_session=True)
             return
         except OSError:
             pass
-    make_spare(output, generation)
+    make_spare(output)
 
 
 class Staging:
@@ -285,16 +277,16 @@ class Staging:
             if output.exists():
                 os.rename(output, old)
             os.rename(self.path, output)
-        spare = None
-        if self.incremental and old.exists():
+        if self.incremental:
             os.rename(old, spare_path)
             spare = {"generation": self.live["generation"]}
-        else:
+        else:  # the new site is linked into the spare folder after the turn (the record says so already)
             self.trash.add(old)
+            spare = {"generation": generation}
         _write_state(output, live, spare)
         self.trash.empty()
-        if spare is None:
-            _make_spare_later(output, generation, self.turn)
+        if not self.incremental:
+            _make_spare_later(output, self.turn)
         self._end_turn()
 
     def abort(self) -> None:
