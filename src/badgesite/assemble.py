@@ -119,10 +119,12 @@ def _text(f: Fields, file: BadgeFile, name_fallback: str | None = None) -> Badge
     criteria = f.text_list("criteria", required=True)
     if not name or not description or not criteria:
         return None
+    alt = f.text("image_alt", max_len=500)
     return BadgeText(name=name, description=description, criteria=criteria, body=file.body,
-                     image_alt=f.text("image_alt", max_len=500) or f"Badge: {name}",
+                     image_alt=alt or f"Badge: {name}",
                      learning_outcomes=f.text_list("learning_outcomes"), assessment=f.text("assessment"),
-                     source=Where(file.path, file.meta.pos[0], 1))
+                     source=Where(file.path, file.meta.pos[0], 1),
+                     image_at=Where(file.path, *f.where("image")), image_alt_given=bool(alt))
 
 
 def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Diagnostics,

@@ -17,6 +17,7 @@ import zlib
 from pathlib import Path
 
 from ..output import bake
+from ..source.images import PNG_SIGNATURE
 from ..vocab import OB2_KEYWORD, OB3_KEYWORD
 from .fetch import MAX_INPUT, Fetch, FetchError, OfflineSite, did_web_url, http_fetch, offline_site
 from .ob2 import verify_hosted
@@ -51,7 +52,7 @@ def verify_bytes(data: bytes, url: str | None, fetch: Fetch, recipient: str | No
     label = url or name or "input"
     report = Report(label)
     try:
-        if data.startswith(bake.PNG_SIGNATURE):
+        if data.startswith(PNG_SIGNATURE):
             report.subject = f"baked PNG image {label}"
             payloads = [(3, bake.unbake_png(data, OB3_KEYWORD)), (2, bake.unbake_png(data, OB2_KEYWORD))]
             where = {3: f"PNG iTXt '{OB3_KEYWORD}'", 2: f"PNG iTXt '{OB2_KEYWORD}'"}
