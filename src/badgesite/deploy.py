@@ -75,13 +75,8 @@ def policy() -> dict[str, list[str]]:
     return table
 
 
-def _suffix(rel: str) -> str:
-    dot = rel.rfind(".")
-    return rel[dot:].lower() if dot > rel.rfind("/") else ""
-
-
 def headers_in(table: dict[str, list[str]], rel: str) -> list[str]:
-    return table.get(_suffix(rel)) or table["*"]
+    return table.get(objectstore.suffix(rel)) or table["*"]
 
 
 @dataclass
