@@ -7,24 +7,15 @@
 // The checks: the OB 3.0 shape, the issuer's DID and key (proof.js), the eddsa-rdfc-2022
 // proof (proof.js), validFrom / validUntil, the Bitstring Status List entry (status.js) and,
 // when an e-mail is typed, the hashed identifier of credentialSubject.
-import { Problem, checkProof, isDateTime, proofOf, resolveKey } from "./proof.js";
+import { CREDENTIAL_TYPES, day, sha256Hex, types as typesOf } from "../obcheck.js";
+import { Problem, checkProof, isDateTime, issuerIdOf, proofOf, resolveKey } from "./proof.js";
 import { checkStatus } from "./status.js";
 
 const VC_V2 = "https://www.w3.org/ns/credentials/v2";
 const OB_CONTEXT = /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.\d+\.\d+)?\.json$/;
-const CREDENTIAL_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
-function typesOf(doc) { return [].concat(doc && doc.type || []).map(String); }
 function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
 function isUri(value) { return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value); }
-function issuerIdOf(doc) { return typeof doc.issuer === "string" ? doc.issuer : isObject(doc.issuer) ? doc.issuer.id : null; }
-function day(value) { const m = typeof value === "string" && /^(\d{4}-\d{2}-\d{2})/.exec(value); return m ? m[1] : null; }
-
-// Is this (parsed JSON) a Verifiable Credential, to be checked here rather than as OB 2.0?
-export function isCredential(doc) {
-  const types = typesOf(doc);
-  return types.indexOf("VerifiableCredential") >= 0 || CREDENTIAL_TYPES.some((t) => types.indexOf(t) >= 0);
-}
 
 // OB 3.0 AchievementCredential (1EdTech JSON schema's required fields and types): the
 // names of what is missing or wrong, empty when the credential has the right shape.
@@ -56,11 +47,6 @@ export function shapeProblems(doc) {
     wrong.push("credentialSubject.identifier");
   }
   return wrong;
-}
-
-async function sha256Hex(text) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 // OB 3.0 IdentityObject (identityType emailAddress): "sha256$" + hex(sha256(email + salt)),
