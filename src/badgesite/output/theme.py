@@ -30,15 +30,6 @@ from .markup import DEFAULT_ACCENT, LANGUAGE_NAMES, MarkdownMemo, format_date, j
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 
 
-def theme_dirs(site_root: Path, theme: str) -> list[Path]:
-    """The theme folders to look in, the site's own first (it overrides the packaged default)."""
-    dirs = [site_root / "themes" / theme]
-    if theme != "default":
-        dirs.append(site_root / "themes" / "default")
-    dirs.append(packaged_themes() / "default")
-    return [d for d in dirs if d.is_dir()]
-
-
 def theme_texts(dirs: list[Path], language: str) -> dict:
     """The theme's texts in `language` (its i18n/<language>.yaml), those of the folders
     first in `dirs` (theme_dirs: the site's own) overriding the others."""
@@ -90,6 +81,15 @@ def text_helpers(texts: dict) -> dict:
         return dict(scripts[prefix])
 
     return {"t": t, "date": date, "number": number, "js_texts": js_texts}
+
+
+def theme_dirs(site_root: Path, theme: str) -> list[Path]:
+    """The theme folders to look in, the site's own first (it overrides the packaged default)."""
+    dirs = [site_root / "themes" / theme]
+    if theme != "default":
+        dirs.append(site_root / "themes" / "default")
+    dirs.append(packaged_themes() / "default")
+    return [d for d in dirs if d.is_dir()]
 
 
 def _bytecode_cache(site_root: Path):
