@@ -53,7 +53,7 @@ PERMANENT_FOLDERS = {path.split("/")[0] for path in (
     _urls.award_json("x"), _urls.award_page("x"), _urls.credential("x"), _urls.badge_json("x"),
     _urls.badge_page("x"), _urls.status_list("x", 0), _urls.extension_context("x"))}
 PERMANENT_FILES = {_urls.issuer_json, _urls.revocations_json, _urls.issuer_image("png"), _urls.issuer_image("svg"),
-                   "did.json", ".well-known/did.json"}
+                   _urls.did_document, Urls("https://example.org/x/", "en").did_document}  # at a host's root, or not
 
 
 def is_permanent(rel: str) -> bool:
