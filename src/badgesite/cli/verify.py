@@ -27,7 +27,7 @@ def cmd_verify(args, reporter) -> int:
             fetch = verify.offline_site(args.offline_site)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    if not args.target.startswith(("http://", "https://")) and not Path(args.target).is_file():
+    if not verify.is_url(args.target) and not Path(args.target).is_file():
         raise UsageError(f"no such file: {args.target}")
     report = verify.verify(args.target, fetch, recipient=args.recipient)
     reporter.info(report.subject)

@@ -19,19 +19,19 @@ from pathlib import Path
 from ..output import bake
 from ..source.images import PNG_SIGNATURE
 from ..vocab import OB2_KEYWORD, OB3_KEYWORD
-from .fetch import MAX_INPUT, Fetch, FetchError, OfflineSite, did_web_url, http_fetch, offline_site
+from .fetch import MAX_INPUT, Fetch, FetchError, OfflineSite, did_web_url, http_fetch, is_url, offline_site
 from .ob2 import verify_hosted
 from .ob3 import resolve_key, verify_credential
 from .report import Check, Fail, Outcome, Report, identity_matches, parse_time, read_json, types_of
 
 __all__ = ["Check", "FetchError", "OfflineSite", "Outcome", "Report", "did_web_url", "http_fetch", "identity_matches",
-           "offline_site", "parse_time", "resolve_key", "verify", "verify_bytes"]
+           "is_url", "offline_site", "parse_time", "resolve_key", "verify", "verify_bytes"]
 
 def verify(target: str, fetch: Fetch = http_fetch, recipient: str | None = None,
            now: dt.datetime | None = None) -> Report:
     """Verify a URL (fetched) or a local file: hosted assertion, baked PNG/SVG, or credential."""
     now = now or dt.datetime.now(dt.timezone.utc)
-    if re.match(r"^https?://", target):
+    if is_url(target):
         report = Report(target)
         try:
             data = fetch(target)
