@@ -29,7 +29,7 @@ function main() {
   function verifyClaim(claim, email) {
     if (!OB.isCredential(claim.doc)) return verify(claim, email);
     return import("./ob3/check.js").then(function (ob3) {
-      return ob3.verifyCredential(claim, email, { texts: texts, fill: fill, getJson: site.getJson, date: date });
+      return ob3.verifyCredential(claim, email, { texts: texts, getJson: site.getJson });
     });
   }
 

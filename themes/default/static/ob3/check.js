@@ -2,12 +2,12 @@
 // explain every check in plain words, as verify.js does for OB 2.0. verify.js hands over the
 // credential it read (file, pasted JSON, link, baked PNG or SVG) and draws the result:
 //   const result = await verifyCredential({doc, kind}, email, env)
-//   env: {texts, fill, getJson(url), date(isoDay)}; texts are the page's verify_js_* texts
+//   env: {texts, getJson(url)}; texts are the page's verify_js_* texts
 //   result: {checks: [{id, ok, title, detail}], facts, outcome: [data-verify-outcome, text key]}
 // The checks: the OB 3.0 shape, the issuer's DID and key (proof.js), the eddsa-rdfc-2022
 // proof (proof.js), validFrom / validUntil, the Bitstring Status List entry (status.js) and,
 // when an e-mail is typed, the hashed identifier of credentialSubject.
-import { CREDENTIAL_TYPES, day, sha256Hex, types as typesOf } from "../obcheck.js";
+import { CREDENTIAL_TYPES, day, fill, formatDay, sha256Hex, types as typesOf } from "../obcheck.js";
 import { Problem, checkProof, isDateTime, issuerIdOf, proofOf, resolveKey } from "./proof.js";
 import { checkStatus } from "./status.js";
 
@@ -70,7 +70,8 @@ export async function recipientMatches(subject, email) {
 }
 
 export async function verifyCredential(claim, email, env) {
-  const { texts, fill } = env;
+  const texts = env.texts;
+  const date = (iso) => formatDay(iso, texts);
   const doc = claim.doc;
   const checks = [], facts = {}, state = {};
   function word(problem) {
@@ -113,7 +114,7 @@ export async function verifyCredential(claim, email, env) {
   if (key) {
     try {
       await checkProof(doc, proof, key.publicKey);
-      const created = env.date(day(proof.created));
+      const created = date(day(proof.created));
       check("proof", true, fill(created ? texts.ob3_proof_ok : texts.ob3_proof_ok_undated, { suite: proof.cryptosuite, name, created }));
     } catch (problem) {
       if (!(problem instanceof Problem)) throw problem;
@@ -126,7 +127,7 @@ export async function verifyCredential(claim, email, env) {
   // Dates: validFrom and validUntil against this moment.
   const now = new Date();
   const from = Date.parse(doc.validFrom), until = doc.validUntil === undefined ? null : Date.parse(doc.validUntil);
-  const dates = { issued: env.date(facts.issued), expires: env.date(facts.expires) };
+  const dates = { issued: date(facts.issued), expires: date(facts.expires) };
   if (isNaN(from)) {
     check("dates", false, texts.ob3_dates_no_from);
   } else if (from > now.getTime()) {
