@@ -3,7 +3,11 @@ texts, and the PNG badge images decoded in full without a problem. Both only sav
 time: the output is the same without them (a clean build reads neither)."""
 from __future__ import annotations
 
+import hashlib
+
 from ..output.markup import MarkdownMemo
+from ..source import images
+from ..source.images import ImageInfo
 from .store import Store
 
 MARKDOWN_KEPT = 5000  # texts remembered at most (badge bodies first: they are used again and again)
@@ -24,12 +28,31 @@ def remember_markdown(store: Store, memo: MarkdownMemo) -> None:
     store.write("markdown", "html", {"html": {k: memo.html[k] for k in keys[:MARKDOWN_KEPT]}})
 
 
-def recall_decoded(store: Store) -> set[str]:
-    """SHA-256 of the PNG badge images decoded in full before (see source/images.inspect)."""
+class KnownImages:
+    """images.inspect, remembering the SHA-256 of the PNG images it decoded in full without
+    a problem: a PNG known so is not decoded again (its headers are always checked), and
+    the answer is the same (tests/test_incremental.py)."""
+
+    def __init__(self, known: set[str] = frozenset()):
+        self.recalled = frozenset(known)
+        self.known = set(known)
+
+    def __call__(self, data: bytes, name: str) -> ImageInfo:
+        info = images.inspect_headers(data, name)
+        if info.type == "png":
+            digest = hashlib.sha256(data).hexdigest()
+            if digest not in self.known:
+                images.inspect(data, name)
+                self.known.add(digest)
+        return info
+
+
+def recall_images(store: Store) -> KnownImages:
+    """An inspector that knows the PNG images the builds before decoded in full."""
     remembered = (store.read("images", "decoded") or {}).get("png")
-    return {d for d in remembered if isinstance(d, str)} if isinstance(remembered, list) else set()
+    return KnownImages({d for d in remembered if isinstance(d, str)} if isinstance(remembered, list) else set())
 
 
-def remember_decoded(store: Store, before: set[str], now: set[str]) -> None:
-    if now != before:
-        store.write("images", "decoded", {"png": sorted(now)})
+def remember_images(store: Store, inspector: KnownImages) -> None:
+    if inspector.known != inspector.recalled:
+        store.write("images", "decoded", {"png": sorted(inspector.known)})
