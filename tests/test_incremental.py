@@ -210,3 +210,27 @@ def test_known_images_answer_as_inspect_and_skip_only_known_pngs(tmp_path: Path)
     assert trusted(broken, "broken.png") == images.inspect_headers(broken, "broken.png")
     with pytest.raises(images.ImageError, match="damaged IHDR"):  # ...but its headers always are
         trusted(broken[:20] + b"x" + broken[21:], "broken.png")
+
+
+def test_the_build_keeps_compiled_templates_and_output_remembers_nothing(built_example: Path, tmp_path: Path):
+    """Compiled templates are kept by the build (incremental/memos.template_cache), named
+    after the module of the `cache` tag, so that a cache from an older package never
+    loads (it once failed with KeyError 'badgesite.render.FragmentCache'); rendering by
+    itself (output/) writes nothing."""
+    from badgesite.output.context import make_context
+    from badgesite.output.theme import FragmentCache
+    from badgesite.assemble import load_site
+
+    kept = sorted(p.name for p in (built_example / ".badgesite-cache" / "templates").iterdir())
+    assert kept and all(name.endswith(f".cache1.{FragmentCache.__module__}.cache") for name in kept)
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".output.*"))
+    for name in kept:  # what an older package compiled, under its own names, is not read
+        (site / ".badgesite-cache" / "templates" / name.replace(FragmentCache.__module__, "badgesite.render")) \
+            .write_bytes(b"not code")
+    build(site, site / "output")
+    assert tree(site / "output") == tree(built_example / "output")
+    shutil.rmtree(site / ".badgesite-cache")
+    model, _ = load_site(site)
+    make_context(model).renderer.env.get_template("award.html")  # compiled, and kept nowhere
+    assert not (site / ".badgesite-cache").exists()

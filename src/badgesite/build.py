@@ -26,7 +26,7 @@ from .incremental.diff import Changes, changes, reusable
 from .incremental.fingerprints import base_fingerprint
 from .incremental.ledgers import LedgerFile
 from .incremental.loading import load
-from .incremental.memos import recall_markdown, remember_markdown
+from .incremental.memos import recall_markdown, remember_markdown, template_cache
 from .incremental.permanent import gone_awards, gone_badges, gone_pages, keep_credentials
 from .incremental.records import tally
 from .incremental.store import Store
@@ -64,7 +64,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     if signing_key is None and not unsigned:
         keep_credentials(output, live)
     markdown = recall_markdown(store)
-    context = make_context(site, markdown)
+    context = make_context(site, markdown, template_cache(root))
     context.has_credentials = signing_key is not None
     context.tally = tally([ledger.summary for ledger in ledgers])
     context.award_facts = lambda: [entry.fact() for ledger in ledgers for entry in ledger.items()]

@@ -1,13 +1,19 @@
 """What a build remembers for the next one besides the ledgers: the HTML of Markdown
-texts, and the PNG badge images decoded in full without a problem. Both only save
-time: the output is the same without them (a clean build reads neither)."""
+texts, the PNG badge images decoded in full without a problem, and the compiled
+templates. All only save time: the output is the same without them (a clean build
+reads none but the compiled templates, which Jinja keys by their source)."""
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
+
+import jinja2
 
 from ..output.markup import MarkdownMemo
+from ..output.theme import COMPILED_NAME
 from ..source import images
 from ..source.images import ImageInfo
+from ..source.files import CACHE_DIR
 from .store import Store
 
 MARKDOWN_KEPT = 5000  # texts remembered at most (badge bodies first: they are used again and again)
@@ -56,3 +62,14 @@ def recall_images(store: Store) -> KnownImages:
 def remember_images(store: Store, inspector: KnownImages) -> None:
     if inspector.known != inspector.recalled:
         store.write("images", "decoded", {"png": sorted(inspector.known)})
+
+
+def template_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates, kept in .badgesite-cache/templates/ (safe to delete; Jinja
+    keys them by their source); None when the site folder cannot be written."""
+    folder = root / CACHE_DIR / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None  # a read-only site folder builds without the cache
+    return jinja2.FileSystemBytecodeCache(str(folder), pattern=COMPILED_NAME)
