@@ -32,10 +32,10 @@ from pathlib import Path
 
 import orjson
 
-from . import objectstore
+from . import objectstore, outputindex
 from .config import LANGUAGE
 from .objectstore import Bucket, StoreError, parse_target  # noqa: F401 (the command's whole API is here)
-from .outputindex import current as output_index  # noqa: F401
+from .incremental.state import live_generation
 from .outputindex import size_of
 from .source.files import replace_file
 from .urls import Urls
@@ -54,6 +54,12 @@ PERMANENT_FOLDERS = {path.split("/")[0] for path in (
     _urls.badge_page("x"), _urls.status_list("x", 0), _urls.extension_context("x"))}
 PERMANENT_FILES = {_urls.issuer_json, _urls.revocations_json, _urls.issuer_image("png"), _urls.issuer_image("svg"),
                    _urls.did_document, Urls("https://example.org/x/", "en").did_document}  # at a host's root, or not
+
+
+def output_index(cache: Path, output: Path) -> dict[str, str]:
+    """path -> outputindex.entry(digest, size) of every file in `output`, the index kept
+    in `cache` brought up to date from what the builds since it changed."""
+    return outputindex.current(cache, output, live_generation(output))
 
 
 def is_permanent(rel: str) -> bool:

@@ -12,7 +12,9 @@ the size of the site. Beside output/ lie:
   .output.spare        a second copy of a recent site (files hard-linked, never
                        written in place), taken as the next build's staging folder
   .output.state.json   which generation each folder holds, the paths that the live
-                       generation changed, and what the build wants to remember
+                       generation changed, and what the build wants to remember: read
+                       and written by incremental/state.py alone; Staging is given the
+                       record as it was and the means to write it anew
 
 A build brings the spare folder up to date with the live site by re-linking only
 the paths that the live generation changed, writes and deletes only what it
@@ -27,7 +29,6 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import json
 import os
 import shutil
 import subprocess
@@ -37,7 +38,6 @@ from pathlib import Path
 
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-STATE_VERSION = 2
 
 
 class WriteError(Exception):
@@ -92,37 +92,9 @@ def recover(output: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def read_state(output: Path) -> dict:
-    """The state record, {} when there is none to trust (none, or a swap was interrupted);
-    `spare` is None when there is no spare folder to trust."""
-    try:
-        state = json.loads(_beside(output, "state.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        return {}
-    live, spare = state.get("live"), state.get("spare")
-    if state.get("pending") or not isinstance(live, dict) or not isinstance(live.get("generation"), int) \
-            or not output.is_dir():
-        return {}
-    if not isinstance(spare, dict) or not isinstance(spare.get("generation"), int) \
-            or not _beside(output, "spare").is_dir():
-        state["spare"] = None
-    return state
-
-
-def live_build(state: dict) -> dict:
-    """The live build's record in a state record (read_state), {} when there is none."""
-    last = (state.get("live") or {}).get("build")
-    return last if isinstance(last, dict) else {}
-
-
-def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
-    path = _beside(output, "state.json")
-    tmp = path.with_name(path.name + ".tmp")
-    state = {"version": STATE_VERSION, "pending": pending, "live": live, "spare": spare}
-    tmp.write_text(json.dumps(state, separators=(",", ":")), "utf-8")
-    os.replace(tmp, path)
+def spare_folder(output: Path) -> Path:
+    """The second copy of a recent site beside `output`, the next build's staging folder."""
+    return _beside(output, "spare")
 
 
 class _Trash:
@@ -238,16 +210,21 @@ class Staging:
     exact copy of the live site (the spare folder brought up to date): the build then
     writes and deletes only what changed. Otherwise it starts empty, the build writes
     everything, and every file is linked into a twin folder that becomes the spare.
+
+    `state`: the output's state record as the live build left it ({} when there is none
+    to trust); `record`: where it is kept, with write(live, spare, pending) and remove()
+    (incremental/state.StateRecord, the one reader and writer of it).
     """
 
-    def __init__(self, output: Path, fresh: bool = False):
+    def __init__(self, output: Path, state: dict, record, fresh: bool = False):
         self.output = output
+        self.record = record
         recover(output)
         output.parent.mkdir(parents=True, exist_ok=True)
         self.path = _beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
         self.trash = _Trash(output)
-        self.state = {} if fresh else read_state(output)
+        self.state = {} if fresh else state
         self.live: dict | None = self.state.get("live")
         spare_path = _beside(output, "spare")
         spare = self.state.get("spare")
@@ -255,7 +232,7 @@ class Staging:
         self.written = 0
         self.twin: Path | None = None
         if self.live is not None:
-            _write_state(output, self.live, None)  # from here on the spare folder is being changed
+            record.write(self.live, None)  # from here on the spare folder is being changed
             if spare is not None:
                 os.rename(spare_path, self.path)
                 self._bring_up_to_date(spare["generation"])
@@ -266,11 +243,11 @@ class Staging:
         else:
             # the live site's record stays (without its spare) until commit: a build that
             # fails still knows what the live site published (see incremental/permanent.keep_credentials)
-            previous = read_state(output).get("live") if fresh else None
+            previous = state.get("live") if fresh else None
             if previous is not None:
-                _write_state(output, previous, None)
-            elif _beside(output, "state.json").exists():
-                _beside(output, "state.json").unlink()
+                record.write(previous, None)
+            else:
+                record.remove()
             self.trash.add(spare_path)
             self.path.mkdir()
             self.twin = _beside(output, f"twin-{os.getpid()}")
@@ -326,7 +303,7 @@ class Staging:
         generation = (self.live["generation"] if self.live else 0) + 1
         live = {"generation": generation, "changed": sorted(self.changed) if self.incremental else None,
                 "build": record}
-        _write_state(output, self.live, None, pending=True)  # until the swap is done, trust nothing
+        self.record.write(self.live, None, pending=True)  # until the swap is done, trust nothing
         spare_path = _beside(output, "spare")
         if output.exists() and _exchange(self.path, output):
             old = self.path  # now holds the previous site
@@ -345,7 +322,7 @@ class Staging:
             spare = {"generation": self.live["generation"]}
         else:
             self.trash.add(old)
-        _write_state(output, live, spare)
+        self.record.write(live, spare)
         self.trash.empty()
 
     def abort(self) -> None:

@@ -11,6 +11,8 @@ from typing import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode
 
+import jinja2
+
 from .. import __version__
 from ..documents.stats import Fact
 from ..errors import BadgesiteError, Diagnostics
@@ -41,12 +43,14 @@ class Context:
     award_folder: str | None = None  # the award pages' address up to the award id, quoted
 
 
-def make_context(site: Site, markdown: MarkdownMemo | None = None) -> Context:
-    """The Context of a site; `markdown`: HTML of Markdown texts converted before."""
+def make_context(site: Site, markdown: MarkdownMemo | None = None,
+                 templates: jinja2.BytecodeCache | None = None) -> Context:
+    """The Context of a site; `markdown`: HTML of Markdown texts converted before;
+    `templates`: where compiled templates are kept (theme.Renderer)."""
     config = site.config
     urls = Urls(config.base_url, config.language)
     renderer = Renderer(Path(site.root), config.theme, urls, config.language,
-                        {"site": site, "config": config, "urls": urls, "version": __version__}, markdown)
+                        {"site": site, "config": config, "urls": urls, "version": __version__}, markdown, templates)
     context = Context(site, urls, renderer)
     context.sources, context.images = badge_images(site, site.badges)
     if config.issuer.image:

@@ -92,19 +92,6 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     return [d for d in dirs if d.is_dir()]
 
 
-def _bytecode_cache(site_root: Path):
-    """Compiled templates kept in .badgesite-cache/ (safe to delete; keyed by source)."""
-    folder = site_root / ".badgesite-cache" / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only site folder builds without the cache
-    # named after what the compiled code calls into (the `cache` tag, by its module path): a new
-    # one, or the tag moved to another module, never loads old code
-    code = f"{TEMPLATE_CODE}.{FragmentCache.__module__}"
-    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{code}.cache")
-
-
 CACHE_FRAGMENTS = True
 TEMPLATE_CODE = "cache1"  # change with FragmentCache.parse's call, so that old compiled templates are not used
 
@@ -154,6 +141,12 @@ class FragmentCache(jinja2.ext.Extension):
 
 
 _SIMPLE: set = set()  # Python functions seen before without Jinja's marks (t, link, date…)
+
+
+# How a compiled template is named in a bytecode cache (jinja2.FileSystemBytecodeCache's
+# pattern): after what the compiled code calls into, the `cache` tag by its module path, so
+# that a new tag, or the tag moved to another module, never loads old code.
+COMPILED_NAME = f"__jinja2_%s.{TEMPLATE_CODE}.{FragmentCache.__module__}.cache"
 
 
 def _simple(function) -> bool:
@@ -236,7 +229,9 @@ def template_problem(exc: jinja2.TemplateError, site_root: Path, page: str) -> D
 
 class Renderer:
     def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict,
-                 markdown: MarkdownMemo | None = None):
+                 markdown: MarkdownMemo | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+        """`bytecode_cache`: where compiled templates are kept between builds (by the caller:
+        nothing here remembers; name them COMPILED_NAME)."""
         self.dirs = theme_dirs(site_root, theme)
         self.site_root = Path(site_root)
         self.urls = urls
@@ -244,7 +239,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root), extensions=[FragmentCache],
+            keep_trailing_newline=True, bytecode_cache=bytecode_cache, extensions=[FragmentCache],
             auto_reload=False)  # a Renderer lives for one build: its templates do not change
         self.env.context_class = _Context
         self.env.template_class = _Template
