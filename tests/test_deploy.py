@@ -300,7 +300,7 @@ def test_the_output_index_follows_every_kind_of_build(tmp_path):
     (only the files they changed are read again), a clean build and a hand edit."""
     import hashlib
 
-    from badgesite import outputindex
+    from badgesite import deploy as library, outputindex
 
     def truth(site: Path) -> dict[str, str]:
         return {rel: outputindex.entry(hashlib.blake2b(data, digest_size=16).hexdigest(), len(data))
@@ -308,32 +308,32 @@ def test_the_output_index_follows_every_kind_of_build(tmp_path):
 
     site = built(tmp_path / "site")
     cache, output = site / ".badgesite-cache", site / "output"
-    assert outputindex.current(cache, output) == truth(site)
+    assert library.output_index(cache, output) == truth(site)
     add_award(site, "a-0002")
     add_award(site, "a-0003")  # two builds since the index
     ledger = site / "content/awards/2026.yaml"
     ledger.write_text(ledger.read_text().replace("- id: a-0002", "- id: a-0002\n  revoked: {date: 2026-02-01, "
                                                  "reason: Wrong person}"), encoding="utf-8")
     assert run_cli("build", "-s", str(site), "-q")[0] == 0
-    assert outputindex.current(cache, output) == truth(site)
+    assert library.output_index(cache, output) == truth(site)
     assert run_cli("build", "-s", str(site), "-q", "--clean")[0] == 0
     (output / "index.html").write_text("by hand")  # after a clean build every file is looked at
-    assert outputindex.current(cache, output) == truth(site)
+    assert library.output_index(cache, output) == truth(site)
     (cache / "deploy" / "builds.jsonl").unlink()  # no notes: every file is looked at
     add_award(site, "a-0004")
-    assert outputindex.current(cache, output) == truth(site)
+    assert library.output_index(cache, output) == truth(site)
 
 
 def test_a_failed_deploy_records_what_arrived(tmp_path, s3, bucket, endpoint):
     """A file that goes away while uploading (a build ran meanwhile): a clear error, and
     what arrived before it is not sent again."""
-    from badgesite import deploy as library, objectstore, outputindex
+    from badgesite import deploy as library, objectstore
 
     site = built(tmp_path / "site")
     output = site / "output"
     target = objectstore.parse_target(f"s3://{bucket}")
     store = objectstore.Bucket(target, endpoint, connections=1)
-    plan = library.make_plan(outputindex.current(site / ".badgesite-cache", output), library.read_manifest(store))
+    plan = library.make_plan(library.output_index(site / ".badgesite-cache", output), library.read_manifest(store))
     missing = plan.uploads[len(plan.uploads) // 2][0]
     data = (output / missing).read_bytes()
     (output / missing).unlink()

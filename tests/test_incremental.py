@@ -193,3 +193,52 @@ def test_worker_processes_make_the_same_site(tmp_path: Path):
     assert 0 < added.written < 20
     build(site, tmp_path / "clean", clean=True, jobs=2)
     assert tree(tmp_path / "pool") == tree(tmp_path / "clean")
+
+
+def test_known_images_answer_as_inspect_and_skip_only_known_pngs(tmp_path: Path):
+    """The build's image inspector (incremental/memos.py) gives images.inspect's answers;
+    only a PNG that it decoded in full before (by SHA-256) is not decoded again."""
+    from badgesite.incremental.memos import KnownImages, recall_images, remember_images
+    from badgesite.incremental.store import Store
+    from badgesite.source import images
+
+    good = (REPO / "content" / "badges" / "git-basics.png").read_bytes()
+    broken = good[:33] + b"\0" * 64  # an intact header over pixels that do not decode
+    store = Store(tmp_path / "cache")
+    first = recall_images(store)
+    assert first(good, "git-basics.png") == images.inspect(good, "git-basics.png")
+    with pytest.raises(images.ImageError, match="corrupt PNG"):
+        first(broken, "broken.png")
+    assert first.known == {hashlib.sha256(good).hexdigest()}  # not the broken one
+    remember_images(store, first)
+    again = recall_images(Store(tmp_path / "cache"))
+    assert again.known == first.known
+    assert again(good, "git-basics.png") == images.inspect(good, "git-basics.png")
+    trusted = KnownImages({hashlib.sha256(broken).hexdigest()})  # what a cache says is not checked again...
+    assert trusted(broken, "broken.png") == images.inspect_headers(broken, "broken.png")
+    with pytest.raises(images.ImageError, match="damaged IHDR"):  # ...but its headers always are
+        trusted(broken[:20] + b"x" + broken[21:], "broken.png")
+
+
+def test_the_build_keeps_compiled_templates_and_output_remembers_nothing(built_example: Path, tmp_path: Path):
+    """Compiled templates are kept by the build (incremental/memos.template_cache), named
+    after the module of the `cache` tag, so that a cache from an older package never
+    loads (it once failed with KeyError 'badgesite.render.FragmentCache'); rendering by
+    itself (output/) writes nothing."""
+    from badgesite.output.context import make_context
+    from badgesite.output.theme import FragmentCache
+    from badgesite.assemble import load_site
+
+    kept = sorted(p.name for p in (built_example / ".badgesite-cache" / "templates").iterdir())
+    assert kept and all(name.endswith(f".cache1.{FragmentCache.__module__}.cache") for name in kept)
+    site = tmp_path / "site"
+    shutil.copytree(built_example, site, symlinks=True, ignore=shutil.ignore_patterns("output", ".output.*"))
+    for name in kept:  # what an older package compiled, under its own names, is not read
+        (site / ".badgesite-cache" / "templates" / name.replace(FragmentCache.__module__, "badgesite.render")) \
+            .write_bytes(b"not code")
+    build(site, site / "output")
+    assert tree(site / "output") == tree(built_example / "output")
+    shutil.rmtree(site / ".badgesite-cache")
+    model, _ = load_site(site)
+    make_context(model).renderer.env.get_template("award.html")  # compiled, and kept nowhere
+    assert not (site / ".badgesite-cache").exists()

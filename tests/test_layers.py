@@ -196,3 +196,31 @@ def test_the_reader_finds_the_edges_inside_functions():
     build = found[("badgesite.cli.build", "badgesite.build")]
     assert build.lazy and "# lazy:" in build.comment
     assert not found[("badgesite.build", "badgesite.write")].lazy
+
+
+
+def code_words(path: Path) -> set[str]:
+    """The texts and the names written in a module's code (not in its docstrings or comments)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+                  and node.body and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    words = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            words.add(node.value)
+        elif isinstance(node, ast.Attribute):
+            words.add(node.attr)
+        elif isinstance(node, ast.Name):
+            words.add(node.id)
+    return words
+
+
+def test_what_builds_remember_is_kept_only_by_the_incremental_build():
+    """The output's state record and the compiled templates are read and written by
+    incremental/ alone; the layers below are given what they need."""
+    def users(word: str) -> set[str]:
+        return {name for name, path in modules().items() if any(word in w for w in code_words(path))}
+
+    assert users("state.json") == {"badgesite.incremental.state"}
+    assert users("FileSystemBytecodeCache") == {"badgesite.incremental.memos"}

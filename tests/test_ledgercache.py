@@ -1,20 +1,23 @@
 """The remembered ledgers give exactly what the reference loader gives, and are never trusted blindly."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import random
 import shutil
 from pathlib import Path
 
+import orjson
 import pytest
 
 from badgesite.incremental import ledgers as ledger_cache
 from badgesite.assemble import load_site
 from badgesite.build import build
 from badgesite.errors import Diagnostics
+from badgesite.model import Award
 from badgesite.incremental.store import Store
 from badgesite.incremental.ledgers import load_ledgers
-from badgesite.incremental.records import from_record, to_record
+from badgesite.incremental.records import PLACE, Entry, Record, from_record, to_record
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -162,10 +165,19 @@ def test_a_damaged_cache_is_ignored(example: Path, tmp_path: Path):
 
 
 def test_records_keep_every_field(example: Path):
-    for award in reference_awards(example):
-        r = to_record(award)
-        assert from_record(r, award.source.path, award.ledger, award.position,
-                           award.source.line, award.source.col) == award
+    """A Record has Award's fields but where the award is, and an award comes back whole
+    from its record, also after the record went through the cache's JSON."""
+    assert Record._fields == tuple(f.name for f in dataclasses.fields(Award) if f.name not in PLACE)
+    awards = reference_awards(example)
+    assert any(a.revoked for a in awards) and any(a.evidence for a in awards) and any(a.expires for a in awards)
+    for award in awards:
+        entry = Entry(None, award.source.line, award.source.line, award.source.col, to_record(award))
+        stored = Entry.load(orjson.loads(orjson.dumps(entry.dump())))
+        assert stored.record == entry.record and isinstance(stored.record, Record)
+        assert stored.record.id == award.id and stored.record.badge == award.badge
+        for r in (entry.record, stored.record):
+            assert from_record(r, award.source.path, award.ledger, award.position,
+                               award.source.line, award.source.col) == award
 
 
 

@@ -239,6 +239,29 @@ def test_status_is_unknown_when_records_are_unreachable(example, server, page):
         server.overrides.clear()
 
 
+def test_status_says_when_the_record_is_gone(example, server, page):
+    """A 404 for the assertion (the page decides on the HTTP status, not on the words of
+    the error) says the issuer no longer publishes it; other failures say to try later."""
+    site, output = example
+    award = pick(site, "valid")
+    record = output / "awards" / f"{award.id}.json"
+    aside = record.with_name(record.name + ".aside")
+    record.rename(aside)
+    try:
+        page.goto(award_url(server, award))
+        shown, text = status_of(page)
+        assert shown == "unknown" and "no longer publishes this award's record" in text
+    finally:
+        aside.rename(record)
+    server.overrides[f"awards/{award.id}.json"] = b"{not json"
+    try:
+        page.goto(award_url(server, award))
+        shown, text = status_of(page)
+        assert shown == "unknown" and "no longer publishes" not in text
+    finally:
+        server.overrides.clear()
+
+
 def test_recipient_check(example, server, page):
     site, _ = example
     award = pick(site, "valid")
@@ -397,6 +420,31 @@ def test_verify_foreign_assertion_fails(example, server, page):
     finally:
         server.extra.clear()
     assert outcome == "invalid" and checks["hosted"] == "true" and checks["issuer"] == "false"
+
+
+def test_verify_issuer_whose_id_is_no_url_fails_its_check(example, server, page):
+    """An issuer profile whose id is no URL allows no host: the issuer check fails (the
+    report stands), rather than the page failing to read the award."""
+    site, output = example
+    award = pick(site, "valid")
+    origin = f"http://127.0.0.1:{server.server.server_port}/forger/"
+    assertion = json.loads((output / f"awards/{award.id}.json").read_text("utf-8"))
+    badge = json.loads((output / f"badges/{award.badge}.json").read_text("utf-8"))
+    issuer = json.loads((output / "issuer.json").read_text("utf-8"))
+    assertion["id"], assertion["badge"] = origin + "assertion.json", origin + "badge.json"
+    badge["id"], badge["issuer"] = origin + "badge.json", origin + "issuer.json"
+    issuer["id"] = "issuer without an address"
+    issuer.pop("verification", None)
+    for name, doc in (("assertion", assertion), ("badge", badge), ("issuer", issuer)):
+        server.extra[f"/forger/{name}.json"] = json.dumps(doc).encode()
+    try:
+        page.goto(server.base + "verify/")
+        page.fill("#verify-input", assertion["id"])
+        page.click("[data-verify-form] button[type=submit]")
+        outcome, checks = verify_outcome(page)
+    finally:
+        server.extra.clear()
+    assert outcome == "invalid" and checks["badge"] == "true" and checks["issuer"] == "false"
 
 
 def test_verify_unknown_award_and_plain_image_fail(example, server, page):

@@ -101,6 +101,21 @@ def test_credentials_valid_expired_revoked(built):
     assert rows[2][1]["statusRevoked"] is True
 
 
+def test_the_report_is_data(built):
+    """The library's report: each check's outcome is an Outcome; validity follows from
+    the outcomes alone (a check that was not made does not fail the report)."""
+    output, _ = built
+    fetch = verify.offline_site(str(output))
+    revoked = verify.verify(str(output / "credentials" / "a-revoked.json"), fetch)
+    outcomes = {c.name: c.outcome for c in revoked.checks}
+    assert outcomes["revocation"] is verify.Outcome.FAILED and outcomes["signature"] is verify.Outcome.PASSED
+    assert outcomes["recipient"] is verify.Outcome.NOT_CHECKED
+    assert [c.name for c in revoked.failed] == ["revocation"] and not revoked.valid
+    valid = verify.verify(str(output / "credentials" / "a-valid.json"), fetch)
+    assert valid.valid and not valid.failed
+    assert {c.outcome for c in valid.checks} == {verify.Outcome.PASSED, verify.Outcome.NOT_CHECKED}
+
+
 def test_tampered_credentials(built, tmp_path):
     output, key = built
     original = json.loads((output / "credentials/a-valid.json").read_text("utf-8"))

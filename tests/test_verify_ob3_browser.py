@@ -320,6 +320,37 @@ def test_a_status_list_signed_by_someone_else_is_not_trusted(world, page):
     assert "cannot be trusted: The signature does not match" in text, text
 
 
+def test_a_status_list_that_cannot_be_decoded_fails_the_revocation_check(world, page):
+    """A status list signed by the issuer whose encodedList is not base64url (one character
+    too many): the revocation check fails and says why; the rest of the report stands."""
+    server, (site, output) = world["server"], world["home"]
+    template = json.loads((output / "credentials" / f"{pick(site, 'valid', svg=True).id}.json").read_text("utf-8"))
+    key = ed25519.generate()
+    fingerprint = ed25519.public_multibase(key)
+    did = f"did:key:{fingerprint}"
+    list_url = f"{server.base.split('/badges/')[0]}/given/broken-status.json"
+    published = json.loads((output / template["credentialStatus"]["statusListCredential"][
+        len(site.config.base_url):]).read_text("utf-8"))
+    broken = {k: v for k, v in copy.deepcopy(published).items() if k != "proof"}
+    broken["id"], broken["issuer"] = list_url, did
+    broken["credentialSubject"]["id"] = list_url + "#list"
+    broken["credentialSubject"]["encodedList"] = "uAAAAA"
+    broken = proof.sign(broken, key, f"{did}#{fingerprint}", "2025-03-01T00:00:00Z")
+    doc = {k: v for k, v in copy.deepcopy(template).items() if k != "proof"}
+    doc["id"] = "urn:uuid:7d3f3b1e-2f4c-4f5e-9a51-1f1e0c0d0a02"
+    doc["issuer"] = {"id": did, "type": ["Profile"], "name": "Workshop of One", "url": "https://workshop.example/"}
+    doc["credentialStatus"] = {**doc["credentialStatus"], "statusListCredential": list_url}
+    doc = proof.sign(doc, key, f"{did}#{fingerprint}", "2025-03-01T00:00:00Z")
+    (world["files"] / "broken-status.json").write_text(json.dumps(doc), "utf-8")
+    server.extra["/given/broken-status.json"] = json.dumps(broken).encode()
+    try:
+        outcome, checks, text = give(page, world, Case("broken-status", doc, "invalid", None), "json")
+    finally:
+        del server.extra["/given/broken-status.json"]
+    assert outcome == "invalid" and checks["proof"] == "true" and checks["revocation"] == "false", text
+    assert list_url in text, text
+
+
 def test_an_ob3_report_passes_axe(world, page):
     if not AXE.is_file():
         pytest.skip("axe-core is not installed (cd tests/browser && npm ci)")

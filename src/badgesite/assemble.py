@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Callable
 
 from . import microcredentials, recipients
 from .config import load_config
 from .errors import Diagnostics, did_you_mean
-from .source.images import ImageError, inspect
+from .source import images
+from .source.images import ImageError, ImageInfo
 from .model import KINDS, Alignment, Award, Badge, BadgeText, Config, Duration, Evidence, QualityAssurance, Recipient, Revocation, Site, StudyLoad, Where
 from .source.badges import BadgeFile, read_badges
 from .source.fields import EMAIL, Fields, type_name
@@ -45,19 +47,22 @@ def load_site(root: Path) -> tuple[Site | None, Diagnostics]:
     return Site(str(root), config, badges, awards), diagnostics
 
 
-def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None = None
+Inspect = Callable[[bytes, str], ImageInfo]  # an image's bytes and file name -> its type and size
+
+
+def load_badges(root: Path, diagnostics: Diagnostics, inspect: Inspect = images.inspect
                 ) -> tuple[Config, dict[str, Badge], set[str]] | None:
     """Everything but the awards: (config, badges sorted by id, ids of broken badges), or
-    None when the config itself is broken. Problems go to `diagnostics`. `decoded`: see
-    images.inspect."""
+    None when the config itself is broken. Problems go to `diagnostics`. `inspect`
+    checks an image (source/images.inspect, or one that gives the same answers)."""
     config = load_config(root, diagnostics)
     if config is None:
         return None
     if config.issuer.image:
-        _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics, decoded)
+        _check_image(root, root, config.issuer.image, ("badgesite.yaml", 0, 0), diagnostics, inspect)
     diagnostics.extend(site_key_problems(root).items)  # a private key in the site would be committed or published
     files, ids, unreadable = read_badges(root, config.languages, diagnostics)
-    badges = _badges(root, config, files, diagnostics, decoded,
+    badges = _badges(root, config, files, diagnostics, inspect,
                      {stem for stem, language in unreadable if language in (None, config.language)})
     broken = ids - set(badges)  # already reported; awards of them are not
     return config, dict(sorted(badges.items())), broken
@@ -66,12 +71,12 @@ def load_badges(root: Path, diagnostics: Diagnostics, decoded: set[str] | None =
 # -- badges -------------------------------------------------------------------
 
 def _check_image(root: Path, base: Path, reference: str, where, diagnostics: Diagnostics,
-                 decoded: set[str] | None = None) -> str | None:
+                 inspect: Inspect) -> str | None:
     """The image's type ("png"/"svg") after checking it is safe to publish, else None."""
     path_text, line, col = where
     try:
         path = resolve_inside(root, base, reference, where)
-        info = inspect(path.read_bytes(), path.name, decoded)
+        info = inspect(path.read_bytes(), path.name)
     except SourceError as exc:
         diagnostics.extend([exc.diagnostic])
         return None
@@ -119,14 +124,16 @@ def _text(f: Fields, file: BadgeFile, name_fallback: str | None = None) -> Badge
     criteria = f.text_list("criteria", required=True)
     if not name or not description or not criteria:
         return None
+    alt = f.text("image_alt", max_len=500)
     return BadgeText(name=name, description=description, criteria=criteria, body=file.body,
-                     image_alt=f.text("image_alt", max_len=500) or f"Badge: {name}",
+                     image_alt=alt or f"Badge: {name}",
                      learning_outcomes=f.text_list("learning_outcomes"), assessment=f.text("assessment"),
-                     source=Where(file.path, file.meta.pos[0], 1))
+                     source=Where(file.path, file.meta.pos[0], 1),
+                     image_at=Where(file.path, *f.where("image")), image_alt_given=bool(alt))
 
 
 def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Diagnostics,
-            decoded: set[str] | None = None, unreadable: set[str] = frozenset()) -> dict[str, Badge]:
+            inspect: Inspect = images.inspect, unreadable: set[str] = frozenset()) -> dict[str, Badge]:
     """The badges that are valid. `unreadable`: ids of badges whose file could not be
     parsed (already reported): they exist, so 'requires' and translations of them are
     not reported again."""
@@ -146,7 +153,7 @@ def _badges(root: Path, config: Config, files: list[BadgeFile], diagnostics: Dia
         image, image_type = f.text("image", required=True), None
         if image:
             base = (root / file.path).parent
-            image_type = _check_image(root, base, image, (file.path, *f.where("image")), diagnostics, decoded)
+            image_type = _check_image(root, base, image, (file.path, *f.where("image")), diagnostics, inspect)
             image = relpath(root, (base / image).resolve()) if image_type else None
         kind = f.choice("kind", KINDS, "badge")
         study_load = None

@@ -22,13 +22,15 @@ from pathlib import Path
 
 from . import outputindex, sitesize, workers
 from .errors import BadgesiteError, Diagnostic, Diagnostics
+from .folders import end_turn, take_turn
 from .incremental.diff import Changes, changes, reusable
 from .incremental.fingerprints import base_fingerprint
 from .incremental.ledgers import LedgerFile
 from .incremental.loading import load
-from .incremental.memos import recall_markdown, remember_markdown
+from .incremental.memos import recall_markdown, remember_markdown, template_cache
 from .incremental.permanent import gone_awards, gone_badges, gone_pages, keep_credentials
 from .incremental.records import tally
+from .incremental.state import StateRecord, live_generation
 from .incremental.store import Store
 from .incremental.uptodate import BuildResult, current_build
 from .model import Badge
@@ -37,7 +39,7 @@ from .output.cards import share_card
 from .output.context import Context, make_context
 from .sitesize import SiteSize
 from .source.files import CACHE_DIR
-from .write import Staging, put, read_state
+from .write import Staging, put
 
 PARALLEL_FROM = 200  # awards and cards to make at least before worker processes share the work
 
@@ -59,13 +61,23 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
         inputs, unchanged = current_build(root, output, signing_key)
         if unchanged is not None and not clean:
             return unchanged
+    turn = take_turn(output)  # no other build, nor the process linking a spare folder, works beside output/
+    try:
+        return _build(root, output, signing_key, clean, jobs, inputs, unsigned, strict, turn)
+    finally:
+        end_turn(turn)
+
+
+def _build(root: Path, output: Path, signing_key, clean: bool, jobs: int | None, inputs: str, unsigned: bool,
+           strict: bool, turn: int | None) -> BuildResult:
     store = Store(root / CACHE_DIR / "ledgers")
-    live = read_state(output)
+    state = StateRecord(output)  # the output's state record: what the live build left
+    live = state.read()
     site, ledgers, diagnostics = load(root, store, live, trust_cache=not clean)
     if signing_key is None and not unsigned:
         keep_credentials(output, live)
     markdown = recall_markdown(store)
-    context = make_context(site, markdown)
+    context = make_context(site, markdown, template_cache(root))
     context.has_credentials = signing_key is not None
     context.tally = tally([ledger.summary for ledger in ledgers])
     context.award_facts = lambda: [entry.fact() for ledger in ledgers for entry in ledger.items()]
@@ -73,7 +85,7 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
     gone_badges(live, site.badges, context.urls, diagnostics)
     last = None if clean else reusable(live, base, ledgers, store)
-    staging = Staging(output, fresh=last is None)
+    staging = Staging(output, live, state, fresh=last is None, turn=turn)
     try:
         work = changes(context, ledgers, staging, base, last, store, signing_key)
         made = _make(context, ledgers, staging, signing_key, work, jobs)
@@ -89,7 +101,8 @@ def build(root: Path, output: Path | None = None, signing_key=None, clean: bool 
     except BaseException:
         staging.abort()
         raise
-    outputindex.note_build(root / CACHE_DIR, output, sorted(staging.changed) if staging.incremental else None)
+    outputindex.note_build(root / CACHE_DIR, output, live_generation(output),
+                           sorted(staging.changed) if staging.incremental else None)
     remember_markdown(store, markdown)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})

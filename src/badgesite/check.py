@@ -7,6 +7,7 @@ from pathlib import Path
 from .assemble import load_site
 from .designrules import check_design
 from .errors import Diagnostic
+from .incremental.state import live_build, read_state
 from .model import Site
 from .review import review
 from .sitesize import SiteSize, judge, projection
@@ -24,7 +25,7 @@ def check(root: Path, base: str | None = None) -> tuple[Site | None, list[Diagno
     if base:
         summary, found = review(root, site, base)
         problems += found
-    size = projection(root / "output", site)
+    size = projection(live_build(read_state(root / "output")), site)
     verdict = size and judge(size, site.config.bake_in_browser)
     problems += [verdict] if verdict else []
     return site, problems, summary, size

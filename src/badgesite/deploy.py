@@ -32,10 +32,10 @@ from pathlib import Path
 
 import orjson
 
-from . import objectstore
+from . import objectstore, outputindex
 from .config import LANGUAGE
 from .objectstore import Bucket, StoreError, parse_target  # noqa: F401 (the command's whole API is here)
-from .outputindex import current as output_index  # noqa: F401
+from .incremental.state import live_generation
 from .outputindex import size_of
 from .source.files import replace_file
 from .urls import Urls
@@ -53,7 +53,13 @@ PERMANENT_FOLDERS = {path.split("/")[0] for path in (
     _urls.award_json("x"), _urls.award_page("x"), _urls.credential("x"), _urls.badge_json("x"),
     _urls.badge_page("x"), _urls.status_list("x", 0), _urls.extension_context("x"))}
 PERMANENT_FILES = {_urls.issuer_json, _urls.revocations_json, _urls.issuer_image("png"), _urls.issuer_image("svg"),
-                   "did.json", ".well-known/did.json"}
+                   _urls.did_document, Urls("https://example.org/x/", "en").did_document}  # at a host's root, or not
+
+
+def output_index(cache: Path, output: Path) -> dict[str, str]:
+    """path -> outputindex.entry(digest, size) of every file in `output`, the index kept
+    in `cache` brought up to date from what the builds since it changed."""
+    return outputindex.current(cache, output, live_generation(output))
 
 
 def is_permanent(rel: str) -> bool:
@@ -75,13 +81,8 @@ def policy() -> dict[str, list[str]]:
     return table
 
 
-def _suffix(rel: str) -> str:
-    dot = rel.rfind(".")
-    return rel[dot:].lower() if dot > rel.rfind("/") else ""
-
-
 def headers_in(table: dict[str, list[str]], rel: str) -> list[str]:
-    return table.get(_suffix(rel)) or table["*"]
+    return table.get(objectstore.suffix(rel)) or table["*"]
 
 
 @dataclass

@@ -23,10 +23,9 @@ from pathlib import Path
 from .config import setting_position
 from .errors import Diagnostics
 from .model import Site
-from .source.badges import BADGES_DIR, read_badges
+from .source.badges import BADGES_DIR
 from .source.files import relpath
 from .source.images import ImageError, inspect
-from .source.yaml import PosDict
 from .output.bake import rasterise
 from .output.markup import contrast
 from .output.themecolours import GRAPHIC_CONTRAST, TEXT_CONTRAST, TEXT_PAIRS, site_css, variables
@@ -44,6 +43,7 @@ class Drawn:
     """An image as people see it, and where it is named."""
 
     label: str  # "badge 'python-basics'" or "the issuer logo"
+    badge: str | None  # the badge it is the image of; None for the logo and a spare SVG
     file: str  # the image file, relative to the site
     where: tuple[str, int]  # the file and line that name it
     type: str  # "png" | "svg"
@@ -64,28 +64,17 @@ def check_design(site: Site) -> Diagnostics:
     """Every design problem of a site that loaded without errors."""
     root = Path(site.root)
     diagnostics = Diagnostics()
-    meta = _front_matter(root, site)
-    drawn = _draw_all(root, site, meta)
+    drawn = _draw_all(root, site)
     _alike(drawn, diagnostics)
     for image in drawn:
         _shape(image, diagnostics)
     _svg_beside(root, site, drawn, diagnostics)
-    _image_alt(meta, diagnostics)
+    _image_alt(site, diagnostics)
     _contrast(root, site, diagnostics)
     return diagnostics
 
 
 # -- images -------------------------------------------------------------------------------
-
-def _front_matter(root: Path, site: Site) -> dict[str, list]:
-    """badge id -> the front-matter of its files [(path, PosDict)], the site language's first."""
-    files, _, _ = read_badges(root, site.config.languages, Diagnostics())  # problems: already reported
-    found: dict[str, list] = {}
-    for file in sorted(files, key=lambda f: f.language not in (None, site.config.language)):
-        if file.id in site.badges:
-            found.setdefault(file.id, []).append((file.path, file.meta))
-    return found
-
 
 def render(data: bytes, kind: str, width: int, height: int):
     """The image as drawn on a white page: a Pillow RGB image (SVG drawn by resvg, as the build does)."""
@@ -107,27 +96,26 @@ def perceptual_hashes(image) -> tuple:
     return imagehash.phash(image, hash_size=HASH_SIZE), imagehash.colorhash(image, binbits=3)
 
 
-def _draw(root: Path, rel: str, label: str, where: tuple[str, int]) -> Drawn | None:
+def _draw(root: Path, rel: str, label: str, badge: str | None, where: tuple[str, int]) -> Drawn | None:
     try:
         data = (root / rel).read_bytes()
         info = inspect(data, rel)
         image = render(data, info.type, info.width, info.height)
     except (OSError, ValueError, ImageError):
         return None  # reported by the checks of images (assemble)
-    return Drawn(label, rel, where, info.type, info.width, info.height, *perceptual_hashes(image))
+    return Drawn(label, badge, rel, where, info.type, info.width, info.height, *perceptual_hashes(image))
 
 
-def _draw_all(root: Path, site: Site, meta: dict[str, list]) -> list[Drawn]:
+def _draw_all(root: Path, site: Site) -> list[Drawn]:
     drawn = []
     for badge in site.badges.values():
-        path, front = meta.get(badge.id, [(badge.source.path, None)])[0]
-        line = front.vpos("image")[0] if isinstance(front, PosDict) else badge.source.line
-        image = _draw(root, badge.image, f"badge '{badge.id}'", (path, line))
+        named = badge.text.image_at
+        image = _draw(root, badge.image, f"badge '{badge.id}'", badge.id, (named.path, named.line))
         if image is not None:
             drawn.append(image)
     logo = site.config.issuer.image
     if logo:
-        image = _draw(root, logo, "the issuer logo", ("badgesite.yaml", _config_line(root, ("issuer", "image"))))
+        image = _draw(root, logo, "the issuer logo", None, ("badgesite.yaml", _config_line(root, ("issuer", "image"))))
         if image is not None:
             drawn.append(image)
     return drawn
@@ -168,9 +156,9 @@ def _svg_beside(root: Path, site: Site, drawn: list[Drawn], diagnostics: Diagnos
     used = {image.file for image in drawn}
     folder = root / BADGES_DIR
     spare = [p for p in sorted(folder.rglob("*.svg")) if relpath(root, p) not in used] if folder.is_dir() else []
-    spare_drawn = [d for d in (_draw(root, relpath(root, p), "", ("", 0)) for p in spare) if d is not None]
+    spare_drawn = [d for d in (_draw(root, relpath(root, p), "", None, ("", 0)) for p in spare) if d is not None]
     for image in drawn:
-        if image.type != "png" or not image.label.startswith("badge"):
+        if image.type != "png" or image.badge is None:
             continue
         twin = Path(image.file).with_suffix(".svg").as_posix()
         match = twin if twin in {d.file for d in spare_drawn} else None
@@ -183,12 +171,12 @@ def _svg_beside(root: Path, site: Site, drawn: list[Drawn], diagnostics: Diagnos
                                 f"use image: {Path(match).name}; an SVG is sharp at every size")
 
 
-def _image_alt(meta: dict[str, list], diagnostics: Diagnostics) -> None:
-    for entries in meta.values():
-        for path, front in entries:
-            if isinstance(front, PosDict) and not front.get("image_alt"):
-                line = front.kpos("image")[0] if "image" in front else front.pos[0]
-                diagnostics.warning(path, line, 0, "no 'image_alt': the pages fall back to \"Badge: <name>\", "
+def _image_alt(site: Site, diagnostics: Diagnostics) -> None:
+    for badge in site.badges.values():
+        for text in (badge.text, *badge.translations.values()):
+            if not text.image_alt_given:
+                diagnostics.warning(text.image_at.path, text.image_at.line, 0,
+                                    "no 'image_alt': the pages fall back to \"Badge: <name>\", "
                                     "which tells a screen-reader user nothing about the image",
                                     "describe the image in a sentence, e.g. image_alt: Blue hexagon with a white snake")
 

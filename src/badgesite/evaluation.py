@@ -9,7 +9,9 @@ from pathlib import Path
 from .documents.stats import Programme, count
 from .errors import Diagnostics
 from .incremental.facts import read_facts
-from .output.statsreport import report, text_table, to_json, write_report
+from .incremental.memos import template_cache
+from .output import statsreport
+from .output.statsreport import text_table, to_json, write_report
 
 __all__ = ["figures", "report", "text_table", "to_json", "write_report"]
 
@@ -20,3 +22,8 @@ def figures(root: Path, today: dt.date) -> tuple[Programme | None, dict | None, 
     if programme is None:
         return None, None, diagnostics
     return programme, count(programme.badges, programme.facts, today), None
+
+
+def report(root: Path, config, figures: dict) -> bytes:
+    """The private report (output/statsreport.py), its templates compiled once for all runs."""
+    return statsreport.report(root, config, figures, template_cache(root))

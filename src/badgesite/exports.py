@@ -14,9 +14,8 @@ from .documents import edc
 from .documents.json import dump_json
 from .errors import BadgesiteError, Diagnostics, UsageError, did_you_mean
 from .model import Site
-from .output.bake import rasterise
+from .output.context import badge_images
 from .source.files import replace_file
-from .source.images import inspect
 from .urls import Urls
 
 FORMATS = ("edc",)
@@ -52,27 +51,8 @@ def edc_documents(site: Site, award_ids: list[str] | None = None) -> dict[str, b
     if problems:
         raise BadgesiteError(problems.sorted())
     urls = Urls(site.config.base_url, site.config.language)
-    images = _images(site, {a.badge for a in awards}, problems)
-    if problems:
-        raise BadgesiteError(problems.sorted())
+    _, images = badge_images(site, sorted({a.badge for a in awards}))
     return {f"{award.id}.jsonld": dump_json(edc.credential(site, award, urls, images[award.badge])) for award in awards}
-
-
-def _images(site: Site, badge_ids: set[str], problems: Diagnostics) -> dict[str, bytes]:
-    """The PNG of each badge (an SVG badge drawn as PNG, as the build does)."""
-    found = {}
-    for badge_id in sorted(badge_ids):
-        badge = site.badges[badge_id]
-        data = (Path(site.root) / badge.image).read_bytes()
-        if badge.image_type == "svg":
-            info = inspect(data, badge.image)
-            try:
-                data = rasterise(data.decode("utf-8"), info.width, info.height)
-            except ValueError as exc:
-                problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
-                continue
-        found[badge_id] = data
-    return found
 
 
 def write_files(folder: Path, files: dict[str, bytes]) -> None:

@@ -134,6 +134,7 @@ def take_turn(output: Path) -> int | None:
     platform has no locks)."""
     if fcntl is None:
         return None
+    output.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(beside(output, "lock"), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -143,8 +144,12 @@ def take_turn(output: Path) -> int | None:
     return fd
 
 
+def end_turn(turn: int | None) -> None:
+    """Give up a turn that take_turn gave (a process that inherited it keeps it)."""
+    if turn is not None:
+        os.close(turn)
+
+
 def wait_for_spare(output: Path) -> None:
     """Return once no build and no process making the spare folder works beside output/."""
-    fd = take_turn(Path(output))
-    if fd is not None:
-        os.close(fd)
+    end_turn(take_turn(Path(output)))

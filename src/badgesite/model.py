@@ -130,6 +130,11 @@ class BadgeText:
     learning_outcomes: tuple[str, ...] = ()
     assessment: str | None = None
     source: Where = Where("")
+    # for the design rules (designrules.py): where this file names its image (its `image:`
+    # value, else its front matter) and whether it describes it (else image_alt is the
+    # fallback "Badge: <name>"). Where, not what: left out of repr and so of fingerprints
+    image_at: Where = field(default=Where(""), repr=False, compare=False)
+    image_alt_given: bool = field(default=True, repr=False, compare=False)
 
 
 @dataclass(frozen=True)

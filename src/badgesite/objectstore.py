@@ -35,10 +35,14 @@ SHORT, ASSETS, IMAGES = "public, max-age=300", "public, max-age=3600", "public, 
 IMAGE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".gif", ".webp", ".ico")
 
 
-def content_type(rel: str) -> str:
+def suffix(rel: str) -> str:
+    """'.png' of 'awards/a.PNG'; '' when the file name has no dot."""
     dot = rel.rfind(".")
-    suffix = rel[dot:].lower() if dot > rel.rfind("/") else ""
-    return CONTENT_TYPES.get(suffix, "application/octet-stream")
+    return rel[dot:].lower() if dot > rel.rfind("/") else ""
+
+
+def content_type(rel: str) -> str:
+    return CONTENT_TYPES.get(suffix(rel), "application/octet-stream")
 
 
 def cache_control(rel: str) -> str:

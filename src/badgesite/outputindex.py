@@ -6,7 +6,7 @@ would take minutes, and even asking the file system for the size and date of eac
 takes seconds. So the index is kept up to date from what the builds did:
 
 - every build notes the output paths it changed (`note_build`), under the output's
-  generation and input digest (write.py, uptodate.py), in
+  generation and input digest (incremental/state.py), in
   .badgesite-cache/deploy/builds.jsonl; a build that wrote everything notes that;
 - the index (.badgesite-cache/deploy/index-*.json) keeps path -> digest and size, and
   the build it describes. When every build since then is noted, only the paths those
@@ -28,7 +28,6 @@ from pathlib import Path
 import orjson
 
 from .source.files import replace_file
-from .write import read_state
 
 INDEX_VERSION = 2
 NOTES_KEPT = 16 * 2**20  # bytes of build notes kept; older notes go (the next deploy looks at every file)
@@ -43,18 +42,9 @@ def _folder(cache: Path) -> Path:
     return cache / "deploy"
 
 
-def _live(output: Path) -> tuple[int, str] | None:
-    """(generation, input digest) of the build in `output`; None when not known."""
-    live = read_state(output).get("live") or {}
-    build = live.get("build") or {}
-    if not isinstance(live.get("generation"), int) or not isinstance(build.get("inputs"), str):
-        return None
-    return live["generation"], build["inputs"]
-
-
-def note_build(cache: Path, output: Path, changed: list[str] | None) -> None:
-    """After a build: the output paths it changed (None: it wrote everything)."""
-    live = _live(output)
+def note_build(cache: Path, output: Path, live: tuple[int, str] | None, changed: list[str] | None) -> None:
+    """After a build: the output paths it changed (None: it wrote everything). `live`:
+    (generation, input digest) of the build now in `output` (incremental/state.py)."""
     if live is None:
         return
     path = _folder(cache) / "builds.jsonl"
@@ -136,12 +126,13 @@ def size_of(value: str) -> int:
     return int(value[32:], 16)
 
 
-def current(cache: Path, output: Path) -> dict[str, str]:
-    """path -> entry(digest, size) of every file in output/, the index brought up to date."""
+def current(cache: Path, output: Path, live: tuple[int, str] | None) -> dict[str, str]:
+    """path -> entry(digest, size) of every file in output/, the index brought up to date.
+    `live`: (generation, input digest) of the build in `output`, None when not known
+    (incremental/state.live_generation)."""
     index_path, stats_path = _paths(cache, output)
     index = _load(index_path)
     files: dict[str, str] = index["files"] if index and isinstance(index.get("files"), dict) else {}
-    live = _live(output)
     build = list(live) if live else None
     changed = None
     if index and live and isinstance(index.get("build"), list):

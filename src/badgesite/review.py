@@ -97,10 +97,9 @@ def compare(base: Site, head: Site) -> tuple[list[Diagnostic], Change]:
                 problems.append(_error(renamed.source, f"award '{old.id}' was renamed to '{renamed.id}'; award ids are permanent",
                                        "keep the old id"))
             else:
-                where = old.source
-                problems.append(Diagnostic(where.path, where.line, where.col,
-                                           f"award '{old.id}' ({old.badge}, {old.issued}) was deleted; published awards are never deleted",
-                                           hint=f"restore it and revoke it: badgesite revoke {old.id} --reason '…'"))
+                problems.append(_error(old.source, f"award '{old.id}' ({old.badge}, {old.issued}) was deleted; "
+                                       "published awards are never deleted",
+                                       f"restore it and revoke it: badgesite revoke {old.id} --reason '…'"))
             continue
         for field, label in (("recipient", "recipient"), ("badge", "badge"), ("issued", "issue date")):
             if getattr(old, field) != getattr(new, field):
@@ -128,8 +127,8 @@ def compare(base: Site, head: Site) -> tuple[list[Diagnostic], Change]:
     for badge_id, old in base.badges.items():
         badge = head.badges.get(badge_id)
         if badge is None:
-            problems.append(Diagnostic(old.source.path, 1, 1, f"badge '{badge_id}' was removed or renamed; "
-                                       "badge ids are permanent", hint="restore it and set 'retired: DATE' instead"))
+            problems.append(_error(old.source, f"badge '{badge_id}' was removed or renamed; badge ids are permanent",
+                                   "restore it and set 'retired: DATE' instead"))
         elif badge.retired and not old.retired:
             change.badges_retired.append(badge_id)
         elif badge != old:

@@ -30,15 +30,13 @@ from urllib.parse import quote, unquote, urlsplit
 
 from .build import build
 from .errors import BadgesiteError, Diagnostic
+from .objectstore import CONTENT_TYPES, suffix
 
 log = logging.getLogger(__name__)
 
 LIVE = "/__badgesite/"
 DEBOUNCE = 0.2  # seconds of quiet before a rebuild
 WATCHED = ("badgesite.yaml", "content", "themes")
-TYPES = {".json": "application/json", ".svg": "image/svg+xml", ".xml": "application/xml",
-         ".js": "text/javascript", ".css": "text/css", ".png": "image/png", ".html": "text/html",
-         ".jsonld": "application/ld+json", ".txt": "text/plain", ".webmanifest": "application/manifest+json"}
 
 LIVE_JS = r"""// badgesite serve: reload this page after a rebuild; show build errors over it.
 (function () {
@@ -159,13 +157,15 @@ class Handler(BaseHTTPRequestHandler):
             data = target.read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return self._not_found(head)
-        kind = TYPES.get(target.suffix.lower()) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        # as deploy serves it; what deploy does not know, as Python guesses
+        kind = (CONTENT_TYPES.get(suffix(target.name)) or mimetypes.guess_type(target.name)[0]
+                or "application/octet-stream")
         self._send(200, data, kind, head)
 
     def _send(self, status: int, data: bytes, kind: str, head: bool = False) -> None:
-        if kind == "text/html":
+        if kind.split(";")[0] == "text/html":
             data = inject(data, self.state.build, self.state.notice)
-        if kind.startswith("text/") or kind.endswith(("json", "xml", "javascript")):
+        if "charset=" not in kind and (kind.startswith("text/") or kind.endswith(("json", "xml", "javascript"))):
             kind += "; charset=utf-8"
         self.send_response(status)
         self.send_header("Content-Type", kind)

@@ -16,12 +16,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from .errors import Diagnostic
 from .model import SizeLimit
 from .urls import Urls
-from .write import read_state
 
 WARN_AT = 0.8  # warn from this share of the limit
 
@@ -190,10 +188,11 @@ def project(last: SiteSize, awards: int, limit: SizeLimit, bake_in_browser: bool
     return size
 
 
-def projection(output: Path, site) -> SiteSize | None:
-    """What a build of `site` (a model.Site with its awards) would publish into `output`,
-    projected from the last build there; None when there is none that counted its size."""
-    last = SiteSize.from_record(((read_state(output).get("live") or {}).get("build") or {}).get("size"))
+def projection(live: dict, site) -> SiteSize | None:
+    """What a build of `site` (a model.Site with its awards) would publish, projected from
+    the live build (its record: incremental/state.live_build); None when there is none
+    that counted its size."""
+    last = SiteSize.from_record(live.get("size"))
     config = site.config
     return None if last is None else project(last, len(site.awards), config.size_limit, config.bake_in_browser)
 

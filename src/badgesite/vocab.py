@@ -33,5 +33,6 @@ def ob2_date(day: dt.date) -> str:
 
 
 def ob3_date(day: dt.date | str) -> str:
-    """VC 2.0 / OB 3.0 dateTimeStamp (also RFC 3339 for feeds): midnight UTC of the day."""
+    """VC 2.0 / OB 3.0 dateTimeStamp (also European Digital Credentials, and RFC 3339 for
+    feeds): midnight UTC of the day."""
     return f"{day.isoformat() if isinstance(day, dt.date) else day}T00:00:00Z"

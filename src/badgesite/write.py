@@ -12,7 +12,9 @@ the size of the site. Beside output/ lie:
   .output.spare        a second copy of a recent site (files hard-linked, never
                        written in place), taken as the next build's staging folder
   .output.state.json   which generation each folder holds, the paths that the live
-                       generation changed, and what the build wants to remember
+                       generation changed, and what the build wants to remember: read
+                       and written by incremental/state.py alone; Staging is given the
+                       record as it was and the means to write it anew
 
 A build brings the spare folder up to date with the live site by re-linking only
 the paths that the live generation changed, writes and deletes only what it
@@ -20,61 +22,30 @@ changes itself, and swaps. A build that starts from nothing (the first, or
 `--clean`) writes every file once; once it is swapped in, a detached process at low
 priority links the new site into a spare folder, so that the next build is
 incremental at once (where that process cannot be started, the build links it
-itself). Builds and that process take turns on the lock file `.output.lock`: a build
-that starts while the spare is being made waits for it. Before the swap the record is
+itself). Builds and that process take turns on the lock file `.output.lock`
+(folders.take_turn): a build that starts while the spare is being made waits for it,
+before it reads the state record. Before the swap the record is
 marked as pending and the spare as being changed; only after it are they described
 anew. So an interrupted build can never make a stale folder look current: without a
 trustworthy record, a build starts over.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from .folders import Trash, beside, clone, exchange, recover, take_turn
-
-STATE_VERSION = 2
-
+from .folders import Trash, beside, clone, exchange, recover
 
 class WriteError(Exception):
     pass
 
 
-def read_state(output: Path) -> dict:
-    """The state record, {} when there is none to trust (none, or a swap was interrupted);
-    `spare` is None when there is no spare folder to trust."""
-    try:
-        state = json.loads(beside(output, "state.json").read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-        return {}
-    live, spare = state.get("live"), state.get("spare")
-    if state.get("pending") or not isinstance(live, dict) or not isinstance(live.get("generation"), int) \
-            or not output.is_dir():
-        return {}
-    if not isinstance(spare, dict) or not isinstance(spare.get("generation"), int) \
-            or not beside(output, "spare").is_dir():
-        state["spare"] = None
-    return state
-
-
-def live_build(state: dict) -> dict:
-    """The live build's record in a state record (read_state), {} when there is none."""
-    last = (state.get("live") or {}).get("build")
-    return last if isinstance(last, dict) else {}
-
-
-def _write_state(output: Path, live: dict | None, spare: dict | None, pending: bool = False) -> None:
-    path = beside(output, "state.json")
-    tmp = path.with_name(path.name + ".tmp")
-    state = {"version": STATE_VERSION, "pending": pending, "live": live, "spare": spare}
-    tmp.write_text(json.dumps(state, separators=(",", ":")), "utf-8")
-    os.replace(tmp, path)
+def spare_folder(output: Path) -> Path:
+    """The second copy of a recent site beside `output`, the next build's staging folder."""
+    return beside(output, "spare")
 
 
 def put(folder: Path | str, fresh: bool, rel: str, data: bytes, made: set) -> None:
@@ -135,13 +106,13 @@ def make_spare(output: Path | str) -> None:
     """Link the live site into the spare folder that the state record already names
     (the caller holds the turn). The folder appears whole, by one rename, or not at all:
     a process killed half-way leaves a twin folder that recover() removes, and without
-    the folder read_state() trusts no spare."""
+    the folder the state record trusts no spare."""
     output = Path(output)
     twin = beside(output, f"twin-{os.getpid()}")
     shutil.rmtree(twin, ignore_errors=True)
     try:
         clone(output, twin)
-        os.rename(twin, beside(output, "spare"))
+        os.rename(twin, spare_folder(output))
     except BaseException:
         shutil.rmtree(twin, ignore_errors=True)
         raise
@@ -174,34 +145,32 @@ class Staging:
     exact copy of the live site (the spare folder brought up to date): the build then
     writes and deletes only what changed. Otherwise it starts empty, the build writes
     everything, and after the swap the new site is linked into the spare folder (see
-    _make_spare_later). From here until commit() or abort() this build has the turn
-    beside output/: another build waits.
+    _make_spare_later).
+
+    `state`: the output's state record as the live build left it ({} when there is none
+    to trust); `record`: where it is kept, with write(live, spare, pending) and remove()
+    (incremental/state.StateRecord, the one reader and writer of it); `turn`: the
+    caller's turn beside output/ (folders.take_turn, taken before it read the state),
+    handed at commit() to the process that links the spare folder.
     """
 
-    def __init__(self, output: Path, fresh: bool = False):
+    def __init__(self, output: Path, state: dict, record, fresh: bool = False, turn: int | None = None):
         self.output = output
-        output.parent.mkdir(parents=True, exist_ok=True)
-        self.turn = take_turn(output)
-        try:
-            self._start(fresh)
-        except BaseException:
-            self._end_turn()
-            raise
-
-    def _start(self, fresh: bool) -> None:
-        output = self.output
+        self.record = record
+        self.turn = turn
         recover(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
         self.path = beside(output, f"staging-{os.getpid()}")
         shutil.rmtree(self.path, ignore_errors=True)
         self.trash = Trash(output)
-        self.state = {} if fresh else read_state(output)
+        self.state = {} if fresh else state
         self.live: dict | None = self.state.get("live")
-        spare_path = beside(output, "spare")
+        spare_path = spare_folder(output)
         spare = self.state.get("spare")
         self.changed: set[str] = set()  # paths written or deleted by this build
         self.written = 0
         if self.live is not None:
-            _write_state(output, self.live, None)  # from here on the spare folder is being changed
+            record.write(self.live, None)  # from here on the spare folder is being changed
             if spare is not None:
                 os.rename(spare_path, self.path)
                 self._bring_up_to_date(spare["generation"])
@@ -212,11 +181,11 @@ class Staging:
         else:
             # the live site's record stays (without its spare) until commit: a build that
             # fails still knows what the live site published (see incremental/permanent.keep_credentials)
-            previous = read_state(output).get("live") if fresh else None
+            previous = state.get("live") if fresh else None
             if previous is not None:
-                _write_state(output, previous, None)
-            elif beside(output, "state.json").exists():
-                beside(output, "state.json").unlink()
+                record.write(previous, None)
+            else:
+                record.remove()
             self.trash.add(spare_path)
             self.path.mkdir()
             self.incremental = False
@@ -268,8 +237,8 @@ class Staging:
         generation = (self.live["generation"] if self.live else 0) + 1
         live = {"generation": generation, "changed": sorted(self.changed) if self.incremental else None,
                 "build": record}
-        _write_state(output, self.live, None, pending=True)  # until the swap is done, trust nothing
-        spare_path = beside(output, "spare")
+        self.record.write(self.live, None, pending=True)  # until the swap is done, trust nothing
+        spare_path = spare_folder(output)
         if output.exists() and exchange(self.path, output):
             old = self.path  # now holds the previous site
         else:
@@ -283,21 +252,14 @@ class Staging:
         else:  # the new site is linked into the spare folder after the turn (the record says so already)
             self.trash.add(old)
             spare = {"generation": generation}
-        _write_state(output, live, spare)
+        self.record.write(live, spare)
         self.trash.empty()
         if not self.incremental:
             _make_spare_later(output, self.turn)
-        self._end_turn()
 
     def abort(self) -> None:
         shutil.rmtree(self.path, ignore_errors=True)
         self.trash.empty()
-        self._end_turn()
-
-    def _end_turn(self) -> None:
-        if self.turn is not None:
-            os.close(self.turn)
-            self.turn = None
 
 
 def _remove_empty(root: Path, paths) -> None:

@@ -27,20 +27,20 @@ def cmd_verify(args, reporter) -> int:
             fetch = verify.offline_site(args.offline_site)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-    if not args.target.startswith(("http://", "https://")) and not Path(args.target).is_file():
+    if not verify.is_url(args.target) and not Path(args.target).is_file():
         raise UsageError(f"no such file: {args.target}")
     report = verify.verify(args.target, fetch, recipient=args.recipient)
     reporter.info(report.subject)
-    marks = {True: "ok  ", False: "FAIL", None: "--  "}
+    marks = {verify.Outcome.PASSED: "ok  ", verify.Outcome.FAILED: "FAIL", verify.Outcome.NOT_CHECKED: "--  "}
     for check in report.checks:
-        line = f"  {marks[check.ok]} {check.name}: {check.detail}"
-        if check.ok is False and reporter.quiet:
+        line = f"  {marks[check.outcome]} {check.name}: {check.detail}"
+        if check.outcome is verify.Outcome.FAILED and reporter.quiet:
             print(line, file=sys.stderr)
         else:
             reporter.info(line)
     if report.valid:
         reporter.info("VALID")
         return 0
-    failed = [c.name for c in report.checks if c.ok is False] or ["nothing could be checked"]
+    failed = [c.name for c in report.failed] or ["nothing could be checked"]
     print(f"NOT VALID: {', '.join(failed)}", file=sys.stderr if reporter.quiet else sys.stdout)
     return 1

@@ -15,12 +15,12 @@ the official SHACL shapes of the profile (edc-generic-full).
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import uuid
 
 from .. import countries, microcredentials
 from ..model import Award, Badge, Site
 from ..urls import Urls
+from ..vocab import ob3_date
 
 VC_CONTEXT = "https://www.w3.org/2018/credentials/v1"
 EDC_CONTEXT = "http://data.europa.eu/snb/model/context/edc-ap"
@@ -98,7 +98,7 @@ def credential(site: Site, award: Award, urls: Urls, image_png: bytes) -> dict:
         "title": _texts(badge, languages, "name"),
         "description": _texts(badge, languages, "description"),
         "awardedBy": {"id": _id(urls.url(urls.award_json(award.id)), "awarding"), "type": "AwardingProcess",
-                      "awardingBody": [{"id": org["id"]}], "awardingDate": _date_time(award.issued)},
+                      "awardingBody": [{"id": org["id"]}], "awardingDate": ob3_date(award.issued)},
         "specifiedBy": _specification(site, badge, urls, languages),
     }
     if award.grade:  # an optional Annex I element: the assessment that gave it
@@ -126,14 +126,14 @@ def credential(site: Site, award: Award, urls: Urls, image_png: bytes) -> dict:
         "identifier": [{"id": _id(urls.url(urls.award_json(award.id)), "identifier"), "type": "Identifier",
                         "notation": award.id, "schemeName": f"Award id at {site.config.base_url}"}],
         "issuer": org,
-        "issued": _date_time(award.issued),
-        "issuanceDate": _date_time(award.issued),
-        "validFrom": _date_time(award.issued),
+        "issued": ob3_date(award.issued),
+        "issuanceDate": ob3_date(award.issued),
+        "validFrom": ob3_date(award.issued),
         "credentialSubject": person,
         "displayParameter": _display(site, badge, urls, languages, image_png),
     }
     if award.expires:
-        doc["validUntil"] = doc["expirationDate"] = _date_time(award.expires)
+        doc["validUntil"] = doc["expirationDate"] = ob3_date(award.expires)
     return doc
 
 
@@ -233,10 +233,6 @@ def _display(site: Site, badge: Badge, urls: Urls, languages: list[str], image_p
 def _id(url: str, part: str) -> str:
     """A permanent IRI for a part of what `url` names: the same on every export."""
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url + '#' + part)}"
-
-
-def _date_time(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00Z"
 
 
 def _number(value: float) -> str:

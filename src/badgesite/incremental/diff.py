@@ -17,11 +17,12 @@ from ..model import Badge
 from ..output.artifacts import award_paths, site_files, status_files
 from ..output.context import Context
 from ..output.theme import Deferred
-from ..write import Staging, live_build
+from ..write import Staging
 from .fingerprints import page_fingerprint
 from .blocks import read_entries
 from .ledgers import LedgerFile
 from .records import Entry
+from .state import live_build
 from .store import Store
 
 

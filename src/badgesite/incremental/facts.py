@@ -9,7 +9,7 @@ from ..assemble import load_badges, load_site
 from ..documents.stats import Fact, Programme
 from ..errors import Diagnostics
 from .ledgers import load_ledgers
-from .memos import recall_decoded
+from .memos import recall_images
 from ..source.files import CACHE_DIR
 from .store import Store
 
@@ -20,7 +20,7 @@ def read_facts(root: Path) -> tuple[Programme | None, Diagnostics | None]:
     diagnostics = Diagnostics()
     store = Store(root / CACHE_DIR / "ledgers")
     # the PNG images that builds decoded in full before (their header is always checked)
-    loaded = load_badges(root, diagnostics, recall_decoded(store))
+    loaded = load_badges(root, diagnostics, recall_images(store))
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded
         ledgers = load_ledgers(root, config, badges, broken, store, {})

@@ -22,7 +22,7 @@ from .. import __version__
 from ..model import Badge, Config
 from ..source.files import packaged_themes, skipped_dir
 
-CACHE_VERSION = 6  # of every cache file (store.py): raise it when what one holds changes (records.py)
+CACHE_VERSION = 7  # of every cache file (store.py): raise it when what one holds changes (records.py)
 
 if TYPE_CHECKING:  # pragma: no cover - light to import: `build` on an unchanged site needs only input_digest
     from ..output.context import Context

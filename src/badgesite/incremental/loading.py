@@ -12,9 +12,9 @@ from pathlib import Path
 from ..assemble import load_badges, load_site
 from ..errors import BadgesiteError, Diagnostics
 from ..model import Site
-from ..write import live_build
 from .ledgers import LedgerFile, from_site, load_ledgers
-from .memos import recall_decoded, remember_decoded
+from .memos import KnownImages, recall_images, remember_images
+from .state import live_build
 from .store import Store
 
 
@@ -22,12 +22,11 @@ def load(root: Path, store: Store, state: dict, trust_cache: bool) -> tuple[Site
     """The site without its awards, and its ledger files: entry by entry, from the cache
     where an entry is known (never in a clean build, which only fills the cache); the
     reference way whenever there is any problem, which reports it with its position.
-    `state`: the output's state record (write.read_state)."""
+    `state`: the output's state record (state.read_state)."""
     diagnostics = Diagnostics()
-    remembered = recall_decoded(store) if trust_cache else set()
-    known = set(remembered)  # PNG badge images decoded in full before (see source/images.inspect)
-    loaded = load_badges(root, diagnostics, known)
-    remember_decoded(store, remembered, known)
+    inspector = recall_images(store) if trust_cache else KnownImages()  # PNG images decoded in full before
+    loaded = load_badges(root, diagnostics, inspector)
+    remember_images(store, inspector)
     ledgers = None
     if loaded is not None and not diagnostics:
         config, badges, broken = loaded

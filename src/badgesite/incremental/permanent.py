@@ -16,7 +16,7 @@ from ..errors import BadgesiteError, Diagnostic, Diagnostics
 from ..urls import Urls
 from ..source.files import CACHE_DIR
 from ..source.keyfile import read_history
-from ..write import live_build, read_state
+from .state import live_build, read_state
 
 
 def published_credentials(output: Path) -> bool:
@@ -26,7 +26,7 @@ def published_credentials(output: Path) -> bool:
 
 def keep_credentials(output: Path, state: dict) -> None:
     """Refuse to build without a signing key over a build that published credentials
-    (`state`: the state record of `output`, write.read_state)."""
+    (`state`: the state record of `output`, state.read_state)."""
     if live_build(state).get("credentials"):
         raise BadgesiteError([Diagnostic(
             str(output), 0, 0, "the last build published Open Badges 3.0 credentials and no signing key was "

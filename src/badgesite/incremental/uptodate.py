@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import Diagnostic, Diagnostics
-from ..write import live_build, read_state
 from .fingerprints import input_digest
+from .state import live_build, read_state
 
 
 @dataclass

@@ -17,12 +17,11 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from ..model import Site
 from ..output.context import Context, linkedin_url  # the award pages' "Add to LinkedIn" link
-from ..output.markup import format_date, readable_accent
-from ..output.theme import theme_dirs
+from ..output.markup import readable_accent
+from ..output.theme import text_helpers, theme_dirs, theme_texts
 from ..urls import Urls
 from .outbox import Notice
 from .queue import has_line_break
@@ -50,23 +49,18 @@ class Composer:
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.domain = self.mail.sender.rsplit("@", 1)[-1].rstrip(">").strip() or None
-        self._texts: dict[str, dict] = {}
+        self._helpers: dict[str, dict] = {}  # language -> t and date, as templates of pages have them
         # LinkedIn's add-to-profile link, made by the same function as on award pages; it
         # reads only the site, urls and its memos, so no renderer and no badge images
         # (make_context would build a Jinja renderer and rasterise every SVG badge)
         self._pages = Context(site, self.urls, None)
 
-    def texts(self, language: str) -> dict:
-        """The theme's texts in `language`, English for anything it lacks."""
-        found = self._texts.get(language)
+    def helpers(self, language: str) -> dict:
+        """t and date in `language` (the theme's texts, English for anything they lack)."""
+        found = self._helpers.get(language)
         if found is None:
-            found = {}
-            for code in dict.fromkeys(["en", language]):
-                for folder in reversed(self.dirs):
-                    file = folder / "i18n" / f"{code}.yaml"
-                    if file.is_file():
-                        found.update(yaml.safe_load(file.read_text("utf-8")) or {})
-            self._texts[language] = found
+            texts = {**theme_texts(self.dirs, "en"), **theme_texts(self.dirs, language)}
+            found = self._helpers[language] = text_helpers(texts)
         return found
 
     def values(self, notice: Notice) -> dict:
@@ -76,16 +70,10 @@ class Composer:
         if award is None:
             raise ComposeError(f"award '{notice.award}' is not in the ledger")
         badge = site.badges[award.badge]
-        texts = self.texts(notice.language)
-        months, pattern = texts.get("months"), texts.get("date_format", "{day} {month} {year}")
-
-        def t(key: str, **values) -> str:
-            text = texts.get(key, key)
-            return text.format(**values) if values and isinstance(text, str) else text
-
+        helpers = self.helpers(notice.language)
         page = urls.page_url(urls.award_page(award.id))
         return {
-            "t": t, "date": lambda day: format_date(day, months, pattern), "lang": notice.language,
+            "t": helpers["t"], "date": helpers["date"], "lang": notice.language,
             "config": site.config, "issuer": site.config.issuer, "award": award, "badge": badge,
             "accent": readable_accent(site.config.issuer.color),  # white text on it passes WCAG AA
             "text": badge.in_language(notice.language), "name": notice.name, "page_url": page,

@@ -8,11 +8,11 @@ award was revoked first.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..source.files import replace_file
 from ..urls import Urls
 from . import send
 from .compose import ComposeError, Composer  # noqa: F401 (ComposeError: for callers)
@@ -84,8 +84,5 @@ def write_eml(folder: Path, messages) -> int:
     """Each message as an .eml file, readable by its owner alone."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     for notice, message in messages:
-        path = folder / f"{notice.key}{EML_SUFFIX}"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(message.as_bytes())
+        replace_file(folder / f"{notice.key}{EML_SUFFIX}", message.as_bytes(), sync=False, mode=0o600)
     return len(messages)

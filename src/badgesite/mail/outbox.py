@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ..source.files import replace_file
+
 OUTBOX_ENV = "BADGESITE_OUTBOX"
 KINDS = ("award", "revocation")
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -96,7 +98,6 @@ class Outbox:
         self.folder = Path(folder)
         self.queue_dir = self.folder / "queue"
         self.sent_dir = self.folder / "sent"
-        self.tmp_dir = self.folder / "tmp"
 
     # -- folders ---------------------------------------------------------------
     def _make(self) -> None:
@@ -106,27 +107,15 @@ class Outbox:
             for folder in reversed(missing):
                 folder.mkdir(mode=0o700)
                 os.chmod(folder, 0o700)
-            for folder in (self.folder, self.queue_dir, self.sent_dir, self.tmp_dir):
+            for folder in (self.folder, self.queue_dir, self.sent_dir):
                 folder.mkdir(mode=0o700, exist_ok=True)
                 os.chmod(folder, 0o700)
         except OSError as exc:
             raise OutboxError(f"cannot make the outbox {self.folder}: {exc.strerror}") from None
 
     def _write(self, folder: Path, name: str, data: dict, sync: bool) -> None:
-        """Write `name` in `folder` whole or not at all: a private temporary file, renamed."""
-        tmp = self.tmp_dir / f"{name}.{os.getpid()}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, sort_keys=True)
-                handle.write("\n")
-                if sync:
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            os.replace(tmp, folder / name)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        """Write `name` in `folder` whole or not at all, readable by its owner alone."""
+        replace_file(folder / name, json.dumps(data, ensure_ascii=False, sort_keys=True) + "\n", sync, mode=0o600)
 
     @contextlib.contextmanager
     def sending(self):

@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import recipients
 from ..errors import BadgesiteError, Diagnostic
 from ..source.fields import EMAIL
-from ..source.files import packaged_themes
+from ..output.theme import text_languages, theme_dirs
 from .outbox import Notice, Outbox, locate, now
 
 LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
@@ -18,13 +18,6 @@ LINE_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
 
 def has_line_break(text: str | None) -> bool:
     return bool(text) and any(c in text for c in LINE_BREAKS)
-
-
-def theme_languages(root: Path, theme: str) -> set[str]:
-    """The languages the theme has texts in (its i18n/<language>.yaml files, in the
-    folders output.theme.theme_dirs looks in; read here without loading Jinja)."""
-    folders = [Path(root) / "themes" / theme, Path(root) / "themes" / "default", packaged_themes() / "default"]
-    return {p.stem for d in folders for p in (d / "i18n").glob("*.yaml")}
 
 
 def outbox_for(root: Path, site) -> Outbox:
@@ -35,7 +28,7 @@ def outbox_for(root: Path, site) -> Outbox:
 def check_requests(root: Path, site, requests) -> list[Diagnostic]:
     """What a message needs from each award asked for: a language the theme has texts
     in, and a name without line breaks (it goes into the To header)."""
-    known = theme_languages(root, site.config.theme) | set(site.config.languages)
+    known = text_languages(theme_dirs(Path(root), site.config.theme)) | set(site.config.languages)
     problems = []
     for request in requests:
         path, row = request.where

@@ -18,9 +18,9 @@ import re
 import struct
 import zlib
 
+from ..source.images import PNG_SIGNATURE
 from ..vocab import OB2_KEYWORD, OB2_NAMESPACE, OB3_KEYWORD, OB3_NAMESPACE  # noqa: F401 (OB3_KEYWORD: for callers)
 
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # What readers accept as well, for either element: the namespace badgesite once wrote.
 READ_NAMESPACES = (OB2_NAMESPACE, "https://purl.imsglobal.org/ob/v2p0", OB3_NAMESPACE)
 _XMLNS = re.compile(r"\bxmlns:([A-Za-z_][\w.-]*)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")

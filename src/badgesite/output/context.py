@@ -1,15 +1,17 @@
 """What every step that makes output files shares: the Context of one build.
 
-`make_context(site)` reads the badge images once (SVG badges are rasterised to PNG
-for baking and cards) and sets up the theme's Renderer. The memos here live as long
+`make_context(site)` reads the badge images once (`badge_images`: SVG badges are
+rasterised to PNG for baking and cards) and sets up the theme's Renderer. The memos here live as long
 as the Context, one build: nothing in this package keeps state between builds.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote_plus, urlencode
+
+import jinja2
 
 from .. import __version__
 from ..documents.stats import Fact
@@ -41,32 +43,41 @@ class Context:
     award_folder: str | None = None  # the award pages' address up to the award id, quoted
 
 
-def make_context(site: Site, markdown: MarkdownMemo | None = None) -> Context:
-    """The Context of a site; `markdown`: HTML of Markdown texts converted before."""
+def make_context(site: Site, markdown: MarkdownMemo | None = None,
+                 templates: jinja2.BytecodeCache | None = None) -> Context:
+    """The Context of a site; `markdown`: HTML of Markdown texts converted before;
+    `templates`: where compiled templates are kept (theme.Renderer)."""
     config = site.config
     urls = Urls(config.base_url, config.language)
     renderer = Renderer(Path(site.root), config.theme, urls, config.language,
-                        {"site": site, "config": config, "urls": urls, "version": __version__}, markdown)
+                        {"site": site, "config": config, "urls": urls, "version": __version__}, markdown, templates)
     context = Context(site, urls, renderer)
-    root = Path(site.root)
-    problems = Diagnostics()
-    for badge in site.badges.values():
-        data = (root / badge.image).read_bytes()
-        context.sources[badge.id] = data
-        if badge.image_type == "svg":
-            info = inspect(data, badge.image)
-            try:
-                context.images[badge.id] = rasterise(data.decode("utf-8"), info.width, info.height)
-            except ValueError as exc:
-                problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
-        else:
-            context.images[badge.id] = data
-    if problems:
-        raise BadgesiteError(problems.sorted())
+    context.sources, context.images = badge_images(site, site.badges)
     if config.issuer.image:
         context.issuer_image = config.issuer.image
     renderer.set_global("issuer_logo", issuer_image_path(context))  # output path of the logo, or None
     return context
+
+
+def badge_images(site: Site, badge_ids: Iterable[str]) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Each badge's image as its file holds it, and as PNG (an SVG badge rasterised, for
+    baking, share cards and EDCs); BadgesiteError naming every image that cannot be drawn."""
+    sources, images = {}, {}
+    problems = Diagnostics()
+    for badge_id in badge_ids:
+        badge = site.badges[badge_id]
+        data = sources[badge_id] = (Path(site.root) / badge.image).read_bytes()
+        if badge.image_type == "svg":
+            info = inspect(data, badge.image)
+            try:
+                images[badge_id] = rasterise(data.decode("utf-8"), info.width, info.height)
+            except ValueError as exc:
+                problems.error(badge.source.path, badge.source.line, 1, f"image '{badge.image}' cannot be drawn: {exc}")
+        else:
+            images[badge_id] = data
+    if problems:
+        raise BadgesiteError(problems.sorted())
+    return sources, images
 
 
 def issuer_image_path(ctx: Context) -> str | None:

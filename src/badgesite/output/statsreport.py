@@ -240,11 +240,12 @@ def chart_labels(t) -> dict[str, str]:
     return {key: t("stats_" + key) for key in keys}
 
 
-def report(root: Path, config, figures: dict) -> bytes:
-    """The private report, one self-contained page: its styles inlined, its charts inline."""
+def report(root: Path, config, figures: dict, templates=None) -> bytes:
+    """The private report, one self-contained page: its styles inlined, its charts inline.
+    `templates`: where compiled templates are kept (theme.Renderer)."""
     urls = Urls(config.base_url, config.language)
     renderer = Renderer(root, config.theme, urls, config.language,
-                        {"config": config, "urls": urls, "version": __version__})
+                        {"config": config, "urls": urls, "version": __version__}, bytecode_cache=templates)
     css = renderer.static_files()["site.css"].read_text("utf-8")
     colours = theme_colours(root, config)
 

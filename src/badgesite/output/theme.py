@@ -30,6 +30,59 @@ from .markup import DEFAULT_ACCENT, LANGUAGE_NAMES, MarkdownMemo, format_date, j
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when there, the same result
 
 
+def theme_texts(dirs: list[Path], language: str) -> dict:
+    """The theme's texts in `language` (its i18n/<language>.yaml), those of the folders
+    first in `dirs` (theme_dirs: the site's own) overriding the others."""
+    merged: dict = {}
+    for folder in reversed(dirs):
+        file = folder / "i18n" / f"{language}.yaml"
+        if file.is_file():
+            merged.update(yaml.load(file.read_text("utf-8"), Loader=_YAML_LOADER) or {})
+    return merged
+
+
+def text_languages(dirs: list[Path]) -> set[str]:
+    """The languages the theme has texts in (its i18n/<language>.yaml files)."""
+    return {file.stem for folder in dirs for file in (folder / "i18n").glob("*.yaml")}
+
+
+def text_helpers(texts: dict) -> dict:
+    """What templates call to show `texts` (one language's, English for what it lacks):
+    t(key, **values), date(day), number(value) and js_texts(prefix)."""
+    months, date_format = texts.get("months"), texts.get("date_format", "{day} {month} {year}")
+    scripts: dict[str, dict] = {}
+
+    def t(key: str, **values) -> str:
+        text = texts.get(key, key)
+        if not isinstance(text, str):
+            return text
+        return text.format(**values) if values else text
+
+    written: dict = {}  # day -> text: awards share their days
+
+    def date(day: dt.date | None) -> str:
+        text = written.get(day)
+        if text is None:
+            text = format_date(day, months, date_format)
+            if len(written) < 10_000:
+                written[day] = text
+        return text
+
+    def number(value) -> str:
+        text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+        return text.replace(".", texts.get("decimal_separator", "."))
+
+    def js_texts(prefix: str) -> dict:
+        """The texts a script needs (keys starting with `prefix`), and how to write a date."""
+        if prefix not in scripts:
+            found = {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
+            found.update(months=months, date_format=date_format)
+            scripts[prefix] = found
+        return dict(scripts[prefix])
+
+    return {"t": t, "date": date, "number": number, "js_texts": js_texts}
+
+
 def theme_dirs(site_root: Path, theme: str) -> list[Path]:
     """The theme folders to look in, the site's own first (it overrides the packaged default)."""
     dirs = [site_root / "themes" / theme]
@@ -37,19 +90,6 @@ def theme_dirs(site_root: Path, theme: str) -> list[Path]:
         dirs.append(site_root / "themes" / "default")
     dirs.append(packaged_themes() / "default")
     return [d for d in dirs if d.is_dir()]
-
-
-def _bytecode_cache(site_root: Path):
-    """Compiled templates kept in .badgesite-cache/ (safe to delete; keyed by source)."""
-    folder = site_root / ".badgesite-cache" / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None  # a read-only site folder builds without the cache
-    # named after what the compiled code calls into (the `cache` tag, by its module path): a new
-    # one, or the tag moved to another module, never loads old code
-    code = f"{TEMPLATE_CODE}.{FragmentCache.__module__}"
-    return jinja2.FileSystemBytecodeCache(str(folder), pattern=f"__jinja2_%s.{code}.cache")
 
 
 CACHE_FRAGMENTS = True
@@ -101,6 +141,12 @@ class FragmentCache(jinja2.ext.Extension):
 
 
 _SIMPLE: set = set()  # Python functions seen before without Jinja's marks (t, link, date…)
+
+
+# How a compiled template is named in a bytecode cache (jinja2.FileSystemBytecodeCache's
+# pattern): after what the compiled code calls into, the `cache` tag by its module path, so
+# that a new tag, or the tag moved to another module, never loads old code.
+COMPILED_NAME = f"__jinja2_%s.{TEMPLATE_CODE}.{FragmentCache.__module__}.cache"
 
 
 def _simple(function) -> bool:
@@ -183,7 +229,9 @@ def template_problem(exc: jinja2.TemplateError, site_root: Path, page: str) -> D
 
 class Renderer:
     def __init__(self, site_root: Path, theme: str, urls: Urls, language: str, globals_: dict,
-                 markdown: MarkdownMemo | None = None):
+                 markdown: MarkdownMemo | None = None, bytecode_cache: jinja2.BytecodeCache | None = None):
+        """`bytecode_cache`: where compiled templates are kept between builds (by the caller:
+        nothing here remembers; name them COMPILED_NAME)."""
         self.dirs = theme_dirs(site_root, theme)
         self.site_root = Path(site_root)
         self.urls = urls
@@ -191,7 +239,7 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader([str(d / "templates") for d in self.dirs]),
             autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-            keep_trailing_newline=True, bytecode_cache=_bytecode_cache(site_root), extensions=[FragmentCache],
+            keep_trailing_newline=True, bytecode_cache=bytecode_cache, extensions=[FragmentCache],
             auto_reload=False)  # a Renderer lives for one build: its templates do not change
         self.env.context_class = _Context
         self.env.template_class = _Template
@@ -205,7 +253,7 @@ class Renderer:
         issuer = getattr(config, "issuer", None)
         self.env.globals.setdefault("accent", readable_accent(getattr(issuer, "color", None)))
         self.env.globals.setdefault("brand", (getattr(issuer, "color", None) or DEFAULT_ACCENT).lower())
-        self.texts = {lang: self._texts(lang) for lang in dict.fromkeys([language, "en"])}
+        self.texts = {lang: theme_texts(self.dirs, lang) for lang in dict.fromkeys([language, "en"])}
         self._helpers: dict[str, dict] = {}  # language -> the template functions that depend on it
         self._templates: dict[str, tuple] = {}  # name -> (template, its globals as one dict)
 
@@ -223,58 +271,13 @@ class Renderer:
             found = self._templates[name] = (template, dict(template.globals))
         return found
 
-    def _texts(self, language: str) -> dict:
-        merged: dict = {}
-        for folder in reversed(self.dirs):
-            file = folder / "i18n" / f"{language}.yaml"
-            if file.is_file():
-                merged.update(yaml.load(file.read_text("utf-8"), Loader=_YAML_LOADER) or {})
-        return merged
-
-    def _language_texts(self, language: str) -> dict:
-        """The theme's texts in `language`, with English for anything it lacks."""
-        if language not in self.texts:
-            self.texts[language] = self._texts(language)
-        return {**self.texts.get("en", {}), **self.texts[language]}
-
     def _language_helpers(self, language: str) -> dict:
         """t, date, number and js_texts in `language`: made once per language."""
         helpers = self._helpers.get(language)
-        if helpers is not None:
-            return helpers
-        texts = self._language_texts(language)
-        months, date_format = texts.get("months"), texts.get("date_format", "{day} {month} {year}")
-        scripts: dict[str, dict] = {}
-
-        def t(key: str, **values) -> str:
-            text = texts.get(key, key)
-            if not isinstance(text, str):
-                return text
-            return text.format(**values) if values else text
-
-        written: dict = {}  # day -> text: awards share their days
-
-        def date(day: dt.date | None) -> str:
-            text = written.get(day)
-            if text is None:
-                text = format_date(day, months, date_format)
-                if len(written) < 10_000:
-                    written[day] = text
-            return text
-
-        def number(value) -> str:
-            text = str(int(value)) if float(value).is_integer() else f"{value:g}"
-            return text.replace(".", texts.get("decimal_separator", "."))
-
-        def js_texts(prefix: str) -> dict:
-            """The texts a script needs (keys starting with `prefix`), and how to write a date."""
-            if prefix not in scripts:
-                found = {k[len(prefix):]: v for k, v in sorted(texts.items()) if k.startswith(prefix)}
-                found.update(months=months, date_format=date_format)
-                scripts[prefix] = found
-            return dict(scripts[prefix])
-
-        helpers = self._helpers[language] = {"t": t, "date": date, "number": number, "js_texts": js_texts}
+        if helpers is None:
+            if language not in self.texts:
+                self.texts[language] = theme_texts(self.dirs, language)
+            helpers = self._helpers[language] = text_helpers({**self.texts.get("en", {}), **self.texts[language]})
         return helpers
 
     def render(self, template: str, path: str, language: str, **context) -> bytes:

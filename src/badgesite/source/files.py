@@ -89,15 +89,17 @@ def packaged_themes() -> Path:
     return packaged if packaged.is_dir() else package.parent.parent / "themes"
 
 
-def replace_file(path: Path, data: bytes | str, sync: bool = True) -> None:
+def replace_file(path: Path, data: bytes | str, sync: bool = True, mode: int = 0o666) -> None:
     """Write `data` (text as UTF-8, line ends kept) to `path` through a temporary file in the
     same folder, then rename it into place: a reader sees the old file or the new one, never
-    half of one. The file keeps its permissions; `sync` flushes it to disk first (user
-    files: a ledger, keys.yaml, an export), which caches the next build remakes can skip."""
+    half of one. The file keeps its permissions; a new one gets `mode` (less the umask;
+    0o600: its owner's alone, from its first byte). `sync` flushes it to disk first (user
+    files: a ledger, keys.yaml, an export, the outbox), which caches the next build remakes
+    can skip."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with open(temp, "wb") as handle:
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), "wb") as handle:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
             if sync:
                 handle.flush()

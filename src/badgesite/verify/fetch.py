@@ -27,6 +27,11 @@ class FetchError(Exception):
 Fetch = Callable[[str], bytes]
 
 
+def is_url(target: str) -> bool:
+    """Whether `target` is fetched (an http or https URL) rather than read as a file."""
+    return re.match(r"^https?://", target, re.I) is not None
+
+
 def http_fetch(url: str, *, timeout: float = TIMEOUT, limit: int = MAX_DOCUMENT) -> bytes:
     if urlsplit(url).scheme not in ("http", "https"):
         raise FetchError(f"only http(s) URLs are fetched, not {url!r}")
@@ -74,7 +79,7 @@ class OfflineSite:
 
 def offline_site(spec: str, fallback: Fetch | None = None) -> OfflineSite:
     """'DIR' (the base URL is read from DIR/issuer.json) or 'BASE_URL=DIR'."""
-    if re.match(r"^https?://", spec) and "=" in spec:
+    if is_url(spec) and "=" in spec:
         base, directory = spec.split("=", 1)
         return OfflineSite(base, Path(directory), fallback)
     directory = Path(spec)

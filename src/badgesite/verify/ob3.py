@@ -11,7 +11,7 @@ from ..documents import bitstring
 from ..sign import proof
 from ..vocab import VC_TYPES
 from .fetch import Fetch, FetchError, did_web_url
-from .report import Fail, Report, check_dates, check_recipient, day, get_json, parse_time, types_of
+from .report import Fail, Outcome, Report, check_dates, check_recipient, day, get_json, parse_time, types_of
 
 
 class Revocation(enum.Enum):
@@ -23,9 +23,9 @@ class Revocation(enum.Enum):
 def verify_credential(doc: dict, report: Report, fetch: Fetch, recipient, now) -> None:
     types = types_of(doc)
     if "VerifiableCredential" not in types or not set(VC_TYPES) & set(types):
-        report.add("format", False, f"not an OpenBadgeCredential (type {doc.get('type')!r})")
+        report.add("format", Outcome.FAILED, f"not an OpenBadgeCredential (type {doc.get('type')!r})")
         return
-    report.add("format", True, "an OpenBadgeCredential (W3C Verifiable Credential)")
+    report.add("format", Outcome.PASSED, "an OpenBadgeCredential (W3C Verifiable Credential)")
     _schema(doc, report)
     issuer = doc.get("issuer")
     issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
@@ -33,24 +33,26 @@ def verify_credential(doc: dict, report: Report, fetch: Fetch, recipient, now) -
     try:
         method = proof.verification_method(doc)
     except proof.VerificationError as exc:
-        report.add("signature", False, f"the credential is not signed: {exc}")
+        report.add("signature", Outcome.FAILED, f"the credential is not signed: {exc}")
         method = None
     if method is not None:
         try:
             key = resolve_key(issuer_id, method, fetch)
             name = issuer.get("name") if isinstance(issuer, dict) else None
-            report.add("issuer", True, f"{name + ' ' if name else ''}{issuer_id}, key {method.rsplit('#', 1)[-1]}")
+            report.add("issuer", Outcome.PASSED,
+                       f"{name + ' ' if name else ''}{issuer_id}, key {method.rsplit('#', 1)[-1]}")
         except Fail as exc:
-            report.add("issuer", False, str(exc))
+            report.add("issuer", Outcome.FAILED, str(exc))
     if key is not None:
         try:
             proof.verify(doc, key)
-            report.add("signature", True, "the eddsa-rdfc-2022 proof is valid: the credential is as the issuer signed it")
+            report.add("signature", Outcome.PASSED,
+                       "the eddsa-rdfc-2022 proof is valid: the credential is as the issuer signed it")
         except proof.VerificationError as exc:
-            report.add("signature", False, f"INVALID: the credential was changed after signing, or not signed "
+            report.add("signature", Outcome.FAILED, f"INVALID: the credential was changed after signing, or not signed "
                        f"by this key ({exc})")
     elif method is not None:
-        report.add("signature", False, "not checked: the issuer's key could not be found")
+        report.add("signature", Outcome.FAILED, "not checked: the issuer's key could not be found")
     start = doc.get("validFrom", doc.get("issuanceDate"))
     end = doc.get("validUntil", doc.get("expirationDate"))
     check_dates(parse_time(start), parse_time(end), end is not None, now, report, "valid from")
@@ -69,7 +71,7 @@ def _schema(doc: dict, report: Report) -> None:
     try:
         import jsonschema
     except ImportError:
-        report.add("schema", None, "not checked (install the 'jsonschema' package)")
+        report.add("schema", Outcome.NOT_CHECKED, "not checked (install the 'jsonschema' package)")
         return
     if _SCHEMA_VALIDATOR is None:
         schema = json.loads(resources.files("badgesite").joinpath(
@@ -80,10 +82,10 @@ def _schema(doc: dict, report: Report) -> None:
     if errors:
         first = errors[0]
         where = "/".join(map(str, first.absolute_path)) or "(the credential)"
-        report.add("schema", False, f"not valid against 1EdTech's Open Badges 3.0 JSON schema: {where}: "
+        report.add("schema", Outcome.FAILED, f"not valid against 1EdTech's Open Badges 3.0 JSON schema: {where}: "
                    f"{first.message[:200]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""))
     else:
-        report.add("schema", True, "valid against 1EdTech's Open Badges 3.0 JSON schema")
+        report.add("schema", Outcome.PASSED, "valid against 1EdTech's Open Badges 3.0 JSON schema")
 
 
 def resolve_key(issuer_id, method: str, fetch: Fetch) -> str:
@@ -122,19 +124,19 @@ def resolve_key(issuer_id, method: str, fetch: Fetch) -> str:
 def _status(doc: dict, issuer_id, fetch: Fetch, now: dt.datetime, report: Report) -> None:
     entries = doc.get("credentialStatus")
     if entries is None:
-        report.add("revocation", None, "the credential has no status entry: the issuer cannot revoke it")
+        report.add("revocation", Outcome.NOT_CHECKED, "the credential has no status entry: the issuer cannot revoke it")
         return
     status, detail = None, "could not check: the credential's status entry is empty"
     for entry in entries if isinstance(entries, list) else [entries]:
         try:
             status, detail = _status_entry(entry, issuer_id, fetch, now)
         except Fail as exc:
-            report.add("revocation", False, str(exc))
+            report.add("revocation", Outcome.FAILED, str(exc))
             return
         if status is Revocation.REVOKED:
-            report.add("revocation", False, detail)
+            report.add("revocation", Outcome.FAILED, detail)
             return
-    report.add("revocation", status is Revocation.NOT_REVOKED, detail)
+    report.add("revocation", Outcome.of(status is Revocation.NOT_REVOKED), detail)
 
 
 def _status_entry(entry, issuer_id, fetch: Fetch, now: dt.datetime) -> tuple[Revocation, str]:

@@ -1,10 +1,12 @@
-"""A verification's results as data: a Report of Checks, each with a name, a verdict
-(True, False, or None for "not checked") and a detail in plain words; and the checks
-that OB 2.0 and OB 3.0 share (recipient, dates). Nothing here prints.
+"""A verification's results as data: a Report of Checks, each with a name, an Outcome
+(passed, failed, not checked) and a detail in plain words; and the checks that OB 2.0
+and OB 3.0 share (recipient, dates). Decisions read the outcome, never the words.
+Nothing here prints.
 """
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import hmac
 import json
@@ -14,10 +16,23 @@ from dataclasses import dataclass, field
 from ..recipients import normalise
 from .fetch import Fetch, FetchError
 
+
+class Outcome(enum.Enum):
+    """What one check found. NOT_CHECKED is informational: it does not make a report invalid."""
+
+    PASSED = "passed"
+    FAILED = "failed"
+    NOT_CHECKED = "not checked"
+
+    @classmethod
+    def of(cls, passed: bool) -> Outcome:
+        return cls.PASSED if passed else cls.FAILED
+
+
 @dataclass
 class Check:
     name: str
-    ok: bool | None  # None: not checked (informational)
+    outcome: Outcome
     detail: str
 
 
@@ -26,13 +41,16 @@ class Report:
     subject: str  # what was verified, in plain words
     checks: list[Check] = field(default_factory=list)
 
-    def add(self, name: str, ok: bool | None, detail: str) -> bool | None:
-        self.checks.append(Check(name, ok, detail))
-        return ok
+    def add(self, name: str, outcome: Outcome, detail: str) -> None:
+        self.checks.append(Check(name, outcome, detail))
+
+    @property
+    def failed(self) -> list[Check]:
+        return [c for c in self.checks if c.outcome is Outcome.FAILED]
 
     @property
     def valid(self) -> bool:
-        return bool(self.checks) and all(c.ok is not False for c in self.checks)
+        return bool(self.checks) and not self.failed
 
 
 class Fail(Exception):
@@ -94,26 +112,26 @@ def identity_matches(email: str, identity: str, salt: str | None, hashed: bool) 
 
 def check_recipient(email: str | None, identities: list[tuple], report: Report) -> None:
     if email is None:
-        report.add("recipient", None, "not checked (give --recipient EMAIL to check who received it)")
+        report.add("recipient", Outcome.NOT_CHECKED, "not checked (give --recipient EMAIL to check who received it)")
         return
     usable = [i for i in identities if isinstance(i[0], str)]
     if not usable:
-        report.add("recipient", False, "the award names no e-mail identity to check")
+        report.add("recipient", Outcome.FAILED, "the award names no e-mail identity to check")
         return
     ok = any(identity_matches(email, identity, salt, hashed is True) for identity, salt, hashed in usable)
-    report.add("recipient", ok, f"awarded to {email}" if ok else f"NOT awarded to {email}")
+    report.add("recipient", Outcome.of(ok), f"awarded to {email}" if ok else f"NOT awarded to {email}")
 
 
 def check_dates(start: dt.datetime | None, end: dt.datetime | None, has_end: bool, now: dt.datetime,
            report: Report, start_name: str = "issued") -> None:
     if start is None:
-        report.add("dates", False, f"the {start_name} date is missing or unreadable")
+        report.add("dates", Outcome.FAILED, f"the {start_name} date is missing or unreadable")
     elif has_end and end is None:
-        report.add("dates", False, "the expiry date is unreadable")
+        report.add("dates", Outcome.FAILED, "the expiry date is unreadable")
     elif start > now:
-        report.add("dates", False, f"not valid yet: {start_name} {day(start)}")
+        report.add("dates", Outcome.FAILED, f"not valid yet: {start_name} {day(start)}")
     elif end is not None and end <= now:
-        report.add("dates", False, f"EXPIRED on {day(end)} ({start_name} {day(start)})")
+        report.add("dates", Outcome.FAILED, f"EXPIRED on {day(end)} ({start_name} {day(start)})")
     else:
-        report.add("dates", True, f"{start_name} {day(start)}, "
+        report.add("dates", Outcome.PASSED, f"{start_name} {day(start)}, "
                    + (f"valid until {day(end)}" if end else "does not expire"))

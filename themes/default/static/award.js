@@ -76,7 +76,7 @@ function main() {
       }
       decide(assertion, list);
     }).catch(function (error) {
-      var missing = error && /HTTP 404/.test(error.reason || "");
+      var missing = error && error.status === 404;
       show("unknown", texts.unknown, missing ? texts.missing : texts.try_later);
     });
   }
@@ -144,7 +144,7 @@ function wireDownloads(texts) {
         save(bakeDownload(data.download, files[0], files[1], data.verify), data.filename);
       }).catch(function (error) {
         if (!problem) return;
-        problem.textContent = OB.fill(texts.download_failed, { reason: (error && (error.reason || error.message)) || String(error) });
+        problem.textContent = OB.fill(texts.download_failed, { reason: OB.reasonOf(error) });
         problem.hidden = false;
       }).finally(function () { control.disabled = false; });
     });

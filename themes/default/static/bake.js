@@ -7,11 +7,9 @@
 // before IEND, an earlier text chunk of that keyword taken out. SVG: xmlns:openbadges on
 // the root and <openbadges:assertion verify="…"> (OB 3.0 <openbadges:credential>) right
 // after its opening tag. The text is the published JSON in its compact form.
-import { isPng, pngChunks, textKeyword } from "./unbake.js";
+import { OB2, OB3, isPng, pngChunks, textKeyword } from "./unbake.js";
 
-export const OB2 = { keyword: "openbadges", element: "assertion", namespace: "http://openbadges.org" };
-export const OB3 = { keyword: "openbadgecredential", element: "credential",
-                     namespace: "https://purl.imsglobal.org/ob/v3p0" };
+export { OB2, OB3 };
 
 // What Python's str.isspace() (and so `\s`, strip()) counts as white space; JavaScript's
 // \s differs (U+FEFF is in it, U+001C-U+001F and U+0085 are not).

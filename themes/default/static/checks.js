@@ -4,10 +4,10 @@
 // revoked, expired, recipientMismatch}); verify.js shows them.
 import * as OB from "./obcheck.js";
 import { Problem } from "./unbake.js";
-import { isHttp, refId, types } from "./site.js";
 
 export function checker(site, texts) {
-  var fill = OB.fill, getJson = site.getJson, local = site.local;
+  var fill = OB.fill, isHttp = OB.isHttp, refId = OB.refId, types = OB.types;
+  var getJson = site.getJson, local = site.local;
   function date(iso) { return OB.formatDay(iso, texts); }
 
   function check(list, id, ok, detail) {
@@ -28,17 +28,21 @@ export function checker(site, texts) {
     return fields;
   }
 
+  function hostOf(url) {
+    try { return new URL(url).host; } catch (e) { return ""; }
+  }
+
   function inScope(assertionId, profile, issuerUrl) {
     var verification = profile && profile.verification || {};
     var starts = [].concat(verification.startsWith || []).filter(function (s) { return typeof s === "string" && s; });
     if (starts.length) {
       return { ok: starts.some(function (s) { return assertionId.indexOf(s) === 0; }), scope: starts.join(", ") };
     }
-    var host = new URL(assertionId).host;
-    var origins = [].concat(verification.allowedOrigins || []).filter(function (s) { return typeof s === "string"; });
+    var host = hostOf(assertionId);
+    var origins = [].concat(verification.allowedOrigins || []).filter(function (s) { return typeof s === "string" && s; });
     if (origins.length) return { ok: origins.indexOf(host) >= 0, scope: origins.join(", ") };
-    var issuerHost = new URL(refId(profile) || issuerUrl).host;
-    return { ok: host === issuerHost, scope: issuerHost };
+    var issuerHost = hostOf(refId(profile) || issuerUrl);  // an issuer id that is no URL allows no host
+    return { ok: !!host && host === issuerHost, scope: issuerHost };
   }
 
   function verify(claim, email) {
@@ -95,15 +99,15 @@ export function checker(site, texts) {
           if (!scope.ok) return result;
           return finish(result, hosted, profile, email);
         }, function (error) {
-          check(checks, "issuer", false, fill(texts.fetch_fail, { url: issuerUrl, reason: error.reason || String(error) }));
+          check(checks, "issuer", false, fill(texts.fetch_fail, { url: issuerUrl, reason: OB.reasonOf(error) }));
           return result;
         });
       }, function (error) {
-        check(checks, "badge", false, fill(texts.fetch_fail, { url: badgeUrl, reason: error.reason || String(error) }));
+        check(checks, "badge", false, fill(texts.fetch_fail, { url: badgeUrl, reason: OB.reasonOf(error) }));
         return result;
       });
     }, function (error) {
-      check(checks, "hosted", false, fill(texts.hosted_fail, { url: claimed.id, reason: error.reason || String(error) }));
+      check(checks, "hosted", false, fill(texts.hosted_fail, { url: claimed.id, reason: OB.reasonOf(error) }));
       return result;
     });
   }

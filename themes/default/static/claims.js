@@ -2,7 +2,6 @@
 // carries or points to, and how it came ({doc, kind, link, verifyAttr}).
 import * as OB from "./obcheck.js";
 import { Problem, isPng, readPng, readSvg, utf8 } from "./unbake.js";
-import { isHttp } from "./site.js";
 
 const MAX_FILE = 5 * 1024 * 1024;
 
@@ -41,7 +40,7 @@ export function claimReader(site) {
     if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(text)) return Promise.reject(new Problem("read_signed"));
     var url;
     try { url = new URL(text, siteRoot).href; } catch (e) { return Promise.reject(new Problem("read_unknown_text")); }
-    if (!isHttp(url)) return Promise.reject(new Problem("read_unknown_text"));
+    if (!OB.isHttp(url)) return Promise.reject(new Problem("read_unknown_text"));
     return fromLink(url, kind === "text" ? "link" : kind);
   }
 
@@ -58,7 +57,7 @@ export function claimReader(site) {
       var jsonUrl = new URL(alt.getAttribute("href"), result.url).href;
       return OB.fetchJson(jsonUrl).then(function (doc) { return { doc: doc, kind: kind, link: url }; });
     }, function (error) {
-      throw new Problem("read_fetch_failed", { url: url, reason: error.reason || String(error) });
+      throw new Problem("read_fetch_failed", { url: url, reason: OB.reasonOf(error) });
     });
   }
 

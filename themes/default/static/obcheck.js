@@ -1,7 +1,7 @@
-// Shared by the award page and the verification page: fetching published Open Badges
-// documents, dates, revocation lookup and the recipient e-mail check. Nothing is sent
-// anywhere except GET requests for the published JSON documents. An ES module: award.js
-// and verify.js import it.
+// Shared by the award page and the verification page: reading published Open Badges
+// documents (fetching, their types and references), dates, revocation lookup and the
+// recipient e-mail check. Nothing is sent anywhere except GET requests for the published
+// JSON documents. An ES module: award.js, the verification page's modules and ob3/ import it.
 var TIMEOUT_MS = 15000;
 var MAX_BYTES = 5 * 1024 * 1024;
 
@@ -11,14 +11,34 @@ function fill(text, values) {
   });
 }
 
+// -- documents --------------------------------------------------------------
+function isHttp(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
+function types(doc) { return [].concat(doc && doc.type || []).map(String); }
+// A reference given as its id or as the object itself (OB 2.0 badge, issuer; OB 3.0 issuer)
+function refId(value) { return typeof value === "string" ? value : value && typeof value.id === "string" ? value.id : null; }
+
+// The types of a Verifiable Credential that is an Open Badge (OB 3.0), and whether a
+// document is one, to be checked as such rather than as an OB 2.0 assertion.
+var CREDENTIAL_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
+function isCredential(doc) {
+  var kinds = types(doc);
+  return kinds.indexOf("VerifiableCredential") >= 0 || CREDENTIAL_TYPES.some(function (t) { return kinds.indexOf(t) >= 0; });
+}
+
 // -- fetching ---------------------------------------------------------------
-function FetchError(url, reason) {
+// `status`: the HTTP status of an answer that was not 2xx, else null (no answer, or an
+// answer that cannot be used); `reason` says which in words.
+function FetchError(url, reason, status) {
   this.name = "FetchError";
   this.url = url;
   this.reason = reason;
+  this.status = status || null;
   this.message = url + ": " + reason;
 }
 FetchError.prototype = Object.create(Error.prototype);
+
+// Why something could not be read or checked, in words: a FetchError's reason, else the message.
+function reasonOf(error) { return (error && (error.reason || error.message)) || String(error); }
 
 // GET `url`; `read(response)` reads a response that answered 2xx.
 function fetchWith(url, read) {
@@ -27,7 +47,7 @@ function fetchWith(url, read) {
   var options = { cache: "no-store", credentials: "omit", redirect: "follow" };
   if (controller) options.signal = controller.signal;
   return fetch(url, options).then(function (response) {
-    if (!response.ok) throw new FetchError(url, "HTTP " + response.status);
+    if (!response.ok) throw new FetchError(url, "HTTP " + response.status, response.status);
     return read(response);
   }, function (error) {
     throw new FetchError(url, error && error.name === "AbortError" ? "timeout" : "network");
@@ -153,8 +173,9 @@ function sha256Fallback(bytes) {
 
 function sha256Hex(text) {
   var bytes = new TextEncoder().encode(text);
-  if (window.crypto && window.crypto.subtle && window.isSecureContext !== false) {
-    return window.crypto.subtle.digest("SHA-256", bytes).then(function (digest) {
+  var subtle = globalThis.crypto && globalThis.crypto.subtle;
+  if (subtle && globalThis.isSecureContext !== false) {
+    return subtle.digest("SHA-256", bytes).then(function (digest) {
       return toHex(new Uint8Array(digest));
     }, function () { return toHex(sha256Fallback(bytes)); });
   }
@@ -178,5 +199,6 @@ function recipientMatches(recipient, email) {
 }
 
 export {
-  fill, fetchText, fetchBytes, fetchJson, FetchError, today, day, formatDay, findRevocation, sha256Hex, recipientMatches
+  fill, isHttp, types, refId, CREDENTIAL_TYPES, isCredential, fetchText, fetchBytes, fetchJson, FetchError, reasonOf,
+  today, day, formatDay, findRevocation, sha256Hex, recipientMatches
 };

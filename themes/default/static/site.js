@@ -2,10 +2,6 @@
 // served (the same files as under base_url: a preview on localhost checks its own copy).
 import * as OB from "./obcheck.js";
 
-export function isHttp(url) { return typeof url === "string" && /^https?:\/\//i.test(url); }
-export function types(doc) { return [].concat(doc && doc.type || []).map(String); }
-export function refId(value) { return typeof value === "string" ? value : value && typeof value.id === "string" ? value.id : null; }
-
 // `data`: {root, base} from the page; the documents fetched are kept until forget().
 export function siteDocuments(data) {
   var root = new URL(data.root, window.location.href).href;

@@ -2,9 +2,13 @@
 // SVG element). Nothing here fetches or decides; verify.js and claims.js use it.
 
 const PNG_SIGNATURE = [137, 80, 78, 71, 13, 10, 26, 10];
-// OB 2.0 Baking's namespace, the one earlier badgesite versions wrote, and OB 3.0's
-const OB_NAMESPACES = ["http://openbadges.org", "https://purl.imsglobal.org/ob/v2p0",
-                       "https://purl.imsglobal.org/ob/v3p0"];
+// What OB 2.0 Baking and OB 3.0 (section 5.3) name a baked text: the PNG chunk's keyword,
+// the SVG element and its namespace (src/badgesite/vocab.py has the same words)
+export const OB2 = { keyword: "openbadges", element: "assertion", namespace: "http://openbadges.org" };
+export const OB3 = { keyword: "openbadgecredential", element: "credential",
+                     namespace: "https://purl.imsglobal.org/ob/v3p0" };
+// and the namespace earlier badgesite versions wrote
+const OB_NAMESPACES = [OB2.namespace, "https://purl.imsglobal.org/ob/v2p0", OB3.namespace];
 
 // Something the verifier was given that cannot be read: `key` names the text that says so.
 export function Problem(key, values) { this.key = key; this.values = values || {}; }
@@ -64,9 +68,9 @@ export function readPng(bytes) {
     if (type === "iTXt" || type === "tEXt" || type === "zTXt") {
       var end = indexOfZero(chunk, 0);
       var keyword = end > 0 ? latin1(chunk.subarray(0, end)) : "";
-      if (keyword === "openbadges" || keyword === "openbadgecredential") {
+      if (keyword === OB2.keyword || keyword === OB3.keyword) {
         return textOfChunk(type, chunk, end).then(function (text) {
-          return { text: text, credential: keyword === "openbadgecredential" };
+          return { text: text, credential: keyword === OB3.keyword };
         });
       }
     }
@@ -96,9 +100,9 @@ export function readSvg(text) {
   for (var i = 0; i < all.length; i++) {
     var el = all[i];
     var ours = el.prefix === "openbadges" || OB_NAMESPACES.indexOf(el.namespaceURI) >= 0;
-    if (ours && (el.localName === "assertion" || el.localName === "credential")) {
+    if (ours && (el.localName === OB2.element || el.localName === OB3.element)) {
       return { text: (el.textContent || "").trim() || el.getAttribute("verify") || "",
-               verify: el.getAttribute("verify"), credential: el.localName === "credential" };
+               verify: el.getAttribute("verify"), credential: el.localName === OB3.element };
     }
   }
   return null;

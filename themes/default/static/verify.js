@@ -7,7 +7,7 @@
 import * as OB from "./obcheck.js";
 import { checker } from "./checks.js";
 import { claimReader } from "./claims.js";
-import { isHttp, refId, siteDocuments, types } from "./site.js";
+import { siteDocuments } from "./site.js";
 import { Problem } from "./unbake.js";
 
 function main() {
@@ -16,7 +16,7 @@ function main() {
   if (!dataEl || !form) return;
   var data = JSON.parse(dataEl.textContent);
   var texts = data.texts || {};
-  var fill = OB.fill;
+  var fill = OB.fill, isHttp = OB.isHttp, refId = OB.refId;
   var site = siteDocuments(data);
   var local = site.local;
   var reader = claimReader(site);
@@ -27,10 +27,9 @@ function main() {
 
   // An Open Badges 3.0 credential goes to ob3/check.js; its result carries its own outcome.
   function verifyClaim(claim, email) {
-    var kinds = types(claim.doc);
-    if (kinds.indexOf("VerifiableCredential") < 0 && kinds.indexOf("OpenBadgeCredential") < 0) return verify(claim, email);
+    if (!OB.isCredential(claim.doc)) return verify(claim, email);
     return import("./ob3/check.js").then(function (ob3) {
-      return ob3.verifyCredential(claim, email, { texts: texts, fill: fill, getJson: site.getJson, date: date });
+      return ob3.verifyCredential(claim, email, { texts: texts, getJson: site.getJson });
     });
   }
 

@@ -2,29 +2,20 @@
 // explain every check in plain words, as verify.js does for OB 2.0. verify.js hands over the
 // credential it read (file, pasted JSON, link, baked PNG or SVG) and draws the result:
 //   const result = await verifyCredential({doc, kind}, email, env)
-//   env: {texts, fill, getJson(url), date(isoDay)}; texts are the page's verify_js_* texts
+//   env: {texts, getJson(url)}; texts are the page's verify_js_* texts
 //   result: {checks: [{id, ok, title, detail}], facts, outcome: [data-verify-outcome, text key]}
 // The checks: the OB 3.0 shape, the issuer's DID and key (proof.js), the eddsa-rdfc-2022
 // proof (proof.js), validFrom / validUntil, the Bitstring Status List entry (status.js) and,
 // when an e-mail is typed, the hashed identifier of credentialSubject.
-import { Problem, checkProof, isDateTime, proofOf, resolveKey } from "./proof.js";
+import { CREDENTIAL_TYPES, day, fill, formatDay, sha256Hex, types as typesOf } from "../obcheck.js";
+import { Problem, checkProof, isDateTime, issuerIdOf, proofOf, resolveKey } from "./proof.js";
 import { checkStatus } from "./status.js";
 
 const VC_V2 = "https://www.w3.org/ns/credentials/v2";
 const OB_CONTEXT = /^https:\/\/purl\.imsglobal\.org\/spec\/ob\/v3p0\/context(-3\.\d+\.\d+)?\.json$/;
-const CREDENTIAL_TYPES = ["OpenBadgeCredential", "AchievementCredential"];
 
-function typesOf(doc) { return [].concat(doc && doc.type || []).map(String); }
 function isObject(value) { return !!value && typeof value === "object" && !Array.isArray(value); }
 function isUri(value) { return typeof value === "string" && /^[a-z][a-z0-9+.-]*:\S+$/i.test(value); }
-function issuerIdOf(doc) { return typeof doc.issuer === "string" ? doc.issuer : isObject(doc.issuer) ? doc.issuer.id : null; }
-function day(value) { const m = typeof value === "string" && /^(\d{4}-\d{2}-\d{2})/.exec(value); return m ? m[1] : null; }
-
-// Is this (parsed JSON) a Verifiable Credential, to be checked here rather than as OB 2.0?
-export function isCredential(doc) {
-  const types = typesOf(doc);
-  return types.indexOf("VerifiableCredential") >= 0 || CREDENTIAL_TYPES.some((t) => types.indexOf(t) >= 0);
-}
 
 // OB 3.0 AchievementCredential (1EdTech JSON schema's required fields and types): the
 // names of what is missing or wrong, empty when the credential has the right shape.
@@ -58,11 +49,6 @@ export function shapeProblems(doc) {
   return wrong;
 }
 
-async function sha256Hex(text) {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 // OB 3.0 IdentityObject (identityType emailAddress): "sha256$" + hex(sha256(email + salt)),
 // or the plain address when hashed is false. true / false, or null when none can be compared.
 export async function recipientMatches(subject, email) {
@@ -84,7 +70,8 @@ export async function recipientMatches(subject, email) {
 }
 
 export async function verifyCredential(claim, email, env) {
-  const { texts, fill } = env;
+  const texts = env.texts;
+  const date = (iso) => formatDay(iso, texts);
   const doc = claim.doc;
   const checks = [], facts = {}, state = {};
   function word(problem) {
@@ -127,7 +114,7 @@ export async function verifyCredential(claim, email, env) {
   if (key) {
     try {
       await checkProof(doc, proof, key.publicKey);
-      const created = env.date(day(proof.created));
+      const created = date(day(proof.created));
       check("proof", true, fill(created ? texts.ob3_proof_ok : texts.ob3_proof_ok_undated, { suite: proof.cryptosuite, name, created }));
     } catch (problem) {
       if (!(problem instanceof Problem)) throw problem;
@@ -140,7 +127,7 @@ export async function verifyCredential(claim, email, env) {
   // Dates: validFrom and validUntil against this moment.
   const now = new Date();
   const from = Date.parse(doc.validFrom), until = doc.validUntil === undefined ? null : Date.parse(doc.validUntil);
-  const dates = { issued: env.date(facts.issued), expires: env.date(facts.expires) };
+  const dates = { issued: date(facts.issued), expires: date(facts.expires) };
   if (isNaN(from)) {
     check("dates", false, texts.ob3_dates_no_from);
   } else if (from > now.getTime()) {

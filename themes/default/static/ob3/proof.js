@@ -8,6 +8,7 @@
 // come from ../vendor/ob3verify.bundle.js (built by tools/ob3-bundle/). A context that is not
 // in that frozen set is never fetched: the credential then cannot be checked.
 import { base58Decode, contexts, jsonld, rdfCanonize, verifyAsync } from "../vendor/ob3verify.bundle.js";
+import { reasonOf } from "../obcheck.js";
 
 export const CRYPTOSUITE = "eddsa-rdfc-2022";
 const ED25519_MULTICODEC = [0xed, 0x01];
@@ -44,10 +45,17 @@ function multikeyBytes(multibase) {
   return bytes.slice(2);
 }
 
-function base64urlBytes(text) {
-  if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text)) return null;
+// base64url (no padding) -> bytes; null when it is not base64url.
+export function base64urlBytes(text) {
+  if (typeof text !== "string" || !/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+}
+
+// The issuer's id of a credential (its issuer given as the id or as a Profile), or null.
+export function issuerIdOf(doc) {
+  const issuer = doc && doc.issuer;
+  return typeof issuer === "string" ? issuer : issuer && typeof issuer === "object" && !Array.isArray(issuer) ? issuer.id : null;
 }
 
 // The 32 bytes of an Ed25519 verification method (Multikey, Ed25519VerificationKey2020, JWK).
@@ -92,7 +100,7 @@ export async function resolveKey(issuerId, methodId, getJson) {
     try {
       doc = await getJson(where);
     } catch (error) {
-      throw new Problem("issuer_unreachable", { did, url: where, reason: error.reason || error.message || String(error) });
+      throw new Problem("issuer_unreachable", { did, url: where, reason: reasonOf(error) });
     }
     if (!doc || doc.id !== did) throw new Problem("issuer_did_mismatch", { did, url: where, other: String(doc && doc.id) });
   } else {

@@ -2,16 +2,11 @@
 // W3C Bitstring Status List: the credential's BitstringStatusListEntry names a status list
 // credential (fetched, and its own proof checked: it must come from the same issuer) whose
 // encodedList is 'u' + base64url(gzip(bits)); bit i is the (7 - i % 8)-th bit of byte i / 8.
-import { Problem, isDateTime, verifySigned } from "./proof.js";
+import { types, reasonOf } from "../obcheck.js";
+import { Problem, base64urlBytes, isDateTime, issuerIdOf, verifySigned } from "./proof.js";
 
 const ENTRY = "BitstringStatusListEntry";
 const MIN_BITS = 131072; // the spec's minimum list length (16 KiB), which hides how many were issued
-
-function issuerIdOf(doc) {
-  return typeof doc.issuer === "string" ? doc.issuer : doc.issuer && doc.issuer.id;
-}
-
-function typesOf(doc) { return [].concat(doc && doc.type || []).map(String); }
 
 async function gunzip(bytes) {
   if (typeof DecompressionStream !== "function") throw new Problem("status_no_gzip");
@@ -21,13 +16,10 @@ async function gunzip(bytes) {
 
 // encodedList -> the raw bitstring, or a Problem naming the list.
 async function decodeList(encoded, url) {
-  if (typeof encoded !== "string" || encoded[0] !== "u" || !/^[A-Za-z0-9_-]+$/.test(encoded.slice(1))) {
-    throw new Problem("status_list_encoding", { url });
-  }
-  const body = encoded.slice(1).replace(/-/g, "+").replace(/_/g, "/");
-  const binary = atob(body + "===".slice((body.length + 3) % 4));
+  const bytes = typeof encoded === "string" && encoded[0] === "u" ? base64urlBytes(encoded.slice(1)) : null;
+  if (!bytes || !bytes.length) throw new Problem("status_list_encoding", { url });
   try {
-    return await gunzip(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    return await gunzip(bytes);
   } catch (error) {
     if (error instanceof Problem) throw error;
     throw new Problem("status_list_encoding", { url });
@@ -46,10 +38,10 @@ async function readEntry(entry, issuerId, getJson, now) {
   try {
     list = await getJson(url);
   } catch (error) {
-    throw new Problem("status_unreachable", { url, reason: error.reason || error.message || String(error) });
+    throw new Problem("status_unreachable", { url, reason: reasonOf(error) });
   }
-  if (!list || typeof list !== "object" || typesOf(list).indexOf("BitstringStatusListCredential") < 0 ||
-      !list.credentialSubject || typesOf(list.credentialSubject).indexOf("BitstringStatusList") < 0) {
+  if (!list || typeof list !== "object" || types(list).indexOf("BitstringStatusListCredential") < 0 ||
+      !list.credentialSubject || types(list.credentialSubject).indexOf("BitstringStatusList") < 0) {
     throw new Problem("status_list_not_list", { url });
   }
   if (issuerIdOf(list) !== issuerId) throw new Problem("status_list_other_issuer", { url, other: String(issuerIdOf(list)) });
