@@ -445,3 +445,21 @@ def test_a_problem_found_by_a_worker_takes_the_reference_path(example: Path, tmp
     ledger.write_text(text[:last] + "badge: no-such-badge" + text[text.index("\n", last):], "utf-8")
     awards, _ = cached_awards(example, Store(tmp_path / "cache"))
     assert in_workers == [] and awards is None
+
+
+@pytest.mark.parametrize("trust_cache", [False, True])
+def test_a_builds_site_has_every_award_as_the_reference_loader_has(example: Path, tmp_path: Path, trust_cache: bool):
+    """Site.awards means one thing: in a build it makes each Award from the ledger cache
+    when asked, and holds what load_site holds, in the same order."""
+    from badgesite.incremental.loading import load
+
+    store = Store(tmp_path / "cache")
+    load(example, store, {}, trust_cache=False)  # fills the cache
+    site, _, diagnostics = load(example, store, {}, trust_cache=trust_cache)
+    full, _ = load_site(example)
+    assert not diagnostics.errors
+    assert list(site.awards) == list(full.awards) and len(site.awards) == len(full.awards) > 40
+    assert list(site.awards.values()) == list(full.awards.values())
+    assert "no-such-award" not in site.awards and site.awards.get("no-such-award") is None
+    last = next(reversed(full.awards))
+    assert site.awards[last] == full.awards[last]

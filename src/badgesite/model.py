@@ -6,6 +6,7 @@ as `Where` so that any later stage can still point at the source line.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,7 +227,7 @@ class Site:
     root: str  # absolute path of the site folder
     config: Config
     badges: dict[str, Badge]  # by id, sorted
-    awards: dict[str, Award]  # by id, in ledger order (empty in a build: see Tally)
+    awards: Mapping[str, Award]  # by id, in ledger order (in a build: made when asked, incremental/loading.LedgerAwards)
 
     def leads_to(self, badge_id: str) -> list[Badge]:
         return [b for b in self.badges.values() if badge_id in b.requires]

@@ -27,7 +27,7 @@ from .theme import MarkdownMemo, Renderer
 class Context:
     """What every step of a build shares."""
 
-    site: Site  # in a build, site.awards is empty: awards come from the ledgers one at a time
+    site: Site  # in a build, site.awards makes each award when asked: pages take them one at a time
     urls: Urls
     renderer: Renderer
     images: dict[str, bytes] = field(default_factory=dict)  # badge id -> PNG bytes (rasterised for SVG)
