@@ -64,7 +64,7 @@ def main() -> None:
         for old in (cache / "deploy").glob("*"):  # what deploy knows; the builds' notes stay
             if not old.name.startswith("builds"):
                 old.unlink()
-        local = timed("1. digests of output/ from nothing", lambda: outputindex.current(cache, output))
+        local = timed("1. digests of output/ from nothing", lambda: deploy.output_index(cache, output))
         print(f"   {len(local):,} files, {sum(map(outputindex.size_of, local.values())) / 1e9:.2f} GB")
         manifest = orjson.dumps({"version": deploy.MANIFEST_VERSION, "headers": deploy.policy(), "objects": local})
         boto3.client("s3", endpoint_url=endpoint).put_object(Bucket="bench", Key=deploy.MANIFEST,
