@@ -54,6 +54,21 @@ def build(folder: Path, out: Path, python: str) -> None:
             _run(python, "build", "-q", "--site", str(site), env=env)
             shutil.rmtree(out / case, ignore_errors=True)
             shutil.copytree(site / "output", out / case, symlinks=True)
+            _wait_for_spare(site)  # before the folder is deleted: a clean build links it in the background
+
+
+def _wait_for_spare(site: Path) -> None:
+    """Wait until the process that links a clean build's spare folder is done (it holds
+    .output.lock, as badgesite.folders.take_turn does; older checkouts have no lock)."""
+    import fcntl
+
+    lock = site / ".output.lock"
+    if lock.exists():
+        fd = os.open(lock, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        finally:
+            os.close(fd)
 
 
 def files(root: Path) -> dict[str, Path]:
