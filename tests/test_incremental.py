@@ -177,9 +177,12 @@ def test_worker_processes_make_the_same_site(tmp_path: Path):
     sys.path.insert(0, str(REPO / "bench"))
     from generate import add_award, generate
 
+    from badgesite import outputindex
+    from badgesite.incremental.state import live_generation
     from badgesite.sitesize import SiteSize, measure_folder
 
     site = generate(tmp_path / "site", 240, badges=12)
+    (site / ".badgesite-cache/deploy").mkdir(parents=True)  # a site that deploys: the build digests what it writes
     pooled = build(site, tmp_path / "pool", clean=True, jobs=2)
     serial = build(site, tmp_path / "serial", clean=True, jobs=1)
     pool = tree(tmp_path / "pool")
@@ -187,6 +190,9 @@ def test_worker_processes_make_the_same_site(tmp_path: Path):
     # the size that the workers counted as they wrote is the folder's, kind by kind
     for result, folder in ((pooled, "pool"), (serial, "serial")):
         assert SiteSize.from_record(result.size).kinds == measure_folder(str(tmp_path / folder), 240).kinds
+        # and the digests the workers noted are the files' (deploy reads none of them again)
+        noted = outputindex.current(site / ".badgesite-cache", tmp_path / folder, live_generation(tmp_path / folder))
+        assert noted == {rel: outputindex.digest_entry(str(tmp_path / folder / rel)) for rel in tree(tmp_path / folder)}
     assert len([p for p in pool if p.endswith(".card.png")]) == 12
     add_award(site, 1)
     added = build(site, tmp_path / "pool", jobs=2)

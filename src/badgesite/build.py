@@ -86,9 +86,12 @@ def _build(root: Path, output: Path, signing_key, clean: bool, jobs: int | None,
     gone_badges(live, site.badges, context.urls, diagnostics)
     last = None if clean else reusable(live, base, ledgers, store)
     staging = Staging(output, live, state, fresh=last is None, turn=turn)
+    # a clean build digests what it writes when the site deploys to object storage, so
+    # that deploy need not read 4 GB again (on a CI runner every build is a clean one)
+    digests = {} if last is None and outputindex.kept(root / CACHE_DIR) else None
     try:
         work = changes(context, ledgers, staging, base, last, store, signing_key)
-        made = _make(context, ledgers, staging, signing_key, work, jobs)
+        made = _make(context, ledgers, staging, signing_key, work, jobs, digests)
         record = work.record
         gone_awards(work.dropped, context.urls, diagnostics)
         gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
@@ -101,8 +104,10 @@ def _build(root: Path, output: Path, signing_key, clean: bool, jobs: int | None,
     except BaseException:
         staging.abort()
         raise
+    if digests is not None:  # and the few files the build wrote itself
+        digests.update((rel, outputindex.digest_entry(str(output / rel))) for rel in staging.changed)
     outputindex.note_build(root / CACHE_DIR, output, live_generation(output),
-                           sorted(staging.changed) if staging.incremental else None)
+                           sorted(staging.changed) if staging.incremental else None, digests)
     remember_markdown(store, markdown)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})
@@ -131,17 +136,18 @@ def _dump_diagnostic(d: Diagnostic) -> list:
 
 
 def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key, work: Changes,
-          jobs: int | None = None) -> SiteSize | None:
+          jobs: int | None = None, digests: dict[str, str] | None = None) -> SiteSize | None:
     """Make the files of these awards ((ledger file, position): the Award is made where
     it is used, never sent between processes) and the share cards of these badges,
     spread over worker processes when there are many. In a fresh folder, their size
-    (counted as they are written)."""
+    (counted as they are written), and into `digests` (when given) their output index
+    entries (outputindex.entry)."""
     todo: list[tuple[int, int] | Badge] = [*work.cards, *work.awards]
     fresh = not staging.incremental
     made = SiteSize(0) if fresh else None
     if not todo:
         return made
-    shared = (ctx, ledgers, staging.path, fresh, signing_key)
+    shared = (ctx, ledgers, staging.path, fresh, signing_key, digests is not None)
     processes = workers.jobs(jobs) if len(todo) >= PARALLEL_FROM else 1
     if processes == 1:
         results = [_make_chunk(shared, todo)]
@@ -151,18 +157,21 @@ def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key
         chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
         chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
         results = workers.fork_map(_make_chunk, shared, chunks, processes, ordered=False)
-    for written, kinds in results:
+    for written, kinds, entries in results:
         staging.written_by_worker(written)
         if made is not None:
             sitesize.merge(made, kinds)
+        if entries:
+            digests.update(entries)
     return made
 
 
-def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[list[str] | int, dict | None]:
+def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[list[str] | int, dict | None, dict]:
     """Make the files of a part of the work; the paths written (in a fresh folder, where
-    nobody needs the list, their number and their size by kind)."""
-    ctx, ledgers, folder, fresh, signing_key = shared
-    written, made = [], set()
+    nobody needs the list, their number and their size by kind), and their output index
+    entries when asked."""
+    ctx, ledgers, folder, fresh, signing_key, digest = shared
+    written, made, entries = [], set(), {}
     size = SiteSize(0) if fresh else None
     for item in chunk:
         if isinstance(item, Badge):  # its share card
@@ -177,4 +186,6 @@ def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[li
             written.append(rel)
             if size is not None:
                 size.add(rel, 1, len(data))
-    return (len(written), size.kinds) if fresh else (written, None)
+            if digest:
+                entries[rel] = outputindex.entry(outputindex.digest(data), len(data))
+    return ((len(written), size.kinds) if fresh else (written, None)) + (entries,)

@@ -11,7 +11,9 @@ takes seconds. So the index is kept up to date from what the builds did:
 - the index (.badgesite-cache/deploy/index-*.json) keeps path -> digest and size, and
   the build it describes. When every build since then is noted, only the paths those
   builds changed are read again;
-- otherwise (a clean build, `--clean`, a CI runner, a lost note) every file is looked
+- a clean build (`--clean`, a CI runner) of a site that keeps an index (it deployed
+  before) digests each file as it writes it and saves the index itself;
+- otherwise (a lost note, a clean build of a site that never deployed) every file is looked
   at, and read again only when its size, date or inode differs from the last time every
   file was looked at (stats-*.json): a build never writes a file in place, so a changed
   file always has a new inode.
@@ -33,20 +35,42 @@ INDEX_VERSION = 2
 NOTES_KEPT = 16 * 2**20  # bytes of build notes kept; older notes go (the next deploy looks at every file)
 
 
+def digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
 def digest_file(path: str) -> str:
     with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+        return digest(handle.read())
+
+
+def digest_entry(path: str) -> str:
+    """entry() of the file at `path`."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return entry(digest(data), len(data))
+
+
+def kept(cache: Path) -> bool:
+    """Whether this site keeps an index of its output (it deployed to object storage
+    before): then a clean build notes the digests of what it writes."""
+    return _folder(cache).is_dir()
 
 
 def _folder(cache: Path) -> Path:
     return cache / "deploy"
 
 
-def note_build(cache: Path, output: Path, live: tuple[int, str] | None, changed: list[str] | None) -> None:
+def note_build(cache: Path, output: Path, live: tuple[int, str] | None, changed: list[str] | None,
+               files: dict[str, str] | None = None) -> None:
     """After a build: the output paths it changed (None: it wrote everything). `live`:
-    (generation, input digest) of the build now in `output` (incremental/state.py)."""
+    (generation, input digest) of the build now in `output` (incremental/state.py).
+    `files`: path -> entry() of every file, from a build that wrote everything and
+    digested it as it wrote: the index of this build, without reading a file again."""
     if live is None:
         return
+    if files is not None:
+        _save(_paths(cache, output)[0], {"build": list(live), "files": files})
     path = _folder(cache) / "builds.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
     line = orjson.dumps({"output": str(output), "generation": live[0], "inputs": live[1], "changed": changed})
@@ -153,8 +177,8 @@ def current(cache: Path, output: Path, live: tuple[int, str] | None) -> dict[str
     if todo:
         with ThreadPoolExecutor(4) as pool:  # hashlib lets go of the GIL on large inputs
             paths = [str(output / rel) for rel in todo]
-            for (rel, size), digest in zip(todo.items(), pool.map(digest_file, paths)):
-                files[rel] = entry(digest, size)
+            for (rel, size), found in zip(todo.items(), pool.map(digest_file, paths)):
+                files[rel] = entry(found, size)
     if todo or changed != set() or index is None:
         _save(index_path, {"build": build, "files": files})
     return files
