@@ -25,6 +25,7 @@ except ImportError:  # Windows: builds do not take turns, and a fresh build link
 RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
+
 def exchange(a: Path, b: Path) -> bool:
     """Atomically swap two paths; False when the platform cannot."""
     try:

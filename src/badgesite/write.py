@@ -128,7 +128,6 @@ def _make_spare_later(output: Path, turn: int | None) -> None:
     (so that no build comes between); here, now, where no such process can be started."""
     if turn is not None:
         try:
-            os.set_inheritable(turn, True)
             subprocess.Popen([sys.executable, "-c", _SPARE_MAKER, str(output), _PACKAGES],
                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                              pass_fds=(turn,), start_new_session=True)
