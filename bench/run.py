@@ -15,8 +15,9 @@ separate processes (wall time, CPU time, peak RSS):
   floor      writing the files of our last build (the OB 2.0-only clean one, then changed)
              again from bytes in memory: what the disk costs, whoever renders them
 and prints a table with the ratios the performance issue asks for. Before every
-measurement (untimed) the files of the last one are flushed to disk and its replaced
-output folder deleted, so that no run pays for the one before. Requires
+measurement (untimed) the files of the last one are flushed to disk and the folders it
+made are moved aside (deleted at the end, see Aside), so that no run pays for the one
+before. Requires
 `hugo` on PATH for the Hugo column (Debian: apt-get install hugo).
 
 Where the disk is slow (a VM whose file creation costs 100 us or more), the file system
@@ -55,14 +56,36 @@ def settle(site: Path | None = None) -> None:
     os.sync()
 
 
-def from_nothing(site: Path) -> None:
-    """The state of a fresh clone: no output folder, no cache (like Hugo's public/, removed
-    before each of its runs)."""
+class Aside:
+    """Where the folders of earlier runs go until the benchmark ends. They are moved, not
+    deleted: on a file system that avoids reusing inodes freed in the last minutes (ext4
+    without a journal, as on this VM), a run right after a deletion of 500,000 files
+    spends most of its time searching for free inodes, and so would pay for the run
+    before it."""
+
+    def __init__(self, work: Path):
+        self.work = work
+        self.folder = work / f"aside-{os.getpid()}"
+        self.count = 0
+
+    def put(self, path: Path) -> None:
+        if path.exists() or path.is_symlink():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.rename(path, self.folder / f"{self.count}-{path.name}")
+            self.count += 1
+
+    def empty(self) -> None:
+        """At the end, when nothing is measured any more (with what killed runs left)."""
+        for folder in self.work.glob("aside-*"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def from_nothing(site: Path, aside: Aside) -> None:
+    """The state of a fresh clone: no output folder, no cache (like Hugo's public/, moved
+    away before each of its runs)."""
+    wait_for_spare(site / "output")
     for path in [site / "output", site / ".badgesite-cache", *site.glob(".output.*")]:
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+        aside.put(path)
 
 
 def measure(command: list[str], cwd: Path | None = None, site: Path | None = None) -> tuple[float, float, float]:
@@ -108,9 +131,9 @@ def measure_floor(src: Path, dst: Path) -> tuple[float, float, float]:
     return wall, cpu, usage.ru_maxrss / 1024
 
 
-def clean(site: Path, build: list[str]) -> tuple[float, float, float]:
-    """A clean build from nothing (removing the last build is not timed)."""
-    from_nothing(site)
+def clean(site: Path, build: list[str], aside: Aside) -> tuple[float, float, float]:
+    """A clean build from nothing (moving the last build away is not timed)."""
+    from_nothing(site, aside)
     return measure(build + ["--clean"], site=site)
 
 
@@ -124,26 +147,26 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
 
 
 def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
-               per_file: int = 10_000, quick_runs: int | None = None) -> dict[str, tuple]:
+               per_file: int = 10_000, quick_runs: int | None = None, aside: Aside | None = None) -> dict[str, tuple]:
     """`runs` of every clean build; `quick_runs` (default: `runs`) of every build after one change."""
     quick_runs = quick_runs or runs
     site = work / f"site-{size}"
-    if site.exists():
-        shutil.rmtree(site)
+    aside = aside or Aside(work)
+    aside.put(site)
     generate(site, size, per_file=per_file)
     build = badgesite + ["build", "-q", "--site", str(site)]
     results: dict[str, tuple] = {}
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
     if ob3:
         os.environ["BADGESITE_SIGNING_KEY"] = str(test_key(work, site, badgesite))
-        results["clean+ob3"] = median([clean(site, build) for _ in range(runs)])
+        results["clean+ob3"] = median([clean(site, build, aside) for _ in range(runs)])
         os.environ.pop("BADGESITE_SIGNING_KEY")
         # the OB 2.0-only runs measure a site without a key: one whose keys.yaml lists a key
         # refuses to build without it (it would delete the credentials)
         (site / "keys.yaml").unlink(missing_ok=True)
     if env_key:
         os.environ["BADGESITE_SIGNING_KEY"] = env_key
-    results["clean"] = median([clean(site, build) for _ in range(runs)])
+    results["clean"] = median([clean(site, build, aside) for _ in range(runs)])
     results["unchanged"] = median([measure(build, site=site) for _ in range(quick_runs)])
     samples = []
     for n in range(quick_runs):
@@ -160,19 +183,21 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
     floor_out = work / f"floor-{size}"
     samples = []
     for _ in range(runs):
-        shutil.rmtree(floor_out, ignore_errors=True)
+        aside.put(floor_out)
         settle()
         samples.append(measure_floor(site / "output", floor_out))
-    shutil.rmtree(floor_out, ignore_errors=True)  # room for Hugo, when the work folder is in RAM
+    aside.put(floor_out)
     results["floor"] = median(samples)
     if hugo and shutil.which("hugo"):
         hugo_site = work / f"hugo-{size}"
+        aside.put(hugo_site)  # (hugo_site.py would delete it)
         subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
         samples = []
         for _ in range(runs):
-            shutil.rmtree(hugo_site / "public", ignore_errors=True)
+            aside.put(hugo_site / "public")
             samples.append(measure(["hugo", "--quiet", "--source", str(hugo_site)], site=site))
         results["hugo"] = median(samples)
+        aside.put(hugo_site / "public")
     return results
 
 
@@ -188,13 +213,14 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     badgesite = [sys.executable, "-m", "badgesite.cli"]
+    aside = Aside(args.work)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
         runs = args.runs if size < 100_000 else 1
         print(f"benchmarking {size} awards ({runs} clean run{'s' * (runs > 1)}, {args.runs} of each change)…",
               file=sys.stderr, flush=True)
         rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
-                                      args.per_file, quick_runs=args.runs)))
+                                      args.per_file, quick_runs=args.runs, aside=aside)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
         for case, (wall, cpu, rss) in results.items():
@@ -207,6 +233,8 @@ def main() -> None:
         floor = f"{r['floor'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
         print(f"{size:>8} {hugo:>11} {signed:>10} {floor:>11} {r['clean'][0] / r['floor'][0]:>12.2f} "
               f"{r['one-added'][0]:>12.2f} {r['revoked'][0]:>10.2f} {r['edited'][0]:>9.2f} {r['unchanged'][0]:>12.2f}")
+    print(f"\ndeleting the folders of the runs ({args.work}/aside-*)…", file=sys.stderr, flush=True)
+    aside.empty()
 
 
 if __name__ == "__main__":
