@@ -13,12 +13,11 @@ from __future__ import annotations
 import struct
 import zlib
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from conftest import AWARDS, BADGE, CONFIG, make_site, png_bytes, run_cli
-from support.browser import AXE, StaticSite, run_axe
+from support.browser import AXE, StaticSite, local_page, run_axe
 from support.ob2harness import describe, require_ob2_venv, serve_directory, validate
 
 from badgesite.sitesize import SiteSize, format_size
@@ -150,24 +149,8 @@ def test_over_its_size_limit_a_site_is_told_to_bake_in_the_browser(tmp_path):
 @pytest.fixture
 def page(browser):
     """A fresh page; afterwards, every request it made must have stayed on 127.0.0.1."""
-    context = browser.new_context(accept_downloads=True)
-    requests: list[str] = []
-    errors: list[str] = []
-
-    def route(r):
-        requests.append(r.request.url)
-        if r.request.url.startswith(("data:", "blob:")) or urlsplit(r.request.url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            r.abort()
-
-    context.route("**/*", route)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert [u for u in requests if not u.startswith(("data:", "blob:")) and urlsplit(u).hostname != "127.0.0.1"] == []
-    assert errors == []
+    with local_page(browser, accept_downloads=True) as tab:
+        yield tab
 
 
 def downloads(page, server: StaticSite, award_id: str) -> dict[str, tuple[str, bytes]]:

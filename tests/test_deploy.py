@@ -319,7 +319,7 @@ def test_the_output_index_follows_every_kind_of_build(tmp_path, monkeypatch):
     assert library.output_index(cache, output) == truth(site)
     assert run_cli("build", "-s", str(site), "-q", "--clean")[0] == 0
     with monkeypatch.context() as patch:  # the clean build noted every digest: no file is read
-        patch.setattr(outputindex, "digest_file", lambda path: pytest.fail(f"{path} was read again"))
+        patch.setattr(outputindex, "digest_entry", lambda path: pytest.fail(f"{path} was read again"))
         assert library.output_index(cache, output) == truth(site)
     (output / "index.html").write_text("by hand")
     for index in (cache / "deploy").glob("index-*.json"):  # without its index every file is looked at

@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
-from support.browser import AXE, StaticSite, chromium_path, run_axe
+from support.browser import AXE, StaticSite, local_page, chromium_path, run_axe
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
@@ -60,26 +60,8 @@ def server(example):
 @pytest.fixture
 def page(browser):
     """A fresh page; afterwards, every request it made must have stayed on 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    requests: list[str] = []
-    errors: list[str] = []
-
-    def route(r):
-        requests.append(r.request.url)
-        host = urlsplit(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            r.abort()
-
-    context.route("**/*", route)
-    tab = context.new_page()
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    external = [u for u in requests if not u.startswith(("data:", "blob:")) and urlsplit(u).hostname != "127.0.0.1"]
-    assert external == [], f"requests that left 127.0.0.1: {external}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    with local_page(browser, viewport={"width": 1280, "height": 900}, locale="en-GB") as tab:
+        yield tab
 
 
 def awards_by_status(site) -> dict[str, list]:
@@ -109,6 +91,14 @@ def status_of(page) -> tuple[str, str]:
     element = page.locator("[data-status]")
     note = page.locator("[data-status-note]")
     return element.get_attribute("data-status"), element.inner_text() + " " + note.inner_text()
+
+
+def verify_text(page, server, value: str) -> tuple[str, dict[str, str]]:
+    """Give the verification page a URL or pasted JSON; its outcome and checks."""
+    page.goto(server.base + "verify/")
+    page.fill("#verify-input", value)
+    page.click("[data-verify-form] button[type=submit]")
+    return verify_outcome(page)
 
 
 def verify_outcome(page) -> tuple[str, dict[str, str]]:
@@ -379,11 +369,9 @@ def test_verify_pasted_link_or_json(example, server, page, form):
              "json-text": (output / f"awards/{award.id}.json").read_text("utf-8")}.get(form)
     if form == "query":
         page.goto(f"{server.base}verify/?url={base}awards/{award.id}.json")
+        outcome, checks = verify_outcome(page)
     else:
-        page.goto(server.base + "verify/")
-        page.fill("#verify-input", value)
-        page.click("[data-verify-form] button[type=submit]")
-    outcome, checks = verify_outcome(page)
+        outcome, checks = verify_text(page, server, value)
     assert outcome == "valid", checks
 
 
@@ -413,10 +401,7 @@ def test_verify_foreign_assertion_fails(example, server, page):
     forged["id"] = f"http://127.0.0.1:{server.server.server_port}/{forged_path}"
     server.extra[f"/{forged_path}"] = json.dumps(forged).encode()
     try:
-        page.goto(server.base + "verify/")
-        page.fill("#verify-input", forged["id"])
-        page.click("[data-verify-form] button[type=submit]")
-        outcome, checks = verify_outcome(page)
+        outcome, checks = verify_text(page, server, forged["id"])
     finally:
         server.extra.clear()
     assert outcome == "invalid" and checks["hosted"] == "true" and checks["issuer"] == "false"
@@ -438,10 +423,7 @@ def test_verify_issuer_whose_id_is_no_url_fails_its_check(example, server, page)
     for name, doc in (("assertion", assertion), ("badge", badge), ("issuer", issuer)):
         server.extra[f"/forger/{name}.json"] = json.dumps(doc).encode()
     try:
-        page.goto(server.base + "verify/")
-        page.fill("#verify-input", assertion["id"])
-        page.click("[data-verify-form] button[type=submit]")
-        outcome, checks = verify_outcome(page)
+        outcome, checks = verify_text(page, server, assertion["id"])
     finally:
         server.extra.clear()
     assert outcome == "invalid" and checks["badge"] == "true" and checks["issuer"] == "false"
@@ -449,10 +431,7 @@ def test_verify_issuer_whose_id_is_no_url_fails_its_check(example, server, page)
 
 def test_verify_unknown_award_and_plain_image_fail(example, server, page):
     site, output = example
-    page.goto(server.base + "verify/")
-    page.fill("#verify-input", f"{site.config.base_url}awards/does-not-exist.json")
-    page.click("[data-verify-form] button[type=submit]")
-    outcome, _ = verify_outcome(page)
+    outcome, _ = verify_text(page, server, f"{site.config.base_url}awards/does-not-exist.json")
     assert outcome == "error"
     badge = next(b for b in site.badges.values() if b.image_type == "png")
     page.set_input_files("#verify-file", str(output / f"badges/{badge.id}.png"))  # not baked

@@ -21,7 +21,7 @@ from conftest import REPO, make_site
 
 sync_api = pytest.importorskip("playwright.sync_api")
 zxingcpp = pytest.importorskip("zxingcpp")
-from support.browser import AXE, StaticSite, chromium_path, run_axe  # noqa: E402
+from support.browser import AXE, StaticSite, local_page, chromium_path, run_axe  # noqa: E402
 
 if not chromium_path():
     pytest.skip("Chromium is not installed (apt-get install chromium)", allow_module_level=True)
@@ -53,15 +53,8 @@ def server(example):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    context.route("**/*", lambda r: r.continue_() if urlsplit(r.request.url).hostname == "127.0.0.1"
-                  or r.request.url.startswith("data:") else r.abort())
-    tab = context.new_page()
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
-    yield tab
-    context.close()
-    assert errors == []
+    with local_page(browser, viewport={"width": 1280, "height": 900}, locale="en-GB") as tab:
+        yield tab
 
 
 def valid_award(site, svg: bool):

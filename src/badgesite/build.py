@@ -188,4 +188,6 @@ def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[li
                 size.add(rel, 1, len(data))
             if digest:
                 entries[rel] = outputindex.entry(outputindex.digest(data), len(data))
-    return ((len(written), size.kinds) if fresh else (written, None)) + (entries,)
+    if fresh:
+        return len(written), size.kinds, entries
+    return written, None, entries

@@ -39,11 +39,6 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def digest_file(path: str) -> str:
-    with open(path, "rb") as handle:
-        return digest(handle.read())
-
-
 def digest_entry(path: str) -> str:
     """entry() of the file at `path`."""
     with open(path, "rb") as handle:
@@ -161,24 +156,23 @@ def current(cache: Path, output: Path, live: tuple[int, str] | None) -> dict[str
     changed = None
     if index and live and isinstance(index.get("build"), list):
         changed = set() if index["build"] == build else _changed_since(cache, output, index["build"], live)
-    todo: dict[str, int] = {}  # path -> size, to be read
+    todo: list[str] = []  # paths to be read
     if changed is not None:  # only what the builds since the index changed
         for rel in changed:
-            try:
-                todo[rel] = os.lstat(output / rel).st_size
-            except FileNotFoundError:
+            if os.path.lexists(output / rel):
+                todo.append(rel)
+            else:
                 files.pop(rel, None)
     else:  # every file: read again where its size, date or inode differ from the last look
         stats = (_load(stats_path) or {}).get("files") or {}
         now = {rel: [stat.st_size, stat.st_mtime_ns, stat.st_ino] for rel, stat in _walk(output).items()}
         files = {rel: files[rel] for rel, seen in now.items() if stats.get(rel) == seen and rel in files}
-        todo = {rel: seen[0] for rel, seen in now.items() if rel not in files}
+        todo = [rel for rel in now if rel not in files]
         _save(stats_path, {"files": now})
     if todo:
         with ThreadPoolExecutor(4) as pool:  # hashlib lets go of the GIL on large inputs
-            paths = [str(output / rel) for rel in todo]
-            for (rel, size), found in zip(todo.items(), pool.map(digest_file, paths)):
-                files[rel] = entry(found, size)
+            for rel, found in zip(todo, pool.map(digest_entry, [str(output / rel) for rel in todo])):
+                files[rel] = found
     if todo or changed != set() or index is None:
         _save(index_path, {"build": build, "files": files})
     return files

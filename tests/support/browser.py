@@ -9,6 +9,8 @@ Chromium through Playwright; no browser is ever downloaded.
 from __future__ import annotations
 
 import mimetypes
+from contextlib import contextmanager
+from typing import Callable, Iterator
 import shutil
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +37,37 @@ def chromium_path() -> str | None:
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def _local(url: str) -> bool:
+    return url.startswith(("data:", "blob:")) or urlsplit(url).hostname == "127.0.0.1"
+
+
+@contextmanager
+def local_page(browser, elsewhere: Callable | None = None, **options) -> Iterator:
+    """A fresh page (new_context `options`) whose requests stay on 127.0.0.1 (data: and
+    blob: too); `elsewhere(route)` answers a request for another host and returns True,
+    or False to let it be refused. Afterwards, no request may have left and the page
+    may have raised no JavaScript error."""
+    context = browser.new_context(**options)
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def route(r):
+        url = r.request.url
+        if _local(url):
+            r.continue_()
+        elif not (elsewhere and elsewhere(r)):
+            outside.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    context.close()
+    assert outside == [], f"requests that left 127.0.0.1: {outside}"
+    assert errors == [], f"JavaScript errors: {errors}"
 
 
 class StaticSite:
