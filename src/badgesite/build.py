@@ -153,9 +153,8 @@ def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key
         results = [_make_chunk(shared, todo)]
     else:
         cards = len(work.cards)
-        size = max(50, (len(todo) - cards) // (processes * 8))
         chunks = [todo[i:min(i + 4, cards)] for i in range(0, cards, 4)]  # a card takes as long as ~25 awards
-        chunks += [todo[i:i + size] for i in range(cards, len(todo), size)]
+        chunks += workers.shares(todo[cards:], processes)
         results = workers.fork_map(_make_chunk, shared, chunks, processes, ordered=False)
     for written, kinds, entries in results:
         staging.written_by_worker(written)

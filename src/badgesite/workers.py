@@ -23,6 +23,18 @@ def jobs(wanted: int | None = None) -> int:
     return count if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
+def shares(items: list, processes: int, smallest: int = 50) -> list[list]:
+    """`items` cut into parts for `processes` workers, large first and smaller towards
+    the end (guided scheduling): few parts to hand out, and the workers finish together,
+    where equal parts would leave one idle for up to a part's time at the end."""
+    parts, start = [], 0
+    while start < len(items):
+        size = max(smallest, (len(items) - start) // (processes * 4))
+        parts.append(items[start:start + size])
+        start += size
+    return parts
+
+
 def fork_map(function: Callable, shared, tasks: Iterable, processes: int, ordered: bool = True) -> Iterator:
     """function(shared, task) for every task, in `processes` forked workers; the results
     in the order of the tasks, or as they come when not `ordered`."""
