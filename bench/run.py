@@ -148,25 +148,20 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
 
 def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
                per_file: int = 10_000, quick_runs: int | None = None, aside: Aside | None = None) -> dict[str, tuple]:
-    """`runs` of every clean build; `quick_runs` (default: `runs`) of every build after one change."""
+    """`runs` rounds of the clean builds and Hugo, taking turns (see clean_rounds);
+    `quick_runs` (default: `runs`) of every build after one change."""
     quick_runs = quick_runs or runs
     site = work / f"site-{size}"
     aside = aside or Aside(work)
     aside.put(site)
     generate(site, size, per_file=per_file)
     build = badgesite + ["build", "-q", "--site", str(site)]
-    results: dict[str, tuple] = {}
-    env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
-    if ob3:
-        os.environ["BADGESITE_SIGNING_KEY"] = str(test_key(work, site, badgesite))
-        results["clean+ob3"] = median([clean(site, build, aside) for _ in range(runs)])
-        os.environ.pop("BADGESITE_SIGNING_KEY")
-        # the OB 2.0-only runs measure a site without a key: one whose keys.yaml lists a key
-        # refuses to build without it (it would delete the credentials)
-        (site / "keys.yaml").unlink(missing_ok=True)
-    if env_key:
-        os.environ["BADGESITE_SIGNING_KEY"] = env_key
-    results["clean"] = median([clean(site, build, aside) for _ in range(runs)])
+    hugo_site = None
+    if hugo and shutil.which("hugo"):
+        hugo_site = work / f"hugo-{size}"
+        aside.put(hugo_site)  # (hugo_site.py would delete it)
+        subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
+    results = clean_rounds(site, build, hugo_site, runs, work, badgesite, ob3, aside)
     results["unchanged"] = median([measure(build, site=site) for _ in range(quick_runs)])
     samples = []
     for n in range(quick_runs):
@@ -188,16 +183,58 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
         samples.append(measure_floor(site / "output", floor_out))
     aside.put(floor_out)
     results["floor"] = median(samples)
-    if hugo and shutil.which("hugo"):
-        hugo_site = work / f"hugo-{size}"
-        aside.put(hugo_site)  # (hugo_site.py would delete it)
-        subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
-        samples = []
-        for _ in range(runs):
-            aside.put(hugo_site / "public")
-            samples.append(measure(["hugo", "--quiet", "--source", str(hugo_site)], site=site))
-        results["hugo"] = median(samples)
+    return results
+
+
+def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int, work: Path,
+                 badgesite: list[str], ob3: bool, aside: Aside) -> dict[str, tuple]:
+    """The clean builds (signed when `ob3`, then OB 2.0 only) and Hugo, one of each per
+    round, in turns: the order is reversed every other round, so that a drift of the
+    machine (another tenant, the disk's cache) falls on all of them alike, and none is
+    always the one after Hugo (which leaves 6 GB of freed memory behind). The median of
+    each, and of the signed build's ratio to Hugo round by round ("+ob3/hugo each")."""
+    env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
+    keys = site / "keys.yaml"
+    key = test_key(work, site, badgesite) if ob3 else None
+    signed_keys = keys.read_text() if ob3 else None
+
+    def signed() -> tuple:
+        keys.write_text(signed_keys)
+        os.environ["BADGESITE_SIGNING_KEY"] = str(key)
+        try:
+            return clean(site, build, aside)
+        finally:
+            os.environ.pop("BADGESITE_SIGNING_KEY")
+
+    def unsigned() -> tuple:
+        # a site without a key: one whose keys.yaml lists a key refuses to build without
+        # it (it would delete the credentials)
+        keys.unlink(missing_ok=True)
+        return clean(site, build, aside)
+
+    def hugo() -> tuple:
         aside.put(hugo_site / "public")
+        return measure(["hugo", "--quiet", "--source", str(hugo_site)], site=site)
+
+    cases = {"clean+ob3": signed} if ob3 else {}
+    cases["clean"] = unsigned
+    if hugo_site is not None:
+        cases["hugo"] = hugo
+    samples: dict[str, list] = {name: [] for name in cases}
+    last = None
+    for round_ in range(runs):
+        for name in (list(cases) if round_ % 2 == 0 else list(cases)[::-1]):
+            samples[name].append(cases[name]())
+            last = name if name != "hugo" else last
+    if hugo_site is not None:
+        aside.put(hugo_site / "public")
+    if last != "clean":
+        unsigned()  # (not timed) the quick builds that follow change a site without a key, from its clean build
+    if env_key:
+        os.environ["BADGESITE_SIGNING_KEY"] = env_key
+    results = {name: median(values) for name, values in samples.items()}
+    if ob3 and hugo_site is not None:
+        results["+ob3/hugo each"] = tuple(a[0] / b[0] for a, b in zip(samples["clean+ob3"], samples["hugo"]))
     return results
 
 
@@ -205,7 +242,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3,
-                        help="runs per measurement (median); one clean build only at 100k and more")
+                        help="runs per measurement (median); the clean builds and Hugo take turns, a round each")
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
@@ -216,14 +253,16 @@ def main() -> None:
     aside = Aside(args.work)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        runs = args.runs if size < 100_000 else 1
-        print(f"benchmarking {size} awards ({runs} clean run{'s' * (runs > 1)}, {args.runs} of each change)…",
+        print(f"benchmarking {size} awards ({args.runs} rounds of clean builds and of each change)…",
               file=sys.stderr, flush=True)
-        rows.append((size, bench_size(size, runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
-                                      args.per_file, quick_runs=args.runs, aside=aside)))
+        rows.append((size, bench_size(size, args.runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
+                                      args.per_file, aside=aside)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
-        for case, (wall, cpu, rss) in results.items():
+        for case, values in results.items():
+            if case.endswith(" each"):
+                continue
+            wall, cpu, rss = values
             print(f"{size:>8} {case:<10} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f}")
     print(f"\n{'awards':>8} {'clean/hugo':>11} {'+ob3/hugo':>10} {'floor/hugo':>11} {'clean/floor':>12} "
           f"{'one-added s':>12} {'revoked s':>10} {'edited s':>9} {'unchanged s':>12}")
@@ -233,6 +272,9 @@ def main() -> None:
         floor = f"{r['floor'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
         print(f"{size:>8} {hugo:>11} {signed:>10} {floor:>11} {r['clean'][0] / r['floor'][0]:>12.2f} "
               f"{r['one-added'][0]:>12.2f} {r['revoked'][0]:>10.2f} {r['edited'][0]:>9.2f} {r['unchanged'][0]:>12.2f}")
+    for size, r in rows:
+        if "+ob3/hugo each" in r:
+            print(f"{size:>8} signed/hugo round by round: " + " ".join(f"{x:.2f}" for x in r["+ob3/hugo each"]))
     print(f"\ndeleting the folders of the runs ({args.work}/aside-*)…", file=sys.stderr, flush=True)
     aside.empty()
 
