@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import UsageError
@@ -34,8 +35,10 @@ def cmd_deploy(args, reporter) -> int:
     cache = root / CACHE_DIR / "deploy" / f"manifest-{place}.bin"  # the bucket's manifest, as last seen
     started = time.perf_counter()
     try:
-        local = deploy.output_index(root / CACHE_DIR, output)
-        plan = deploy.make_plan(local, deploy.read_manifest(bucket, cache), delete=args.delete)
+        with ThreadPoolExecutor(1) as pool:  # the manifest downloads while the local index is read
+            remote = pool.submit(deploy.read_manifest, bucket, cache)
+            local = deploy.output_index(root / CACHE_DIR, output)
+            plan = deploy.make_plan(local, remote.result(), delete=args.delete)
     except deploy.StoreError as exc:
         print(f"badgesite deploy: error: {exc}", file=sys.stderr)
         return 1
