@@ -192,7 +192,7 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
     round, in turns: the order is reversed every other round, so that a drift of the
     machine (another tenant, the disk's cache) falls on all of them alike, and none is
     always the one after Hugo (which leaves 6 GB of freed memory behind). The median of
-    each, and of the signed build's ratio to Hugo round by round ("+ob3/hugo each")."""
+    each, and the signed build's and Hugo's times round by round ("+ob3/hugo each")."""
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
     keys = site / "keys.yaml"
     key = test_key(work, site, badgesite) if ob3 else None
@@ -234,7 +234,7 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
         os.environ["BADGESITE_SIGNING_KEY"] = env_key
     results = {name: median(values) for name, values in samples.items()}
     if ob3 and hugo_site is not None:
-        results["+ob3/hugo each"] = tuple(a[0] / b[0] for a, b in zip(samples["clean+ob3"], samples["hugo"]))
+        results["+ob3/hugo each"] = tuple((a[0], b[0]) for a, b in zip(samples["clean+ob3"], samples["hugo"]))
     return results
 
 
@@ -274,7 +274,8 @@ def main() -> None:
               f"{r['one-added'][0]:>12.2f} {r['revoked'][0]:>10.2f} {r['edited'][0]:>9.2f} {r['unchanged'][0]:>12.2f}")
     for size, r in rows:
         if "+ob3/hugo each" in r:
-            print(f"{size:>8} signed/hugo round by round: " + " ".join(f"{x:.2f}" for x in r["+ob3/hugo each"]))
+            print(f"{size:>8} signed/hugo round by round: "
+                  + ", ".join(f"{ours / hugo:.2f} ({ours:.1f} s / {hugo:.1f} s)" for ours, hugo in r["+ob3/hugo each"]))
     print(f"\ndeleting the folders of the runs ({args.work}/aside-*)…", file=sys.stderr, flush=True)
     aside.empty()
 
