@@ -108,3 +108,24 @@ def test_a_spare_maker_killed_half_way_costs_nothing_but_time(example_copy: Path
     wait_for_spare(site / "output")
     assert not [p for p in site.iterdir() if p.name.startswith((".output.twin", ".output.staging"))]
     assert os.path.isdir(site / ".output.spare")
+
+
+def test_a_replaced_site_is_deleted_after_the_build_by_a_process_of_its_own(example_copy: Path):
+    """A clean build over a built site moves the old folders into a trash folder that a
+    detached process deletes once the new site is in place; nothing of it stays."""
+    from badgesite.folders import wait_for_spare
+
+    site = example_copy
+    assert run_build(site).wait() == 0
+    wait_for_spare(site / "output")
+    old_inodes = {p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}
+    clean = subprocess.run([sys.executable, "-m", "badgesite.cli", "build", "-q", "--clean", "--site", str(site)],
+                           cwd=REPO)
+    assert clean.returncode == 0
+    assert {p.stat().st_ino for p in (site / "output").rglob("*") if p.is_file()}.isdisjoint(old_inodes)
+    deadline = time.monotonic() + 60
+    while [p for p in site.iterdir() if p.name.startswith(".output.trash")] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in site.iterdir() if p.name.startswith(".output.trash")]
+    wait_for_spare(site / "output")
+    assert tree(site / ".output.spare") == tree(site / "output")

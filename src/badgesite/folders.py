@@ -96,18 +96,28 @@ class Trash:
         self.count = 0
         # The deleter first renames the folder after itself, so that recover() in a later
         # build sees a live owner and leaves it alone.
-        code = ("import os, shutil, sys; os.nice(10); mine = sys.argv[2] + str(os.getpid()); "
+        code = ("import os, shutil, sys; mine = sys.argv[2] + str(os.getpid()); "
                 "os.rename(sys.argv[1], mine); shutil.rmtree(mine, ignore_errors=True)")
         prefix = str(self.bin)[: -len(str(os.getpid()))]  # ".output.trash-"
-        try:
-            subprocess.Popen([sys.executable, "-c", code, str(self.bin), prefix], stdin=subprocess.DEVNULL,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        except OSError:
+        if not detach(code, str(self.bin), prefix):
             shutil.rmtree(self.bin, ignore_errors=True)
             return
         deadline = time.monotonic() + 5
         while self.bin.exists() and time.monotonic() < deadline:  # until the deleter owns it
             time.sleep(0.005)
+
+
+def detach(code: str, *args: str, pass_fds: tuple[int, ...] = ()) -> bool:
+    """Run the Python `code` (with `args` as sys.argv[1:]) in a process of its own at low
+    priority, detached from this one (its own session, no terminal): the work a build
+    leaves behind. False where no such process can be started."""
+    try:
+        subprocess.Popen([sys.executable, "-c", "import os; os.nice(10)\n" + code, *args],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         pass_fds=pass_fds, start_new_session=True)
+    except OSError:
+        return False
+    return True
 
 
 def clone(source: Path, folder: Path) -> int:

@@ -33,11 +33,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from .folders import Trash, beside, clone, exchange, recover
+from .folders import Trash, beside, clone, detach, exchange, recover
 
 class WriteError(Exception):
     pass
@@ -118,7 +116,7 @@ def make_spare(output: Path | str) -> None:
         raise
 
 
-_SPARE_MAKER = ("import os, sys; os.nice(10); sys.path.insert(0, sys.argv[2]); "
+_SPARE_MAKER = ("import sys; sys.path.insert(0, sys.argv[2]); "
                 "from badgesite.write import make_spare; make_spare(sys.argv[1])")
 _PACKAGES = str(Path(__file__).resolve().parent.parent)  # where this badgesite is found
 
@@ -126,14 +124,8 @@ _PACKAGES = str(Path(__file__).resolve().parent.parent)  # where this badgesite 
 def _make_spare_later(output: Path, turn: int | None) -> None:
     """Make the spare folder in a detached process at low priority that inherits the turn
     (so that no build comes between); here, now, where no such process can be started."""
-    if turn is not None:
-        try:
-            subprocess.Popen([sys.executable, "-c", _SPARE_MAKER, str(output), _PACKAGES],
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             pass_fds=(turn,), start_new_session=True)
-            return
-        except OSError:
-            pass
+    if turn is not None and detach(_SPARE_MAKER, str(output), _PACKAGES, pass_fds=(turn,)):
+        return
     make_spare(output)
 
 
