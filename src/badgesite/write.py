@@ -37,6 +37,7 @@ from pathlib import Path
 
 from .folders import Trash, beside, clone, detach, exchange, recover
 
+
 class WriteError(Exception):
     pass
 
