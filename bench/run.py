@@ -1,7 +1,7 @@
 """Benchmark badgesite beside Hugo and the write floor, in one run.
 
-    python bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--work /tmp/badgesite-bench] [--no-hugo]
-                        [--per-file 10000]
+    python bench/run.py [--sizes 1000,10000,100000] [--runs 3] [--warmup 1] [--work /tmp/badgesite-bench]
+                        [--no-hugo] [--per-file 10000]
 
 For each size it generates a synthetic site (bench/generate.py), then measures as
 separate processes (wall time, CPU time, peak RSS):
@@ -147,7 +147,8 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
 
 
 def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
-               per_file: int = 10_000, quick_runs: int | None = None, aside: Aside | None = None) -> dict[str, tuple]:
+               per_file: int = 10_000, quick_runs: int | None = None, aside: Aside | None = None,
+               warmup: int = 1) -> dict[str, tuple]:
     """`runs` rounds of the clean builds and Hugo, taking turns (see clean_rounds);
     `quick_runs` (default: `runs`) of every build after one change."""
     quick_runs = quick_runs or runs
@@ -161,7 +162,7 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
         hugo_site = work / f"hugo-{size}"
         aside.put(hugo_site)  # (hugo_site.py would delete it)
         subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
-    results = clean_rounds(site, build, hugo_site, runs, work, badgesite, ob3, aside)
+    results = clean_rounds(site, build, hugo_site, runs, work, badgesite, ob3, aside, warmup)
     results["unchanged"] = median([measure(build, site=site) for _ in range(quick_runs)])
     samples = []
     for n in range(quick_runs):
@@ -187,12 +188,16 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
 
 
 def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int, work: Path,
-                 badgesite: list[str], ob3: bool, aside: Aside) -> dict[str, tuple]:
+                 badgesite: list[str], ob3: bool, aside: Aside, warmup: int = 1) -> dict[str, tuple]:
     """The clean builds (signed when `ob3`, then OB 2.0 only) and Hugo, one of each per
     round, in turns: the order is reversed every other round, so that a drift of the
     machine (another tenant, the disk's cache) falls on all of them alike, and none is
-    always the one after Hugo (which leaves 6 GB of freed memory behind). The median of
-    each, and the signed build's and Hugo's times round by round ("+ob3/hugo each")."""
+    always the one after Hugo (which leaves 6 GB of freed memory behind). `warmup` rounds
+    first are not timed: on this VM the first run after the site was made (and after the
+    last benchmark's deletion) was the slow one (the signed build, first in two runs
+    without a warm-up, took 1.21x and 1.33x Hugo's time, and 0.80-0.89x in the four
+    rounds after). The median of each, and the signed build's and Hugo's times round by
+    round ("+ob3/hugo each")."""
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
     keys = site / "keys.yaml"
     key = test_key(work, site, badgesite) if ob3 else None
@@ -222,9 +227,13 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
         cases["hugo"] = hugo
     samples: dict[str, list] = {name: [] for name in cases}
     last = None
-    for round_ in range(runs):
+    for round_ in range(-warmup, runs):  # the warm-up rounds (negative) are not kept
         for name in (list(cases) if round_ % 2 == 0 else list(cases)[::-1]):
-            samples[name].append(cases[name]())
+            result = cases[name]()
+            print(f"  {'warm-up' if round_ < 0 else f'round {round_ + 1}'}: {name} {result[0]:.1f} s",
+                  file=sys.stderr, flush=True)
+            if round_ >= 0:
+                samples[name].append(result)
             last = name if name != "hugo" else last
     if hugo_site is not None:
         aside.put(hugo_site / "public")
@@ -243,6 +252,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--runs", type=int, default=3,
                         help="runs per measurement (median); the clean builds and Hugo take turns, a round each")
+    parser.add_argument("--warmup", type=int, default=1, help="rounds of clean builds and Hugo before the timed ones")
     parser.add_argument("--work", type=Path, default=Path("/tmp/badgesite-bench"))
     parser.add_argument("--no-hugo", action="store_true")
     parser.add_argument("--no-ob3", action="store_true", help="skip the clean build with OB 3.0 signing")
@@ -253,10 +263,11 @@ def main() -> None:
     aside = Aside(args.work)
     rows = []
     for size in (int(s) for s in args.sizes.split(",")):
-        print(f"benchmarking {size} awards ({args.runs} rounds of clean builds and of each change)…",
+        print(f"benchmarking {size} awards ({args.warmup} + {args.runs} rounds of clean builds, {args.runs} of each "
+              "change)…",
               file=sys.stderr, flush=True)
         rows.append((size, bench_size(size, args.runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
-                                      args.per_file, aside=aside)))
+                                      args.per_file, aside=aside, warmup=args.warmup)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
     for size, results in rows:
         for case, values in results.items():
