@@ -169,18 +169,27 @@ def test_delete_removes_stale_objects_but_never_one_at_a_permanent_url(tmp_path,
     ledger.write_text(ledger.read_text().split("- id: a-0002")[0], encoding="utf-8")
     assert run_cli("build", "-s", str(site), "-q", "--clean")[0] == 0
     assert not (site / "output/awards/a-0002.json").exists() and not (site / "output/old-page").exists()
+    # objects that badgesite never uploaded: put there by hand, one at an award's URL
+    s3.put_object(Bucket=bucket, Key="by-hand.html", Body=b"<p>by hand</p>")
+    s3.put_object(Bucket=bucket, Key="awards/by-hand.json", Body=b"{}")
     code, out, err = deploy(site, endpoint, f"s3://{bucket}")
     assert code == 0 and "old-page/index.html" in out and "--delete" in out
     assert re.search(r"warning: \d+ objects at permanent URLs .*awards/a-0002", err), err
     keys = site_objects(s3, bucket)
-    assert "old-page/index.html" in keys and "awards/a-0002.json" in keys
+    assert {"old-page/index.html", "awards/a-0002.json", "by-hand.html", "awards/by-hand.json"} <= keys
+    code, out, err = deploy(site, endpoint, f"s3://{bucket}", "--delete", "--dry-run", "-v")
+    assert code == 0 and "delete by-hand.html" in out and "delete old-page/index.html" in out, out + err
+    assert "would upload 0 objects" in out and "delete 2," in out, out + err
     code, out, err = deploy(site, endpoint, f"s3://{bucket}", "--delete")
-    assert code == 0 and "deleted 1," in out, out + err
+    assert code == 0 and "deleted 2," in out, out + err
     keys = site_objects(s3, bucket)
-    assert "old-page/index.html" not in keys
-    assert {"awards/a-0002.json", "awards/a-0002/index.html", "awards/a-0002.png"} <= keys
-    assert "awards/a-0002" in err
+    assert "old-page/index.html" not in keys and "by-hand.html" not in keys
+    assert {"awards/a-0002.json", "awards/a-0002/index.html", "awards/a-0002.png", "awards/by-hand.json"} <= keys
+    assert "awards/a-0002" in err and "awards/by-hand.json" in err
+    assert objects(s3, bucket, STATE)  # badgesite's own records stay
     assert_bucket_is(s3, bucket, "", site)
+    code, out, err = deploy(site, endpoint, f"s3://{bucket}", "--delete")
+    assert code == 0 and "uploaded 0 objects" in out and "deleted 0," in out, out + err
 
 
 def run_killed(site: Path, endpoint: str, target: str, after: int, every: int) -> subprocess.CompletedProcess:

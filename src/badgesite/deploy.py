@@ -18,7 +18,10 @@ Deleting: an object at a permanent URL (awards, badges, credentials, status list
 extensions, the issuer profile, the revocation list and the DID document) is never
 deleted, even when output/ no longer has it: a recipient's link must keep working
 (it is reported). Other objects that output/ no longer has are deleted only with
-`--delete`. Objects that badgesite did not upload are never touched.
+`--delete`, which also lists the prefix (as `aws s3 sync --delete` and `hugo deploy`
+do), so that objects badgesite never uploaded (put there by hand or by another tool)
+go too; badgesite's own records under .badgesite-deploy/ stay. Without `--delete`
+the prefix is not listed and nothing is deleted.
 """
 from __future__ import annotations
 
@@ -162,8 +165,10 @@ def _remember(cache: Path, data: bytes, etag: str | None) -> None:
         replace_file(cache, etag.encode() + b"\n" + data, sync=False)  # a cache: fetched again if lost
 
 
-def make_plan(local: dict[str, str], remote: Remote, delete: bool = False) -> Plan:
-    """Compare output/ (path -> outputindex entry) with the bucket's manifest."""
+def make_plan(local: dict[str, str], remote: Remote, delete: bool = False, listed: list[str] | None = None) -> Plan:
+    """Compare output/ (path -> outputindex entry) with the bucket's manifest, and with
+    `listed`, the keys the bucket holds under the prefix (with --delete), where objects
+    that no manifest knows of are found."""
     plan = Plan(remote=remote.objects, journals=remote.journals)
     objects, table = remote.objects, policy()
     sent_with = table if remote.headers is None else remote.headers
@@ -181,7 +186,10 @@ def make_plan(local: dict[str, str], remote: Remote, delete: bool = False) -> Pl
             else:
                 uploads.append((rel, value))
     known = plan.kept + sum(rel in objects for rel, _ in uploads)
-    for rel in (objects.keys() - local.keys() if known < len(objects) else ()):
+    gone = objects.keys() - local.keys() if known < len(objects) else set()
+    if listed is not None:
+        gone.update(rel for rel in listed if rel not in local and not rel.startswith(STATE))
+    for rel in gone:
         if is_permanent(rel):
             plan.permanent.append(rel)
         elif delete:

@@ -144,7 +144,7 @@ class Bucket:
                 raise StoreError(f"cannot delete {first.get('Key')} in {self.target}: {first.get('Message')}")
 
     def list(self, rel_prefix: str) -> list[str]:
-        """The keys under prefix + rel_prefix (only for small folders), relative to the prefix."""
+        """The keys under prefix + rel_prefix, relative to the prefix (a request per 1,000)."""
         keys = []
         try:
             for page in self.client.get_paginator("list_objects_v2").paginate(

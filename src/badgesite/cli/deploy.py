@@ -35,10 +35,12 @@ def cmd_deploy(args, reporter) -> int:
     cache = root / CACHE_DIR / "deploy" / f"manifest-{place}.bin"  # the bucket's manifest, as last seen
     started = time.perf_counter()
     try:
-        with ThreadPoolExecutor(1) as pool:  # the manifest downloads while the local index is read
+        with ThreadPoolExecutor(2) as pool:  # the manifest downloads while the local index is read
             remote = pool.submit(deploy.read_manifest, bucket, cache)
+            listed = pool.submit(bucket.list, "") if args.delete else None  # what else the prefix holds
             local = deploy.output_index(root / CACHE_DIR, output)
-            plan = deploy.make_plan(local, remote.result(), delete=args.delete)
+            plan = deploy.make_plan(local, remote.result(), delete=args.delete,
+                                    listed=listed.result() if listed else None)
     except deploy.StoreError as exc:
         print(f"badgesite deploy: error: {exc}", file=sys.stderr)
         return 1
@@ -82,7 +84,8 @@ def register(command) -> None:
     p.add_argument("--endpoint-url", metavar="URL",
                    help="an S3-compatible store other than AWS (R2, MinIO...); AWS_ENDPOINT_URL works too")
     p.add_argument("--delete", action="store_true",
-                   help="delete objects that output/ no longer has (never one at a permanent URL)")
+                   help="delete the objects under the prefix that output/ does not have, never one at a"
+                        " permanent URL (lists the prefix)")
     p.add_argument("--dry-run", action="store_true", help="show the plan: what would be uploaded and deleted")
     p.add_argument("-j", "--jobs", type=int, default=16, help="uploads at the same time (default: 16)")
 
