@@ -247,6 +247,13 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
     return results
 
 
+def disk_needed(size: int, runs: int, warmup: int) -> int:
+    """Bytes that the folders of one size's runs take until the end (Aside): per award, a
+    signed build 47 kB, an OB 2.0-only one 29 kB, Hugo's 27 kB, each round; the floor
+    29 kB a run; the sites themselves 60 kB."""
+    return size * ((runs + warmup) * 103_000 + runs * 29_000 + 60_000)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -259,10 +266,17 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=10_000, help="awards per ledger file (0: all in one)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    need = sum(disk_needed(size, args.runs, args.warmup) for size in sizes)
+    free = shutil.disk_usage(args.work).free
+    if free < need:
+        raise SystemExit(f"bench/run.py: the runs are kept in {args.work} until the end and need about "
+                         f"{need / 1e9:.0f} GB there; {free / 1e9:.0f} GB are free (fewer --runs or --sizes, or "
+                         "another --work)")
     badgesite = [sys.executable, "-m", "badgesite.cli"]
     aside = Aside(args.work)
     rows = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in sizes:
         print(f"benchmarking {size} awards ({args.warmup} + {args.runs} rounds of clean builds, {args.runs} of each "
               "change)…",
               file=sys.stderr, flush=True)
