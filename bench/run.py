@@ -21,8 +21,10 @@ before. Requires
 `hugo` on PATH for the Hugo column (Debian: apt-get install hugo).
 
 Where the disk is slow (a VM whose file creation costs 100 us or more), the file system
-dominates every column: `--work /dev/shm/badgesite-bench` measures in RAM (the 100k run
-then needs about 14 GB of it: Hugo alone holds 6 GB).
+dominates every column: `--work /dev/shm/badgesite-bench` measures in RAM. The folders
+of the runs stay in --work until the end (about 56 GB for 100k awards with three rounds
+and a warm-up; the benchmark says so before it starts when there is not the room), and
+Hugo alone holds 6 GB of memory at 100k: in RAM, take `--runs 1 --warmup 0` there.
 """
 from __future__ import annotations
 
