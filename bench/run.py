@@ -150,9 +150,10 @@ def test_key(work: Path, site: Path, badgesite: list[str]) -> Path:
 
 def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str], ob3: bool,
                per_file: int = 10_000, quick_runs: int | None = None, aside: Aside | None = None,
-               warmup: int = 1) -> dict[str, tuple]:
+               warmup: int = 1) -> tuple[dict[str, tuple], list[tuple[float, float]]]:
     """`runs` rounds of the clean builds and Hugo, taking turns (see clean_rounds);
-    `quick_runs` (default: `runs`) of every build after one change."""
+    `quick_runs` (default: `runs`) of every build after one change. The medians, and the
+    signed build's and Hugo's times round by round."""
     quick_runs = quick_runs or runs
     site = work / f"site-{size}"
     aside = aside or Aside(work)
@@ -164,7 +165,7 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
         hugo_site = work / f"hugo-{size}"
         aside.put(hugo_site)  # (hugo_site.py would delete it)
         subprocess.run([sys.executable, str(HERE / "hugo_site.py"), str(site), str(hugo_site)], check=True)
-    results = clean_rounds(site, build, hugo_site, runs, work, badgesite, ob3, aside, warmup)
+    results, rounds = clean_rounds(site, build, hugo_site, runs, work, badgesite, ob3, aside, warmup)
     results["unchanged"] = median([measure(build, site=site) for _ in range(quick_runs)])
     samples = []
     for n in range(quick_runs):
@@ -186,11 +187,12 @@ def bench_size(size: int, runs: int, work: Path, hugo: bool, badgesite: list[str
         samples.append(measure_floor(site / "output", floor_out))
     aside.put(floor_out)
     results["floor"] = median(samples)
-    return results
+    return results, rounds
 
 
 def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int, work: Path,
-                 badgesite: list[str], ob3: bool, aside: Aside, warmup: int = 1) -> dict[str, tuple]:
+                 badgesite: list[str], ob3: bool, aside: Aside,
+                 warmup: int = 1) -> tuple[dict[str, tuple], list[tuple[float, float]]]:
     """The clean builds (signed when `ob3`, then OB 2.0 only) and Hugo, one of each per
     round, in turns: the order is reversed every other round, so that a drift of the
     machine (another tenant, the disk's cache) falls on all of them alike, and none is
@@ -199,7 +201,7 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
     last benchmark's deletion) was the slow one (the signed build, first in two runs
     without a warm-up, took 1.21x and 1.33x Hugo's time, and 0.80-0.89x in the four
     rounds after). The median of each, and the signed build's and Hugo's times round by
-    round ("+ob3/hugo each")."""
+    round."""
     env_key = os.environ.pop("BADGESITE_SIGNING_KEY", None)
     keys = site / "keys.yaml"
     key = test_key(work, site, badgesite) if ob3 else None
@@ -243,10 +245,8 @@ def clean_rounds(site: Path, build: list[str], hugo_site: Path | None, runs: int
         unsigned()  # (not timed) the quick builds that follow change a site without a key, from its clean build
     if env_key:
         os.environ["BADGESITE_SIGNING_KEY"] = env_key
-    results = {name: median(values) for name, values in samples.items()}
-    if ob3 and hugo_site is not None:
-        results["+ob3/hugo each"] = tuple((a[0], b[0]) for a, b in zip(samples["clean+ob3"], samples["hugo"]))
-    return results
+    rounds = [(ours[0], hugo[0]) for ours, hugo in zip(samples.get("clean+ob3", []), samples.get("hugo", []))]
+    return {name: median(values) for name, values in samples.items()}, rounds
 
 
 def disk_needed(size: int, runs: int, warmup: int) -> int:
@@ -282,27 +282,24 @@ def main() -> None:
         print(f"benchmarking {size} awards ({args.warmup} + {args.runs} rounds of clean builds, {args.runs} of each "
               "change)…",
               file=sys.stderr, flush=True)
-        rows.append((size, bench_size(size, args.runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
+        rows.append((size, *bench_size(size, args.runs, args.work, not args.no_hugo, badgesite, not args.no_ob3,
                                       args.per_file, aside=aside, warmup=args.warmup)))
     print(f"\n{'awards':>8} {'case':<10} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}")
-    for size, results in rows:
-        for case, values in results.items():
-            if case.endswith(" each"):
-                continue
-            wall, cpu, rss = values
+    for size, results, _ in rows:
+        for case, (wall, cpu, rss) in results.items():
             print(f"{size:>8} {case:<10} {wall:>8.2f} {cpu:>8.2f} {rss:>8.0f}")
     print(f"\n{'awards':>8} {'clean/hugo':>11} {'+ob3/hugo':>10} {'floor/hugo':>11} {'clean/floor':>12} "
           f"{'one-added s':>12} {'revoked s':>10} {'edited s':>9} {'unchanged s':>12}")
-    for size, r in rows:
+    for size, r, _ in rows:
         hugo = f"{r['clean'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
         signed = f"{r['clean+ob3'][0] / r['hugo'][0]:.2f}" if "hugo" in r and "clean+ob3" in r else "-"
         floor = f"{r['floor'][0] / r['hugo'][0]:.2f}" if "hugo" in r else "-"
         print(f"{size:>8} {hugo:>11} {signed:>10} {floor:>11} {r['clean'][0] / r['floor'][0]:>12.2f} "
               f"{r['one-added'][0]:>12.2f} {r['revoked'][0]:>10.2f} {r['edited'][0]:>9.2f} {r['unchanged'][0]:>12.2f}")
-    for size, r in rows:
-        if "+ob3/hugo each" in r:
+    for size, _, rounds in rows:
+        if rounds:
             print(f"{size:>8} signed/hugo round by round: "
-                  + ", ".join(f"{ours / hugo:.2f} ({ours:.1f} s / {hugo:.1f} s)" for ours, hugo in r["+ob3/hugo each"]))
+                  + ", ".join(f"{ours / hugo:.2f} ({ours:.1f} s / {hugo:.1f} s)" for ours, hugo in rounds))
     print(f"\ndeleting the folders of the runs ({args.work}/aside-*)…", file=sys.stderr, flush=True)
     aside.empty()
 

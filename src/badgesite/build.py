@@ -85,13 +85,13 @@ def _build(root: Path, output: Path, signing_key, clean: bool, jobs: int | None,
     content_warnings = [_dump_diagnostic(d) for d in diagnostics.warnings]  # what a no-op build says again
     gone_badges(live, site.badges, context.urls, diagnostics)
     last = None if clean else reusable(live, base, ledgers, store)
-    staging = Staging(output, live, state, fresh=last is None, turn=turn)
     # a clean build digests what it writes when the site deploys to object storage, so
     # that deploy need not read 4 GB again (on a CI runner every build is a clean one)
     digests = {} if last is None and outputindex.kept(root / CACHE_DIR) else None
+    staging = Staging(output, live, state, fresh=last is None, turn=turn, digests=digests)
     try:
         work = changes(context, ledgers, staging, base, last, store, signing_key)
-        made = _make(context, ledgers, staging, signing_key, work, jobs, digests)
+        made = _make(context, ledgers, staging, signing_key, work, jobs)
         record = work.record
         gone_awards(work.dropped, context.urls, diagnostics)
         gone_pages(live, record["site"], site.badges, context.urls, diagnostics)
@@ -104,10 +104,8 @@ def _build(root: Path, output: Path, signing_key, clean: bool, jobs: int | None,
     except BaseException:
         staging.abort()
         raise
-    if digests is not None:  # and the few files the build wrote itself
-        digests.update((rel, outputindex.digest_entry(str(output / rel))) for rel in staging.changed)
     outputindex.note_build(root / CACHE_DIR, output, live_generation(output),
-                           sorted(staging.changed) if staging.incremental else None, digests)
+                           sorted(staging.changed) if staging.incremental else None, staging.digests)
     remember_markdown(store, markdown)
     store.keep_only({"images", "markdown", *(ledger.key for ledger in ledgers),
                      *(last or {}).get("ledgers", {}).values()})
@@ -136,18 +134,18 @@ def _dump_diagnostic(d: Diagnostic) -> list:
 
 
 def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key, work: Changes,
-          jobs: int | None = None, digests: dict[str, str] | None = None) -> SiteSize | None:
+          jobs: int | None = None) -> SiteSize | None:
     """Make the files of these awards ((ledger file, position): the Award is made where
     it is used, never sent between processes) and the share cards of these badges,
     spread over worker processes when there are many. In a fresh folder, their size
-    (counted as they are written), and into `digests` (when given) their output index
-    entries (outputindex.entry)."""
+    (counted as they are written); their digests go to the staging folder when it keeps
+    them (Staging.digests)."""
     todo: list[tuple[int, int] | Badge] = [*work.cards, *work.awards]
     fresh = not staging.incremental
     made = SiteSize(0) if fresh else None
     if not todo:
         return made
-    shared = (ctx, ledgers, staging.path, fresh, signing_key, digests is not None)
+    shared = (ctx, ledgers, staging.path, fresh, signing_key, staging.digests is not None)
     processes = workers.jobs(jobs) if len(todo) >= PARALLEL_FROM else 1
     if processes == 1:
         results = [_make_chunk(shared, todo)]
@@ -157,11 +155,9 @@ def _make(ctx: Context, ledgers: list[LedgerFile], staging: Staging, signing_key
         chunks += workers.shares(todo[cards:], processes)
         results = workers.fork_map(_make_chunk, shared, chunks, processes, ordered=False)
     for written, kinds, entries in results:
-        staging.written_by_worker(written)
+        staging.written_by_worker(written, entries)
         if made is not None:
             sitesize.merge(made, kinds)
-        if entries:
-            digests.update(entries)
     return made
 
 
@@ -186,7 +182,7 @@ def _make_chunk(shared: tuple, chunk: list[tuple[int, int] | Badge]) -> tuple[li
             if size is not None:
                 size.add(rel, 1, len(data))
             if digest:
-                entries[rel] = outputindex.entry(outputindex.digest(data), len(data))
+                entries[rel] = outputindex.entry_of(data)
     if fresh:
         return len(written), size.kinds, entries
     return written, None, entries

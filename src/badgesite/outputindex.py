@@ -39,11 +39,15 @@ def digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
+def entry_of(data: bytes) -> str:
+    """entry() of a file with these bytes."""
+    return entry(digest(data), len(data))
+
+
 def digest_entry(path: str) -> str:
     """entry() of the file at `path`."""
     with open(path, "rb") as handle:
-        data = handle.read()
-    return entry(digest(data), len(data))
+        return entry_of(handle.read())
 
 
 def kept(cache: Path) -> bool:

@@ -36,6 +36,7 @@ import shutil
 from pathlib import Path
 
 from .folders import Trash, beside, clone, detach, exchange, recover
+from .outputindex import entry_of
 
 
 class WriteError(Exception):
@@ -146,8 +147,10 @@ class Staging:
     handed at commit() to the process that links the spare folder.
     """
 
-    def __init__(self, output: Path, state: dict, record, fresh: bool = False, turn: int | None = None):
+    def __init__(self, output: Path, state: dict, record, fresh: bool = False, turn: int | None = None,
+                 digests: dict[str, str] | None = None):
         self.output = output
+        self.digests = digests  # path -> outputindex entry of every file written, when asked
         self.record = record
         self.turn = turn
         recover(output)
@@ -202,9 +205,15 @@ class Staging:
         put(self.path, not self.incremental, rel, data, set())
         self.changed.add(rel)
         self.written += 1
+        if self.digests is not None:
+            self.digests[rel] = entry_of(data)
 
-    def written_by_worker(self, paths: list[str] | int) -> None:
-        """Record files that a worker process wrote in this staging folder: their paths, or in a fresh folder (where every path is new) their number."""
+    def written_by_worker(self, paths: list[str] | int, digests: dict[str, str] | None = None) -> None:
+        """Record files that a worker process wrote in this staging folder: their paths, or
+        in a fresh folder (where every path is new) their number; and their digests (made
+        by the worker from the bytes it wrote, when self.digests asks for them)."""
+        if digests:
+            self.digests.update(digests)
         if isinstance(paths, int):
             if self.incremental:
                 raise WriteError("an incremental build must know every path it writes")
